@@ -1,0 +1,5 @@
+import sys
+
+from containersec.cli import main
+
+sys.exit(main())
