@@ -1,0 +1,77 @@
+"""Output formats: `render(report, fmt)` turns one Report into a whole document.
+
+Each format lives in its own module and is imported only when asked for, so choosing `text`
+never pays for building SARIF or XML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
+    from containersec.findings import Report
+
+FORMATS: tuple[str, ...] = ("text", "json", "sarif", "github", "checkstyle", "junit", "gitlab")
+
+_MODULES = {fmt: fmt for fmt in FORMATS} | {"json": "json_report"}
+
+
+def render(report: Report, fmt: str, *, color: bool = False) -> str:
+    """The whole document for `fmt`, ending with a newline."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown output format {fmt!r} (expected one of: {', '.join(FORMATS)})")
+    module = importlib.import_module(f"{__name__}.{_MODULES[fmt]}")
+    return module.render(report, color=color)
+
+
+def source_line(report: Report, path: str, line: int) -> str | None:
+    """The text of 1-based `line` in `path`, without its line ending, or None when unknown."""
+    text = report.sources.get(path)
+    if text is None or line < 1:
+        return None
+    lines = text.split("\n")
+    if line > len(lines):
+        return None
+    return lines[line - 1].removesuffix("\r")
+
+
+def line_fingerprints(report: Report) -> list[tuple[str, int]]:
+    """Per finding: a hex digest of rule, path and normalised source line, and its occurrence number.
+
+    The line's content (not its number) is hashed so a finding keeps its identity when lines above it
+    move; the occurrence number tells apart one rule firing on identical lines of one file.
+    """
+    seen: Counter[str] = Counter()
+    fingerprints = []
+    for finding in report.findings:
+        text = source_line(report, finding.path, finding.line)
+        content = " ".join(text.split()) if text is not None else finding.message
+        digest = hashlib.md5(
+            "\0".join((finding.rule, finding.path, content)).encode("utf-8", "surrogatepass"),
+            usedforsecurity=False,
+        ).hexdigest()
+        seen[digest] += 1
+        fingerprints.append((digest, seen[digest]))
+    return fingerprints
+
+
+# Characters XML 1.0 cannot carry at all, not even as character references.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids (escaping is the serialiser's job)."""
+    return _NOT_XML.sub("", text)
+
+
+def xml_document(root: Element) -> str:
+    from xml.etree import ElementTree
+
+    ElementTree.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,109 @@
+"""Human-readable output: findings grouped by file, each with its source line and a caret."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from containersec.findings import Finding, Report, Severity
+from containersec.report import source_line
+
+_SEVERITY_COLORS = {
+    Severity.ERROR: "1;31",
+    Severity.WARNING: "33",
+    Severity.INFO: "36",
+    Severity.STYLE: "34",
+}
+Paint = Callable[[str, str], str]  # (ANSI SGR code, text) -> text to print
+
+_PLURALS = {"error": "errors", "warning": "warnings", "info": "info", "style": "style"}
+
+# Untrusted text could drive the terminal (ESC sequences, C1 controls, stray carriage returns) or
+# reorder what the reader sees (bidirectional overrides), so those are shown as escapes instead.
+_UNSAFE = re.compile(
+    r"[\x00-\x08\x0a-\x1f\x7f-\x9f"  # C0 except tab, DEL, C1
+    r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidirectional marks and overrides
+    r"\ud800-\udfff]"  # lone surrogates from undecodable file names
+)
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    paint = _painter(color)
+    by_file: dict[str, list[Finding]] = {}
+    for finding in report.findings:
+        by_file.setdefault(finding.path, []).append(finding)
+    blocks = [
+        "\n".join(line for f in findings for line in _finding_lines(report, f, paint))
+        for findings in by_file.values()
+    ]
+    if report.errors:
+        label = paint(_SEVERITY_COLORS[Severity.ERROR], "error")
+        lines = (f"{paint('1', safe(e.path))}: {label}: {safe(e.message)}" for e in report.errors)
+        blocks.append("\n".join(lines))
+    if report.notices:
+        blocks.append("\n".join(f"note: {safe(notice)}" for notice in report.notices))
+    blocks.append(paint("1", summary_line(report)))
+    return "\n\n".join(blocks) + "\n"
+
+
+def summary_line(report: Report) -> str:
+    """`3 findings (1 error, 2 warnings) in 2 files, 1 input error`, or `no findings in 2 files`."""
+    counts = report.by_severity()
+    if report.findings:
+        breakdown = ", ".join(f"{n} {label if n == 1 else _PLURALS[label]}" for label, n in counts.items())
+        text = f"{_count(len(report.findings), 'finding')} ({breakdown})"
+    else:
+        text = "no findings"
+    text += f" in {_count(report.files, 'file')}"
+    if report.errors:
+        text += f", {_count(len(report.errors), 'input error')}"
+    return text
+
+
+def safe(text: str) -> str:
+    """`text` with terminal control and bidirectional-override characters shown as escapes."""
+    return _UNSAFE.sub(_escape_char, text)
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _finding_lines(report: Report, finding: Finding, paint: Paint) -> list[str]:
+    location = f"{finding.path}:{finding.line}:{finding.column}"
+    severity = finding.severity.label
+    lines = [
+        f"{paint('1', safe(location))} {paint('2', safe(f'{finding.rule} {finding.name}'))} "
+        f"{paint(_SEVERITY_COLORS[finding.severity], severity)}: {safe(finding.message)}"
+    ]
+    text = source_line(report, finding.path, finding.line)
+    if text is not None:
+        column = min(max(finding.column, 1), len(text) + 1)
+        lines.append(f"    {safe(text)}")
+        lines.append(f"    {_blank(safe(text[: column - 1]))}{paint('1;32', '^')}")
+    return lines
+
+
+def _blank(text: str) -> str:
+    """Whitespace as wide as `text` on a terminal, keeping tabs so the caret lines up."""
+    return "".join(_blank_char(ch) for ch in text)
+
+
+def _blank_char(ch: str) -> str:
+    if ch == "\t":
+        return ch
+    if unicodedata.combining(ch):
+        return ""
+    return "  " if unicodedata.east_asian_width(ch) in "WF" else " "
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun if n == 1 else noun + 's'}"
+
+
+def _painter(enabled: bool) -> Paint:
+    if enabled:
+        return lambda code, text: f"\x1b[{code}m{text}\x1b[0m"
+    return lambda code, text: text
