@@ -1,0 +1,79 @@
+"""Property tests: the parser and every rule accept any text without raising."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from containersec import engine
+from containersec.config import Config, active_rules, load_config, with_overrides
+from containersec.dockerfile.parse import parse_dockerfile
+from containersec.findings import Stage
+from containersec.registry import all_rules
+
+KEYWORDS = [
+    "FROM", "RUN", "CMD", "ENTRYPOINT", "COPY", "ADD", "ENV", "ARG", "LABEL", "USER", "WORKDIR", "EXPOSE",
+    "HEALTHCHECK", "SHELL", "ONBUILD", "STOPSIGNAL", "VOLUME", "MAINTAINER", "from", "run", "Copy", "FORM",
+]
+FLAGS = [
+    "--from=build", "--from=0", "--chown=1000:1000", "--chmod=755", "--link", "--platform=$BUILDPLATFORM",
+    "--mount=type=secret,id=token", "--mount=type=cache,target=/root/.cache", "--network=none",
+    "--checksum=sha256:abc", "--interval=5s", "--retries=3", "--", "-", "--=", "--x=",
+]
+WORDS = [
+    "alpine", "alpine:latest", "ubuntu:22.04@sha256:0123", "scratch", "AS", "build", "$IMAGE", "${TAG:-1}",
+    "${X:+y}", "${", "$(", ")", "`id`", "`", "apt-get", "install", "-y", "curl=7.0", "update", "apk", "add",
+    "--no-cache", "pip", "npm", "curl", "-fsSL", "https://x/y.sh", "|", "sh", "bash", "-c", "sudo", "&&",
+    "||", ";", "&", ">", "<", "2>&1", "root", "0:0", "1000", "/app", "app", "22", "8080/tcp", "KEY=value",
+    "PASSWORD=hunter2", "A=\"b c\"", "=", "NONE", "[", "]", '["a",', '"b"]', '["sh", "-c"]', "{}", "#", "\\",
+    "'", '"', "\t", "é", "\u202e", "\x00", "\ufeff",
+]
+HEREDOCS = ["<<EOF", "<<-EOF", "<<'EOF'", '<<"EOF"', "<<EOT", "EOF", "EOT", "\tEOF", "<<", "<<-", "0<<EOF"]
+DIRECTIVES = ["# syntax=docker/dockerfile:1", "# escape=`", "# escape=\\", "# check=skip=all", "# comment",
+              "# hadolint ignore=DL3008", "# containersec: ignore=CSD008 -- reason"]
+LINE_ENDS = ["\n", "\r\n", " \\\n", " `\n", "\\\n", "\n\n"]
+
+token = st.sampled_from(FLAGS + WORDS + HEREDOCS) | st.text(max_size=8)
+instruction_line = st.builds(
+    lambda keyword, tokens: " ".join([keyword, *tokens]),
+    st.sampled_from(KEYWORDS), st.lists(token, max_size=8),
+)
+line = instruction_line | st.sampled_from(DIRECTIVES + HEREDOCS) | st.lists(token, max_size=6).map(" ".join)
+dockerfile_like = st.lists(st.tuples(line, st.sampled_from(LINE_ENDS)), max_size=25).map(
+    lambda pairs: "".join(text + end for text, end in pairs)
+)
+any_text = st.text() | dockerfile_like
+
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.fixture(scope="module")
+def every_rule(tmp_path_factory: pytest.TempPathFactory) -> Config:
+    """Defaults (no config file in an empty directory) with every rule selected, even those off by default."""
+    defaults = load_config(None, tmp_path_factory.mktemp("no-config"))
+    return with_overrides(defaults, select=[rule.id for rule in all_rules(Stage.BUILD)])
+
+
+def test_every_rule_is_active(every_rule: Config) -> None:
+    # Guards the property below: it must exercise every Dockerfile rule, not a default subset.
+    active = {rule.id for rule in active_rules(every_rule, Stage.BUILD)}
+    assert active == {rule.id for rule in all_rules(Stage.BUILD)}
+    assert active
+
+
+@SETTINGS
+@given(text=any_text)
+def test_parser_never_raises(text: str) -> None:
+    dockerfile = parse_dockerfile(text, "Dockerfile")
+    assert dockerfile.path == "Dockerfile"
+
+
+@SETTINGS
+@given(text=any_text)
+def test_rules_never_raise_and_point_inside_the_file(text: str, every_rule: Config) -> None:
+    report = engine.lint_text(text, "Dockerfile", every_rule)
+    last_line = len(text.split("\n"))
+    for finding in report.findings:
+        assert finding.path == "Dockerfile"
+        assert 1 <= finding.line <= (finding.end_line or finding.line) <= last_line, finding
