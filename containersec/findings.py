@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 
 
 class Severity(IntEnum):
@@ -27,7 +27,7 @@ class Severity(IntEnum):
             raise ValueError(f"unknown severity {text!r} (expected one of: {names})") from None
 
 
-class Stage(str, Enum):
+class Stage(StrEnum):
     BUILD = "build"
     TEST = "test"
     RELEASE = "release"

@@ -1,0 +1,171 @@
+"""Command line: one subcommand per job. Exit codes: 0 clean, 1 findings at the threshold, 2 bad input."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from containersec import __version__
+
+FORMATS = ("text", "json", "sarif", "github", "checkstyle", "junit", "gitlab")
+LEVELS = ("error", "warning", "info", "style", "none")
+PIN_RULE = "CSD004"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.run(args))
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="containersec", description="Container security checks before shipping.")
+    parser.add_argument("--version", action="version", version=f"containersec {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    lint = commands.add_parser("lint", help="lint Dockerfiles (build stage)")
+    _add_lint_options(lint)
+    lint.add_argument("--format", "-f", choices=FORMATS, default="text")
+    lint.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    lint.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    lint.add_argument("--fix", action="store_true", help="apply safe automatic fixes in place")
+    lint.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; change nothing")
+    lint.add_argument("--shellcheck", choices=("auto", "on", "off"), default="auto",
+                      help="run ShellCheck over RUN scripts when it is installed (default: auto)")
+    lint.set_defaults(run=_run_lint)
+
+    pin = commands.add_parser("pin", help="check that FROM base images are pinned by digest")
+    pin.add_argument("paths", nargs="*", metavar="PATH")
+    pin.add_argument("--config", metavar="FILE")
+    pin.add_argument("--check", action="store_true", help="exit 1 when a base image is not pinned by digest")
+    pin.add_argument("--format", "-f", choices=FORMATS, default="text")
+    pin.set_defaults(run=_run_pin)
+
+    rules = commands.add_parser("rules", help="list the rules, or explain one")
+    rules.add_argument("rule", nargs="?", metavar="RULE", help="an ID, slug or peer alias (e.g. DL3008)")
+    rules.add_argument("--format", "-f", choices=("text", "markdown", "json"), default="text")
+    rules.set_defaults(run=_run_rules)
+
+    action = commands.add_parser("action", help="run as the GitHub Action (reads INPUT_* and GITHUB_*)")
+    action.set_defaults(run=_run_action)
+    return parser
+
+
+def _add_lint_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+    parser.add_argument("--config", "-c", metavar="FILE", help="config file (.containersec.yaml or .hadolint.yaml)")
+    parser.add_argument("--fail-on", choices=LEVELS, help="lowest severity that fails the run (default: warning)")
+    parser.add_argument("--select", action="append", default=[], metavar="RULES",
+                        help="run only these rules (IDs, slugs or peer aliases; comma-separated, repeatable)")
+    parser.add_argument("--ignore", action="append", default=[], metavar="RULES",
+                        help="skip these rules (comma-separated, repeatable)")
+
+
+def _names(values: list[str]) -> list[str]:
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+def _load(args: argparse.Namespace, *, select: list[str] | None = None, fail_on: str | None = None):
+    from containersec.config import load_config, with_overrides
+    from containersec.findings import Severity
+
+    config = load_config(args.config, Path.cwd())
+    threshold = fail_on or getattr(args, "fail_on", None)
+    return with_overrides(
+        config,
+        select=select if select is not None else _names(getattr(args, "select", [])) or None,
+        ignore=_names(getattr(args, "ignore", [])) or None,
+        fail_on=None if threshold is None else ("none" if threshold == "none" else Severity.parse(threshold)),
+    )
+
+
+def _config_or_exit(args: argparse.Namespace, **overrides: object):
+    from containersec.config import ConfigError
+
+    try:
+        return _load(args, **overrides)  # type: ignore[arg-type]
+    except ConfigError as exc:
+        print(f"containersec: config error: {exc}", file=sys.stderr)
+        return None
+
+
+def _run_lint(args: argparse.Namespace) -> int:
+    from containersec.engine import lint_paths
+
+    config = _config_or_exit(args)
+    if config is None:
+        return 2
+    report = lint_paths(args.paths, config)
+    if args.fix or args.diff:
+        from containersec.dockerfile.fix import apply_fixes
+
+        report = apply_fixes(report, config, write=args.fix, diff_out=sys.stdout if args.diff else None)
+        if args.diff:
+            return report.exit_code(config.fail_on)
+    _emit(report, args.format, getattr(args, "output", None), getattr(args, "color", "never"))
+    return report.exit_code(config.fail_on)
+
+
+def _run_pin(args: argparse.Namespace) -> int:
+    from containersec.engine import lint_paths
+    from containersec.findings import Severity
+
+    args.fail_on = None
+    config = _config_or_exit(args, select=[PIN_RULE], fail_on="style" if args.check else "none")
+    if config is None:
+        return 2
+    if not args.check:
+        config.fail_on = None
+    report = lint_paths(args.paths, config)
+    for finding in report.findings:
+        finding.severity = max(finding.severity, Severity.WARNING)
+    _emit(report, args.format, None, "auto")
+    return report.exit_code(config.fail_on)
+
+
+def _emit(report, fmt: str, output: str | None, color: str) -> None:
+    from containersec.report import render
+
+    use_color = color == "always" or (
+        color == "auto" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    text = render(report, fmt, color=use_color)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+    if fmt != "text" or output:
+        for error in report.errors:
+            print(f"containersec: {error.path}: {error.message}", file=sys.stderr)
+
+
+def _run_rules(args: argparse.Namespace) -> int:
+    from containersec.registry import all_rules, resolve
+    from containersec.report.rules_doc import render_rules
+
+    if args.rule:
+        found = resolve(args.rule)
+        if not found:
+            print(f"containersec: unknown rule {args.rule!r} (see `containersec rules`)", file=sys.stderr)
+            return 2
+        sys.stdout.write(render_rules(found, args.format, detailed=True))
+        return 0
+    sys.stdout.write(render_rules(all_rules(), args.format, detailed=args.format == "markdown"))
+    return 0
+
+
+def _run_action(args: argparse.Namespace) -> int:
+    from containersec.github.action import main as action_main
+
+    return action_main()

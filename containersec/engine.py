@@ -1,0 +1,163 @@
+"""The build stage end to end: find Dockerfiles, read them, run the rules, apply policy."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from containersec.config import Config, active_rules
+from containersec.dockerfile.model import Dockerfile
+from containersec.dockerfile.parse import parse_dockerfile
+from containersec.findings import Finding, InputError, Report, Stage
+from containersec.registry import Rule
+from containersec.suppress import build_suppressions
+
+MAX_BYTES = 4 * 1024 * 1024
+_BOM = "\ufeff"
+
+
+def is_dockerfile_name(name: str) -> bool:
+    lower = name.lower()
+    for base in ("dockerfile", "containerfile"):
+        if lower == base or lower.startswith(base + ".") or lower.endswith("." + base):
+            return not lower.endswith(".dockerignore")
+    return False
+
+
+def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> tuple[list[str], list[InputError]]:
+    """Files to lint, in order, as paths the user will recognise; missing paths become errors."""
+    patterns = list(exclude)
+    files: list[str] = []
+    errors: list[InputError] = []
+    for path in paths:
+        if os.path.isdir(path):
+            if is_dockerfile_name(os.path.basename(os.path.normpath(path))) and not _has_dockerfiles(path):
+                errors.append(InputError(path, "is a directory, not a Dockerfile"))
+                continue
+            files.extend(f for f in _walk(path) if not _excluded(f, patterns))
+        elif os.path.lexists(path):
+            files.append(path)
+        else:
+            errors.append(InputError(path, "no such file or directory"))
+    return list(dict.fromkeys(files)), errors
+
+
+def _walk(root: str) -> Iterator[str]:
+    for directory, subdirs, names in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if d != ".git")
+        for name in sorted(names):
+            if is_dockerfile_name(name):
+                yield os.path.join(directory, name) if directory != "." else name
+
+
+def _has_dockerfiles(path: str) -> bool:
+    return next(_walk(path), None) is not None
+
+
+def _excluded(path: str, patterns: list[str]) -> bool:
+    normal = os.path.normpath(path).replace(os.sep, "/")
+    return any(fnmatch.fnmatch(normal, p) or fnmatch.fnmatch(os.path.basename(normal), p) for p in patterns)
+
+
+@dataclass
+class Source:
+    path: str
+    text: str | None = None
+    error: str | None = None
+
+
+def read_source(path: str) -> Source:
+    """The file's text, or why it cannot be checked."""
+    try:
+        if os.path.isdir(path):
+            return Source(path, error="is a directory, not a Dockerfile")
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return Source(path, error=f"cannot read: {exc.strerror or exc}")
+    if len(data) > MAX_BYTES:
+        return Source(path, error=f"larger than {MAX_BYTES // (1024 * 1024)} MiB; not a Dockerfile?")
+    nul = data.find(b"\0")
+    if nul >= 0:
+        return Source(path, error=f"binary file (NUL byte at byte {nul})")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Source(path, error=f"not valid UTF-8 at byte {exc.start}")
+    return Source(path, text=text.removeprefix(_BOM))
+
+
+def lint_paths(paths: list[str], config: Config) -> Report:
+    files, errors = discover(paths or ["."], config.exclude)
+    report = Report(stage=Stage.BUILD, errors=errors)
+    rules = active_rules(config, Stage.BUILD)
+    for path in files:
+        source = read_source(path)
+        if source.text is None:
+            report.errors.append(InputError(path, source.error or "cannot read"))
+            continue
+        _lint_into(report, source.text, path, config, rules)
+    report.sort()
+    return report
+
+
+def lint_text(text: str, path: str, config: Config) -> Report:
+    report = Report(stage=Stage.BUILD)
+    _lint_into(report, text, path, config, active_rules(config, Stage.BUILD))
+    report.sort()
+    return report
+
+
+def _lint_into(report: Report, text: str, path: str, config: Config, rules: list[Rule]) -> None:
+    report.files += 1
+    report.sources[path] = text
+    dockerfile = parse_dockerfile(text, path)
+    dockerfile.dockerignore = read_dockerignore(path)
+    if not dockerfile.instructions:
+        report.errors.append(InputError(path, "no instructions: the file is empty or only comments"))
+        return
+    for problem in dockerfile.problems:
+        report.errors.append(InputError(path, f"line {problem.line}: {problem.message}"))
+    report.findings.extend(check_dockerfile(dockerfile, config, rules, report))
+
+
+def check_dockerfile(dockerfile: Dockerfile, config: Config, rules: list[Rule], report: Report) -> list[Finding]:
+    """Findings of `rules` on one parsed file, after inline ignores."""
+    spans = [(i.line, i.end_line, i.keyword) for i in dockerfile.instructions]
+    suppressions = None if config.disable_ignore_pragmas else build_suppressions(dockerfile.comments, spans)
+    findings: list[Finding] = []
+    for rule in rules:
+        try:
+            hits = list(rule.check(dockerfile, config.options))
+        except Exception as exc:  # a rule bug must not hide the other rules' or files' results
+            report.errors.append(InputError(dockerfile.path, f"internal error in rule {rule.id} {rule.slug}: "
+                                            f"{type(exc).__name__}: {exc}"))
+            continue
+        for hit in hits:
+            if suppressions is not None and suppressions.is_suppressed(rule, hit.line):
+                continue
+            findings.append(Finding(
+                rule=rule.id, name=rule.slug, severity=rule.severity, stage=rule.stage, path=dockerfile.path,
+                line=hit.line, end_line=hit.end_line, column=hit.column, message=hit.message,
+                aliases=rule.aliases, fixable=rule.fixable and bool(hit.edits), edits=hit.edits))
+    return findings
+
+
+def read_dockerignore(dockerfile_path: str) -> list[str] | None:
+    """Patterns of the build context's ignore file, as BuildKit picks it; None when there is none.
+
+    BuildKit first looks for `<Dockerfile name>.dockerignore` beside the Dockerfile, then for
+    `.dockerignore` at the context root, which is usually the Dockerfile's directory.
+    """
+    directory = os.path.dirname(dockerfile_path)
+    for name in (os.path.basename(dockerfile_path) + ".dockerignore", ".dockerignore"):
+        candidate = os.path.join(directory, name)
+        try:
+            with open(candidate, encoding="utf-8", errors="replace") as handle:
+                lines = handle.read().splitlines()
+        except OSError:
+            continue
+        return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return None
