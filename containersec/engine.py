@@ -91,7 +91,7 @@ def read_source(path: str) -> Source:
 
 def lint_paths(paths: list[str], config: Config) -> Report:
     files, errors = discover(paths or ["."], config.exclude)
-    report = Report(stage=Stage.BUILD, errors=errors)
+    report = Report(stage=Stage.BUILD, errors=errors, notices=list(config.notices))
     rules = active_rules(config, Stage.BUILD)
     for path in files:
         source = read_source(path)
@@ -127,6 +127,11 @@ def check_dockerfile(dockerfile: Dockerfile, config: Config, rules: list[Rule], 
     """Findings of `rules` on one parsed file, after inline ignores."""
     spans = [(i.line, i.end_line, i.keyword) for i in dockerfile.instructions]
     suppressions = None if config.disable_ignore_pragmas else build_suppressions(dockerfile.comments, spans)
+    if suppressions is not None:
+        report.notices.extend(f"{dockerfile.path}:{line}: ignore pragma names unknown rule {name!r}"
+                              for line, name in suppressions.unknown)
+        report.notices.extend(f"{dockerfile.path}:{line}: ignore pragma {problem}"
+                              for line, problem in suppressions.malformed)
     findings: list[Finding] = []
     for rule in rules:
         try:

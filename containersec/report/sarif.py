@@ -51,7 +51,7 @@ def render(report: Report, *, color: bool = False) -> str:
         },
         # The trailing slash makes the whole id the category, so each stage keeps its own alerts
         # (code scanning treats only the text before the last "/" as the category).
-        "automationDetails": {"id": f"containersec/{report.stage.value}/"},
+        "automationDetails": {"id": f"containersec/{report.stage.value}"},
         "invocations": [
             {
                 "executionSuccessful": not report.errors,
