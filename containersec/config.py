@@ -6,16 +6,12 @@ Discovery, validation with errors that name the file and the key, and the choice
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
 import re
-import tomllib
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from containersec.findings import Severity, Stage
 from containersec.registry import Rule, RuleOptions, all_rules, resolve
@@ -125,21 +121,28 @@ def with_overrides(
 # --- reading files -------------------------------------------------------------------------------
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that rejects a key given twice instead of silently keeping the last one."""
+def _strict_loader() -> type:
+    """A SafeLoader that rejects a key given twice instead of silently keeping the last one.
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen = set()
-        for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                continue
-            key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, Hashable):
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key!r}", key_node.start_mark)
-                seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+    Built on first use: PyYAML costs start-up time that a run without a config file should not pay.
+    """
+    import yaml
+
+    class StrictLoader(yaml.SafeLoader):
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+            seen = set()
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=deep)
+                if isinstance(key, Hashable):
+                    if key in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"duplicate key {key!r}", key_node.start_mark)
+                    seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    return StrictLoader
 
 
 def _read_text(path: Path, shown: str) -> str:
@@ -152,8 +155,10 @@ def _read_text(path: Path, shown: str) -> str:
 
 
 def _read_yaml(path: Path, shown: str) -> Any:
+    import yaml
+
     try:
-        return yaml.load(_read_text(path, shown), Loader=_StrictLoader)
+        return yaml.load(_read_text(path, shown), Loader=_strict_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -164,6 +169,8 @@ def _read_yaml(path: Path, shown: str) -> Any:
 
 def _read_pyproject(path: Path, shown: str) -> Any:
     """The `[tool.containersec]` value, or None when the file has no such table."""
+    import tomllib
+
     try:
         document = tomllib.loads(_read_text(path, shown))
     except tomllib.TOMLDecodeError as exc:
@@ -376,6 +383,8 @@ def _all_rule_names() -> list[str]:
 
 
 def _suggestion(word: str, candidates: Iterable[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, list(candidates), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
