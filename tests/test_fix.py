@@ -1,0 +1,168 @@
+"""`lint --fix` / `lint --diff`: the fix engine with throwaway rules, then the real fixable rules on corpus files."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from containersec import registry
+from containersec.config import Config
+from containersec.dockerfile.fix import apply_edits, apply_fixes, unified_diff
+from containersec.dockerfile.model import Dockerfile
+from containersec.engine import lint_paths
+from containersec.findings import Edit, Severity
+from containersec.registry import Hit, RuleOptions
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dockerfiles"
+
+# --- the engine, with throwaway rules -------------------------------------------------------------
+
+KEYWORD_RULE = "CSD990"  # lower-case instruction keyword -> upper case
+YES_RULE = "CSD991"  # `apt-get install` without -y -> insert ` -y`
+RECOMMENDS_RULE = "CSD992"  # `apt-get install` without --no-install-recommends -> insert it
+_INSTALL = re.compile(r"apt-get install")
+
+
+def _keyword_case(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
+    for instruction in dockerfile.instructions:
+        word = dockerfile.text[instruction.start:instruction.start + len(instruction.keyword)]
+        if word != instruction.keyword:
+            yield Hit(f"write {word} in upper case", instruction.line,
+                      edits=(Edit(instruction.start, instruction.start + len(word), instruction.keyword),))
+
+
+def _inserter(option: str):
+    def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
+        for instruction in dockerfile.runs():
+            source = dockerfile.text[instruction.start:instruction.end]
+            if option in source:
+                continue
+            for match in _INSTALL.finditer(source):
+                at = instruction.start + match.end()
+                yield Hit(f"add {option}", instruction.line, edits=(Edit(at, at, " " + option),))
+    return check
+
+
+@pytest.fixture
+def throwaway_rules() -> Iterator[list[str]]:
+    registry.all_rules()  # load the built-in rules first, so ours are additions
+    added = [KEYWORD_RULE, YES_RULE, RECOMMENDS_RULE]
+    try:
+        common = {"why": "test", "bad": "x", "good": "y", "fixable": True}
+        registry.rule(id=KEYWORD_RULE, slug="test-keyword-case", severity=Severity.STYLE,
+                      summary="keyword case", **common)(_keyword_case)
+        registry.rule(id=YES_RULE, slug="test-apt-yes", severity=Severity.WARNING,
+                      summary="apt -y", **common)(_inserter("-y"))
+        registry.rule(id=RECOMMENDS_RULE, slug="test-apt-recommends", severity=Severity.WARNING,
+                      summary="recommends", **common)(_inserter("--no-install-recommends"))
+        yield added
+    finally:
+        for rule_id in added:
+            registry._RULES.pop(rule_id, None)
+
+
+def _config(*rules: str) -> Config:
+    return Config(select=list(rules))
+
+
+def _fix(path: Path, config: Config, *, write: bool = True, diff: io.StringIO | None = None):
+    report = lint_paths([str(path)], config)
+    return apply_fixes(report, config, write=write, diff_out=diff)
+
+
+def test_fix_changes_only_the_edited_bytes(tmp_path: Path, throwaway_rules: list[str]) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(b"from debian:12\n# a comment  \nrun echo hi \\\n    && true\nCMD [\"sh\"]\n")
+    remaining = _fix(path, _config(KEYWORD_RULE))
+    assert path.read_bytes() == b"FROM debian:12\n# a comment  \nRUN echo hi \\\n    && true\nCMD [\"sh\"]\n"
+    assert remaining.findings == []
+
+
+def test_crlf_and_bom_are_kept(tmp_path: Path, throwaway_rules: list[str]) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(b"\xef\xbb\xbffrom debian:12\r\nrun apt-get install curl\r\n")
+    _fix(path, _config(KEYWORD_RULE, YES_RULE))
+    assert path.read_bytes() == b"\xef\xbb\xbfFROM debian:12\r\nRUN apt-get install -y curl\r\n"
+
+
+def test_a_replacement_with_a_newline_follows_the_file_line_ends() -> None:
+    assert apply_edits("a\r\nb\r\n", [(Edit(1, 1, " \\\n  c"),)]) == "a \\\r\n  c\r\nb\r\n"
+    assert apply_edits("a\nb\n", [(Edit(1, 1, " \\\n  c"),)]) == "a \\\n  c\nb\n"
+
+
+def test_overlapping_fixes_converge_over_rounds(tmp_path: Path, throwaway_rules: list[str]) -> None:
+    # Both rules insert at the same point; one waits for the next round, and both land.
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM debian:12\nRUN apt-get install curl && apt-get install git\n")
+    config = _config(YES_RULE, RECOMMENDS_RULE)
+    remaining = _fix(path, config)
+    fixed = path.read_text()
+    assert remaining.findings == []
+    assert fixed.count("-y") == 2 and fixed.count("--no-install-recommends") == 2
+    assert fixed.startswith("FROM debian:12\nRUN apt-get install ")
+    before = path.read_bytes()
+    again = _fix(path, config)
+    assert path.read_bytes() == before and again.findings == []
+
+
+def test_overlapping_groups_keep_the_first_by_position() -> None:
+    text = "abcdef"
+    first, second = (Edit(1, 3, "X"),), (Edit(2, 4, "Y"),)
+    assert apply_edits(text, [second, first]) == "aXdef"
+    # A group is all or nothing: its second edit overlaps, so none of it applies this round.
+    assert apply_edits(text, [first, (Edit(5, 6, "Z"), Edit(2, 3, "W"))]) == "aXdef"
+    # Identical edits from two rules apply once.
+    assert apply_edits(text, [first, first]) == "aXdef"
+
+
+def test_edits_outside_the_text_are_ignored() -> None:
+    assert apply_edits("abc", [(Edit(2, 9, "X"),), (Edit(0, 1, "Z"),)]) == "Zbc"
+    assert apply_edits("abc", [(Edit(2, 1, "X"),)]) == "abc"
+
+
+def test_diff_prints_a_patch_and_writes_nothing(tmp_path: Path, throwaway_rules: list[str]) -> None:
+    path = tmp_path / "Dockerfile"
+    original = b"FROM debian:12\nRUN apt-get install curl\nUSER nobody"
+    path.write_bytes(original)
+    out = io.StringIO()
+    remaining = _fix(path, _config(YES_RULE), write=False, diff=out)
+    assert path.read_bytes() == original
+    shown = str(path).lstrip("/")
+    assert out.getvalue().splitlines() == [
+        f"--- a/{shown}", f"+++ b/{shown}", "@@ -1,3 +1,3 @@", " FROM debian:12",
+        "-RUN apt-get install curl", "+RUN apt-get install -y curl", " USER nobody",
+        "\\ No newline at end of file"]
+    assert remaining.findings == []
+
+
+def test_the_returned_report_keeps_other_findings_and_files(tmp_path: Path, throwaway_rules: list[str]) -> None:
+    fixable, clean = tmp_path / "a.Dockerfile", tmp_path / "b.Dockerfile"
+    fixable.write_text("FROM debian:12\nMAINTAINER me\nRUN apt-get install curl\n")
+    clean.write_text("FROM debian:12\nMAINTAINER you\n")
+    config = _config(YES_RULE, "CSD030")
+    report = lint_paths([str(fixable), str(clean)], config)
+    before_mtime = clean.stat().st_mtime_ns
+    remaining = apply_fixes(report, config, write=True, diff_out=None)
+    assert sorted((Path(f.path).name, f.rule) for f in remaining.findings) == [
+        ("a.Dockerfile", "CSD030"), ("b.Dockerfile", "CSD030")]
+    assert remaining.files == 2
+    assert remaining.sources[str(fixable)] == fixable.read_text()
+    assert clean.stat().st_mtime_ns == before_mtime
+
+
+def test_ignored_findings_are_not_fixed(tmp_path: Path, throwaway_rules: list[str]) -> None:
+    path = tmp_path / "Dockerfile"
+    text = f"FROM debian:12\n# containersec: ignore={YES_RULE} -- interactive on purpose\nRUN apt-get install curl\n"
+    path.write_text(text)
+    _fix(path, _config(YES_RULE))
+    assert path.read_text() == text
+
+
+def test_unified_diff_of_crlf_text_keeps_the_line_ends() -> None:
+    patch = unified_diff("Dockerfile", "a\r\nb\r\n", "a\r\nc\r\n")
+    assert "-b\r\n+c\r\n" in patch
+    assert patch.startswith("--- a/Dockerfile\n+++ b/Dockerfile\n")
