@@ -1,0 +1,139 @@
+"""Shared helpers of the images, stages and instructions rules: image references, COPY/ADD arguments,
+inherited stage state and text offsets for fixes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from itertools import pairwise
+
+from containersec.dockerfile.model import Dockerfile, Instruction, Stage
+from containersec.dockerfile.variables import has_variable
+from containersec.dockerfile.words import split_words
+
+DOCKER_HUB = "docker.io"
+_HUB_ALIASES = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"})
+_MOUNT_FROM = re.compile(r"(?:^|,)from=([^,]++)")
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """A parsed image reference: `registry/repository[:tag][@digest]` with Docker's defaults applied."""
+
+    registry: str
+    repository: str
+    tag: str | None
+    digest: str | None
+
+    @property
+    def normalised(self) -> str:
+        """`docker.io/library/alpine:latest` for `alpine`: the form allow-lists match."""
+        text = f"{self.registry}/{self.repository}"
+        if self.tag is not None or self.digest is None:
+            text += f":{self.tag or 'latest'}"
+        if self.digest is not None:
+            text += f"@{self.digest}"
+        return text
+
+
+def parse_image(reference: str) -> ImageRef:
+    name, _, digest = reference.partition("@")
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    tag = None
+    if colon > slash:
+        name, tag = name[:colon], name[colon + 1:]
+    first, sep, rest = name.partition("/")
+    if sep and ("." in first or ":" in first or first == "localhost"):
+        registry, repository = first.lower(), rest
+    else:
+        registry, repository = DOCKER_HUB, name
+    if registry in _HUB_ALIASES:
+        registry = DOCKER_HUB
+        if "/" not in repository:
+            repository = f"library/{repository}"
+    return ImageRef(registry, repository, tag, digest or None)
+
+
+def external_base(dockerfile: Dockerfile, stage: Stage) -> str | None:
+    """The image a stage's FROM pulls, or None for `scratch`, an earlier stage or an unresolved variable."""
+    image = stage.image
+    if not image or stage.parent is not None or image.lower() == "scratch" or has_variable(image):
+        return None
+    return image
+
+
+def is_stage_reference(dockerfile: Dockerfile, name: str) -> bool:
+    """Whether `--from=name` names a stage (by alias or index) rather than an image."""
+    return dockerfile.stage_named(name) is not None or name.isdigit()
+
+
+def external_images(dockerfile: Dockerfile) -> Iterator[tuple[str, Instruction]]:
+    """Every image the build pulls: FROM, `COPY --from=<image>` and `RUN --mount=...,from=<image>`."""
+    for stage in dockerfile.stages:
+        image = external_base(dockerfile, stage)
+        if image is not None:
+            yield image, stage.instruction
+    for keyword in ("COPY", "RUN"):
+        for instruction in dockerfile.all(keyword, onbuild=True):
+            if keyword == "COPY":
+                sources = instruction.flag_values("from")
+            else:
+                sources = [m[1] for value in instruction.flag_values("mount") for m in _MOUNT_FROM.finditer(value)]
+            for source in sources:
+                image = dockerfile.resolve(source.strip("\"'"), instruction.stage)
+                if image and not has_variable(image) and not is_stage_reference(dockerfile, image):
+                    yield image, instruction
+
+
+def registry_matches(registry: str, patterns: list[str]) -> bool:
+    """Whether `registry` is one of `patterns` (`*.gcr.io` and `*` wildcards; Docker Hub aliases equal)."""
+    for pattern in patterns:
+        wanted = pattern.strip().lower()
+        if wanted in _HUB_ALIASES:
+            wanted = DOCKER_HUB
+        if fnmatchcase(registry, wanted):
+            return True
+    return False
+
+
+def image_matches(image: str, patterns: list[str]) -> bool:
+    """Whether an image matches an allow-list glob, written against its normalised or its given form."""
+    normalised = parse_image(image).normalised
+    return any(fnmatchcase(normalised, p) or fnmatchcase(image, p) for p in patterns)
+
+
+# --- COPY / ADD arguments ------------------------------------------------------------------------------
+
+def copy_arguments(instruction: Instruction) -> list[str]:
+    """Sources then destination of a COPY or ADD (quotes removed), from the JSON or the shell form."""
+    if instruction.exec_form is not None:
+        return list(instruction.exec_form)
+    return [word.text for word in split_words(instruction.value)]
+
+
+# --- stage state --------------------------------------------------------------------------------------
+
+def lineage_has(stage: Stage, keyword: str) -> bool:
+    """Whether the stage or a stage it is built FROM has an instruction with `keyword`."""
+    return any(s.all(keyword) for s in stage.ancestry())
+
+
+def repeated(dockerfile: Dockerfile, keyword: str) -> Iterator[tuple[Instruction, Instruction]]:
+    """(earlier, later) pairs of one keyword within a stage: only the last one takes effect."""
+    for stage in dockerfile.stages:
+        yield from pairwise(stage.all(keyword))
+
+
+# --- fixes ---------------------------------------------------------------------------------------------
+
+def keyword_span(instruction: Instruction, keyword: str) -> tuple[int, int] | None:
+    """Offsets in Dockerfile.text of `keyword` as written on the instruction's first line."""
+    first_line_length = instruction.line_map.starts[1] if len(instruction.line_map.starts) > 1 else len(
+        instruction.logical)
+    at = instruction.logical.upper().find(keyword, 0, first_line_length)
+    if at < 0:
+        return None
+    return instruction.start + at, instruction.start + at + len(keyword)
