@@ -1,0 +1,162 @@
+"""The action's inputs (`INPUT_<NAME>`, upper-case, hyphens kept) and the runner's `GITHUB_*` variables."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from containersec.findings import Severity
+
+REPORTERS = ("github-check", "github-pr-review", "workflow-commands")
+FILTER_MODES = ("added", "diff_context", "file", "nofilter")
+PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
+
+
+class ActionError(Exception):
+    """An input or runner variable the action cannot work with; the action exits 2."""
+
+
+@dataclass(frozen=True)
+class Inputs:
+    paths: list[str]
+    config: str | None
+    fail_on: str | None  # None: take the config file's threshold
+    filter_mode: str
+    reporter: str
+    sarif_file: str
+    token: str
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    number: int
+    head_sha: str
+    base_sha: str
+    head_repo: str
+    base_repo: str
+
+    @property
+    def from_fork(self) -> bool:
+        return self.head_repo != self.base_repo
+
+
+@dataclass(frozen=True)
+class RunContext:
+    event_name: str
+    repository: str
+    head_sha: str
+    api_url: str
+    server_url: str
+    workspace: Path
+    step_summary: Path | None
+    output_file: Path | None
+    external_id: str
+    pull: PullRequest | None
+
+
+def read_input(environ: Mapping[str, str], name: str) -> str:
+    return environ.get(f"INPUT_{name.upper()}", "").strip()
+
+
+def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    value = read_input(environ, name) or default
+    if value not in choices:
+        raise ActionError(f"input {name}: {value!r} is not one of: {', '.join(choices)}")
+    return value
+
+
+def split_paths(text: str) -> list[str]:
+    """One or more paths per line; quote a path that holds spaces."""
+    try:
+        return [word for line in text.splitlines() for word in shlex.split(line, comments=True)]
+    except ValueError as exc:
+        raise ActionError(f"input paths: {exc}") from None
+
+
+def read_inputs(environ: Mapping[str, str], *, on_pull_request: bool) -> Inputs:
+    fail_on = read_input(environ, "fail-on").lower() or None
+    if fail_on is not None and fail_on != "none":
+        try:
+            Severity.parse(fail_on)
+        except ValueError as exc:
+            raise ActionError(f"input fail-on: {exc} or none") from None
+    return Inputs(
+        paths=split_paths(read_input(environ, "paths")) or ["."],
+        config=read_input(environ, "config") or None,
+        fail_on=fail_on,
+        filter_mode=_choice(environ, "filter-mode", FILTER_MODES, "added" if on_pull_request else "nofilter"),
+        reporter=_choice(environ, "reporter", REPORTERS, "github-check"),
+        sarif_file=read_input(environ, "sarif-file") or "containersec.sarif",
+        token=read_input(environ, "github-token"),
+    )
+
+
+def _load_event(path: str) -> dict[str, object]:
+    if not path:
+        return {}
+    try:
+        event = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ActionError(f"{path}: cannot read the event payload: {exc}") from None
+    if not isinstance(event, dict):
+        raise ActionError(f"{path}: the event payload is not a JSON object")
+    return event
+
+
+def _lookup(event: Mapping[str, object], dotted: str) -> object | None:
+    value: object = event
+    for key in dotted.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return None if value in (None, "") else value
+
+
+def _field(event: Mapping[str, object], dotted: str, event_path: str) -> str:
+    value = _lookup(event, dotted)
+    if value is None or isinstance(value, Mapping | list):
+        raise ActionError(f"{event_path}: pull request event payload has no {dotted}")
+    return str(value)
+
+
+def _pull_request(event: Mapping[str, object], event_path: str) -> PullRequest:
+    number = _field(event, "pull_request.number", event_path)
+    if not number.isdigit():
+        raise ActionError(f"{event_path}: pull_request.number is not a number: {number!r}")
+    return PullRequest(
+        number=int(number),
+        head_sha=_field(event, "pull_request.head.sha", event_path),
+        base_sha=_field(event, "pull_request.base.sha", event_path),
+        head_repo=str(_lookup(event, "pull_request.head.repo.full_name") or ""),  # empty: fork deleted
+        base_repo=_field(event, "pull_request.base.repo.full_name", event_path),
+    )
+
+
+def _optional_path(environ: Mapping[str, str], name: str) -> Path | None:
+    value = environ.get(name, "")
+    return Path(value) if value else None
+
+
+def read_context(environ: Mapping[str, str]) -> RunContext:
+    event_name = environ.get("GITHUB_EVENT_NAME", "")
+    event_path = environ.get("GITHUB_EVENT_PATH", "")
+    event = _load_event(event_path)
+    pull = _pull_request(event, event_path) if event_name in PULL_REQUEST_EVENTS else None
+    head_sha = pull.head_sha if pull else environ.get("GITHUB_SHA", "")
+    run = ":".join(environ.get(name, "") for name in ("GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT", "GITHUB_JOB",
+                                                       "GITHUB_ACTION"))
+    return RunContext(
+        event_name=event_name,
+        repository=environ.get("GITHUB_REPOSITORY", ""),
+        head_sha=head_sha,
+        api_url=environ.get("GITHUB_API_URL", "").rstrip("/"),
+        server_url=environ.get("GITHUB_SERVER_URL", "").rstrip("/"),
+        workspace=Path(environ.get("GITHUB_WORKSPACE") or ".").absolute(),
+        step_summary=_optional_path(environ, "GITHUB_STEP_SUMMARY"),
+        output_file=_optional_path(environ, "GITHUB_OUTPUT"),
+        external_id=f"containersec:{head_sha}:{run}",
+        pull=pull,
+    )
