@@ -1,0 +1,53 @@
+import pytest
+
+from containersec.registry import RuleOptions
+from tests.rules.helpers import findings, lines
+
+RULE = "CSD125"
+KEY = "org.opencontainers.image.created"
+SCHEMA = RuleOptions(label_schema={KEY: "rfc3339"})
+
+
+@pytest.mark.parametrize(
+    "value", ["2024-05-01", "2024-05-01T12:00:00", "05/01/2024", "2024-02-30T12:00:00Z", "2024-05-01T25:00:00Z", "now"]
+)
+def test_invalid_values_are_reported(value):
+    found = findings(RULE, f'FROM alpine:3.20\nLABEL {KEY}="{value}"\n', options=SCHEMA)
+    assert [f.line for f in found] == [2]
+    assert KEY in found[0].message
+
+
+@pytest.mark.parametrize(
+    "value", ["2024-05-01T12:00:00Z", "2024-05-01T12:00:00.123+02:00", "2024-05-01t12:00:00z", "2024-05-01 12:00:00Z"]
+)
+def test_valid_values_pass(value):
+    assert lines(RULE, f'FROM alpine:3.20\nLABEL {KEY}="{value}"\n', options=SCHEMA) == []
+
+
+def test_off_without_schema_and_for_labels_of_other_types():
+    text = f'FROM alpine:3.20\nLABEL {KEY}="2024-05-01"\n'
+    assert lines(RULE, text) == []
+    assert lines(RULE, text, options=RuleOptions(label_schema={KEY: "text"})) == []
+
+
+def test_value_is_checked_after_substitution_and_skipped_while_unresolved():
+    text = f"""\
+        FROM alpine:3.20
+        ARG GOOD="2024-05-01T12:00:00Z"
+        ARG BAD="2024-05-01"
+        ARG LATER
+        LABEL {KEY}="$GOOD"
+        LABEL {KEY}="${{BAD}}"
+        LABEL {KEY}="$LATER"
+        ONBUILD LABEL {KEY}="2024-05-01"
+        """
+    assert lines(RULE, text, options=SCHEMA) == [6, 8]
+
+
+def test_reported_on_the_line_of_the_pair_in_a_continued_label():
+    text = f'FROM alpine:3.20\nLABEL a=1 \\\n      {KEY}="2024-05-01"\n'
+    assert lines(RULE, text, options=SCHEMA) == [3]
+
+
+def test_empty_value_is_left_to_label_empty():
+    assert lines(RULE, f'FROM alpine:3.20\nLABEL {KEY}=""\n', options=SCHEMA) == []

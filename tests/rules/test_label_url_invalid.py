@@ -1,0 +1,60 @@
+import pytest
+
+from containersec.registry import RuleOptions
+from tests.rules.helpers import findings, lines
+
+RULE = "CSD124"
+KEY = "org.opencontainers.image.source"
+SCHEMA = RuleOptions(label_schema={KEY: "url"})
+
+
+@pytest.mark.parametrize(
+    "value", ["github.com/org/app", "https://", "http://exa mple.com", "https://host:99x/", "not a url", "//host/path"]
+)
+def test_invalid_values_are_reported(value):
+    found = findings(RULE, f'FROM alpine:3.20\nLABEL {KEY}="{value}"\n', options=SCHEMA)
+    assert [f.line for f in found] == [2]
+    assert KEY in found[0].message
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://github.com/org/app",
+        "http://example.com:8080/x?y=1#z",
+        "git+ssh://git@github.com/org/app.git",
+        "mailto:team@example.com",
+        "urn:isbn:0451450523",
+    ],
+)
+def test_valid_values_pass(value):
+    assert lines(RULE, f'FROM alpine:3.20\nLABEL {KEY}="{value}"\n', options=SCHEMA) == []
+
+
+def test_off_without_schema_and_for_labels_of_other_types():
+    text = f'FROM alpine:3.20\nLABEL {KEY}="github.com/org/app"\n'
+    assert lines(RULE, text) == []
+    assert lines(RULE, text, options=RuleOptions(label_schema={KEY: "text"})) == []
+
+
+def test_value_is_checked_after_substitution_and_skipped_while_unresolved():
+    text = f"""\
+        FROM alpine:3.20
+        ARG GOOD="https://github.com/org/app"
+        ARG BAD="github.com/org/app"
+        ARG LATER
+        LABEL {KEY}="$GOOD"
+        LABEL {KEY}="${{BAD}}"
+        LABEL {KEY}="$LATER"
+        ONBUILD LABEL {KEY}="github.com/org/app"
+        """
+    assert lines(RULE, text, options=SCHEMA) == [6, 8]
+
+
+def test_reported_on_the_line_of_the_pair_in_a_continued_label():
+    text = f'FROM alpine:3.20\nLABEL a=1 \\\n      {KEY}="github.com/org/app"\n'
+    assert lines(RULE, text, options=SCHEMA) == [3]
+
+
+def test_empty_value_is_left_to_label_empty():
+    assert lines(RULE, f'FROM alpine:3.20\nLABEL {KEY}=""\n', options=SCHEMA) == []
