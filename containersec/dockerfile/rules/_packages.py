@@ -16,6 +16,7 @@ from functools import lru_cache
 from containersec.dockerfile.model import Dockerfile, Instruction
 from containersec.dockerfile.shell import Command, ShellWord
 from containersec.findings import Edit
+from containersec.registry import Hit
 
 _PYTHON = re.compile(r"python[0-9.]*+")
 _PIP = re.compile(r"pip[0-9.]*+")
@@ -241,3 +242,35 @@ def has_variable(text: str) -> bool:
 
 def is_path_or_url(text: str) -> bool:
     return text.startswith(("/", "./", "../", "~", "http://", "https://", "file:", "ftp://"))
+
+
+def fed_by_yes(command: Command) -> bool:
+    """`yes | apt-get install ...`: the prompts are answered by the pipe."""
+    index = command.pipe_index
+    return index > 0 and command.pipeline[index - 1].name == "yes"
+
+
+def unanswered_prompts(dockerfile: Dockerfile, manager: Manager, prompting: frozenset[str],
+                       answered: Callable[[Command], bool]) -> Iterator[tuple[Command, ShellWord]]:
+    """Commands of `manager` whose subcommand in `prompting` asks for confirmation nobody gives."""
+    for _, command in invocations(dockerfile, manager):
+        word = subcommand_word(command, manager)
+        if word is not None and word.text in prompting and not answered(command) and not fed_by_yes(command):
+            yield command, word
+
+
+def missing_yes_hits(dockerfile: Dockerfile, manager: Manager, prompting: frozenset[str],
+                     answered: Callable[[Command], bool], switch: str = "-y") -> Iterator[Hit]:
+    for command, word in unanswered_prompts(dockerfile, manager, prompting, answered):
+        yield Hit(f"'{command.name} {word.text}' without {switch}: the build cannot answer the confirmation "
+                  f"prompt; add {switch}", command.line, column=command.column,
+                  edits=insert_after(dockerfile, word, f" {switch}"))
+
+
+RPM_PROMPTING = frozenset({"install", "groupinstall", "localinstall", "reinstall", "remove", "erase", "update",
+                           "upgrade", "downgrade", "distro-sync", "group", "module", "autoremove", "builddep",
+                           "swap"})
+
+
+def rpm_answered(command: Command) -> bool:
+    return command.has_option("-y", "--assumeyes") or "--setopt=assumeyes=1" in command.options()
