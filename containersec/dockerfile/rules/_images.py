@@ -137,3 +137,34 @@ def keyword_span(instruction: Instruction, keyword: str) -> tuple[int, int] | No
     if at < 0:
         return None
     return instruction.start + at, instruction.start + at + len(keyword)
+
+
+_REMOTE = re.compile(r"(?:https?|git|ssh)://|git@", re.IGNORECASE)
+_TAR_ARCHIVE = re.compile(r"\.(?:tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz)$", re.IGNORECASE)
+# ADD also extracts these when they hold a tar stream, which a name cannot rule out.
+_COMPRESSED = re.compile(r"\.(?:gz|bz2|xz|tar\.zst|tzst|zst)$", re.IGNORECASE)
+_USERINFO = re.compile(r"(?<=://)[^/@\s]++@")
+
+
+def is_remote(source: str) -> bool:
+    """A URL or git reference that ADD downloads."""
+    return _REMOTE.match(source) is not None
+
+
+def is_tar_archive(source: str) -> bool:
+    return _TAR_ARCHIVE.search(source) is not None
+
+
+def is_extractable(source: str) -> bool:
+    """A local file ADD may unpack: a tar archive, possibly compressed."""
+    return is_tar_archive(source) or _COMPRESSED.search(source) is not None
+
+
+def mask_url(url: str) -> str:
+    """A URL with any `user:password@` replaced, for messages."""
+    return _USERINFO.sub("***@", url)
+
+
+def text_offset(dockerfile: Dockerfile, line: int, column: int = 1) -> int:
+    """Character offset in Dockerfile.text of a 1-based line and column."""
+    return sum(len(text) + 1 for text in dockerfile.text.split("\n")[:line - 1]) + column - 1
