@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import io
+import json
 import re
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +18,7 @@ from containersec import registry
 from containersec.config import Config
 from containersec.dockerfile.fix import apply_edits, apply_fixes, unified_diff
 from containersec.dockerfile.model import Dockerfile
+from containersec.dockerfile.parse import parse_dockerfile
 from containersec.engine import lint_paths
 from containersec.findings import Edit, Severity
 from containersec.registry import Hit, RuleOptions
@@ -166,3 +172,135 @@ def test_unified_diff_of_crlf_text_keeps_the_line_ends() -> None:
     patch = unified_diff("Dockerfile", "a\r\nb\r\n", "a\r\nc\r\n")
     assert "-b\r\n+c\r\n" in patch
     assert patch.startswith("--- a/Dockerfile\n+++ b/Dockerfile\n")
+
+
+# --- the real fixable rules, end to end through the CLI, on corpus files ----------------------------
+
+# (corpus file, rule, text that the fixed lines must contain)
+CORPUS_CASES = [
+    ("jessfraz__dockerfiles/consul__Dockerfile", "CSD030", "LABEL org.opencontainers.image.authors="),
+    ("jessfraz__dockerfiles/openbmc__Dockerfile", "CSD046", "--no-install-recommends"),
+    ("jessfraz__dockerfiles/zoom-us__Dockerfile", "CSD042", "-y"),
+    ("jessfraz__dockerfiles/skype__Dockerfile", "CSD047", "rm -rf /var/lib/apt/lists/*"),
+    ("nginxinc__docker-nginx/modules__Dockerfile.alpine", "CSD048", "--no-cache"),
+    ("jessfraz__dockerfiles/httpie__Dockerfile", "CSD053", "--no-cache-dir"),
+]
+
+
+def _lint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "containersec", "lint", *args], cwd=cwd,
+                          capture_output=True, text=True, check=False)
+
+
+def _findings(path: Path, *select: str) -> list[dict[str, object]]:
+    args = [a for rule in select for a in ("--select", rule)]
+    result = _lint("--format", "json", "--fail-on", "none", *args, str(path), cwd=path.parent)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["findings"]
+
+
+def _require_fixable(rule: str) -> None:
+    if not any(r.fixable for r in registry.resolve(rule)):
+        pytest.skip(f"{rule} is not marked fixable")
+
+
+def _instruction_spans(text: str, lines: set[int]) -> set[int]:
+    """Every source line of the instructions that contain one of `lines`."""
+    spans: set[int] = set()
+    for instruction in parse_dockerfile(text, "Dockerfile").instructions:
+        if any(instruction.line <= line <= instruction.end_line for line in lines):
+            spans.update(range(instruction.line, instruction.end_line + 1))
+    return spans
+
+
+def _changed_lines(before: str, after: str) -> tuple[set[int], list[str]]:
+    """1-based lines of `before` that changed, and the lines that replaced them."""
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    changed: set[int] = set()
+    added: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag != "equal":
+            changed.update(range(i1 + 1, max(i2, i1 + 1) + 1))
+            added.extend(new[j1:j2])
+    return changed, added
+
+
+@pytest.mark.parametrize(("name", "rule", "marker"), CORPUS_CASES, ids=[c[1] for c in CORPUS_CASES])
+def test_fix_on_a_corpus_file(tmp_path: Path, name: str, rule: str, marker: str) -> None:
+    _require_fixable(rule)
+    path = tmp_path / Path(name).name
+    shutil.copyfile(CORPUS / name, path)
+    before = path.read_bytes()
+    found = [f for f in _findings(path, rule) if f["rule"] == rule]
+    assert found and all(f["fixable"] for f in found), found
+
+    diff = _lint("--diff", "--select", rule, str(path), cwd=tmp_path)
+    assert path.read_bytes() == before, "--diff must not write"
+    assert diff.stdout.startswith(f"--- a/{str(path).lstrip('/')}\n+++ b/{str(path).lstrip('/')}\n")
+
+    fixed = _lint("--fix", "--select", rule, "--fail-on", "none", str(path), cwd=tmp_path)
+    assert fixed.returncode == 0, fixed.stderr
+    after = path.read_bytes()
+    assert diff.stdout == unified_diff(str(path), before.decode(), after.decode())
+
+    changed, added = _changed_lines(before.decode(), after.decode())
+    allowed = _instruction_spans(before.decode(), {int(f["line"]) for f in found})  # type: ignore[call-overload]
+    assert changed and changed <= allowed, f"lines {sorted(changed - allowed)} changed outside the findings"
+    assert any(marker in line for line in added), added
+    assert [f for f in _findings(path, rule) if f["rule"] == rule] == []
+
+    again = _lint("--fix", "--select", rule, "--fail-on", "none", str(path), cwd=tmp_path)
+    assert again.returncode == 0 and path.read_bytes() == after, "a second --fix must change nothing"
+
+
+def test_fix_keeps_crlf_and_bom_on_a_corpus_file(tmp_path: Path) -> None:
+    _require_fixable("CSD046")
+    source = (CORPUS / "jessfraz__dockerfiles/openbmc__Dockerfile").read_bytes()
+    plain, windows = tmp_path / "plain" / "Dockerfile", tmp_path / "windows" / "Dockerfile"
+    plain.parent.mkdir()
+    windows.parent.mkdir()
+    plain.write_bytes(source)
+    windows.write_bytes(b"\xef\xbb\xbf" + source.replace(b"\n", b"\r\n"))
+    for path in (plain, windows):
+        result = _lint("--fix", "--select", "CSD046", "--fail-on", "none", str(path), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    assert plain.read_bytes() != source
+    assert windows.read_bytes() == b"\xef\xbb\xbf" + plain.read_bytes().replace(b"\n", b"\r\n")
+
+
+def test_fix_whole_corpus_converges_and_touches_only_fixable_findings(tmp_path: Path) -> None:
+    if not any(r.fixable for r in registry.all_rules()):
+        pytest.skip("no rule is marked fixable")
+    copies = []
+    for source in sorted(CORPUS.glob("*/*Dockerfile*")):
+        target = tmp_path / source.parent.name / source.name
+        target.parent.mkdir(exist_ok=True)
+        shutil.copyfile(source, target)
+        copies.append(target)
+    before = {path: path.read_text(encoding="utf-8") for path in copies}
+    report = json.loads(_lint("--format", "json", "--fail-on", "none", *map(str, copies), cwd=tmp_path).stdout)
+    fixable_lines: dict[str, set[int]] = {}
+    for finding in report["findings"]:
+        if finding["fixable"]:
+            fixable_lines.setdefault(finding["path"], set()).add(finding["line"])
+
+    first = _lint("--fix", "--format", "json", "--fail-on", "none", *map(str, copies), cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    remaining = json.loads(first.stdout)
+    assert remaining["errors"] == []
+    assert [f for f in remaining["findings"] if f["fixable"]] == []
+    changed_files = 0
+    for path in copies:
+        after = path.read_text(encoding="utf-8")
+        if after == before[path]:
+            continue
+        changed_files += 1
+        changed, _ = _changed_lines(before[path], after)
+        allowed = _instruction_spans(before[path], fixable_lines.get(str(path), set()))
+        assert changed <= allowed, f"{path}: lines {sorted(changed - allowed)} changed outside fixable findings"
+    assert changed_files == len(fixable_lines)
+
+    snapshot = {path: path.read_bytes() for path in copies}
+    second = _lint("--fix", "--fail-on", "none", *map(str, copies), cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert {path: path.read_bytes() for path in copies} == snapshot, "a second --fix must change nothing"
