@@ -274,3 +274,29 @@ RPM_PROMPTING = frozenset({"install", "groupinstall", "localinstall", "reinstall
 
 def rpm_answered(command: Command) -> bool:
     return command.has_option("-y", "--assumeyes") or "--setopt=assumeyes=1" in command.options()
+
+
+def clean_all(command: Command, manager: Manager) -> bool:
+    """`yum clean all` (also `clean packages`), `zypper clean`/`zypper cc` (any scope)."""
+    words = [w.text for w in command.positionals(manager.value_options)]
+    if manager is ZYPPER:
+        return bool(words) and words[0] in ("clean", "cc")
+    return len(words) > 1 and words[0] == "clean" and any(w in ("all", "packages") for w in words[1:])
+
+
+def cache_cleanup_hits(dockerfile: Dockerfile, manager: Manager, triggers: frozenset[str],
+                       cleaners: tuple[Manager, ...], cache_paths: tuple[str, ...], clean: str) -> Iterator[Hit]:
+    """Installs by `manager` in the final image with no `clean` (by any of `cleaners`) or rm of the cache
+    after them in the same RUN."""
+
+    def cleans(command: Command) -> bool:
+        return removes(command, *cache_paths) or any(
+            c.matches(command.name) and clean_all(command, c) for c in cleaners)
+
+    def installs(command: Command) -> bool:
+        return subcommand(command, manager) in triggers
+
+    for _, command in uncleaned(dockerfile, manager, installs, cleans, cache_paths):
+        yield Hit(f"'{command.name} {subcommand(command, manager)}' without '{clean}' after it in the same RUN: "
+                  f"the package cache stays in the layer; end the RUN with '{clean}'", command.line,
+                  column=command.column)
