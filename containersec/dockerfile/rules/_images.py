@@ -168,3 +168,32 @@ def mask_url(url: str) -> str:
 def text_offset(dockerfile: Dockerfile, line: int, column: int = 1) -> int:
     """Character offset in Dockerfile.text of a 1-based line and column."""
     return sum(len(text) + 1 for text in dockerfile.text.split("\n")[:line - 1]) + column - 1
+
+
+# --- EXPOSE --------------------------------------------------------------------------------------------
+
+_PORT_SPEC = re.compile(r"(?P<low>\d++)(?:-(?P<high>\d++))?(?:/(?P<protocol>[A-Za-z]++))?")
+
+
+@dataclass(frozen=True)
+class PortSpec:
+    text: str  # as written
+    low: int | None  # None when the text is not a port spec
+    high: int | None
+    protocol: str
+
+
+def exposed_ports(dockerfile: Dockerfile, instruction: Instruction) -> Iterator[PortSpec]:
+    """EXPOSE's port specs with ARG/ENV defaults substituted; those still holding a variable are skipped."""
+    for word in split_words(instruction.value):
+        text = dockerfile.resolve(word.text, instruction.stage)
+        if has_variable(text):
+            continue
+        for part in text.split():
+            match = _PORT_SPEC.fullmatch(part)
+            if match is None:
+                yield PortSpec(part, None, None, "")
+                continue
+            low = int(match["low"])
+            high = int(match["high"]) if match["high"] else low
+            yield PortSpec(part, low, high, (match["protocol"] or "tcp").lower())
