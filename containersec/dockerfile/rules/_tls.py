@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from containersec.dockerfile.keyvalue import key_values
 from containersec.dockerfile.model import Dockerfile, Instruction
-from containersec.dockerfile.shell import Command
+from containersec.dockerfile.shell import Command, ShellWord
 from containersec.dockerfile.words import unquote
 from containersec.registry import Hit
 
@@ -71,6 +71,43 @@ def has_secret_mount(run: Instruction) -> bool:
     return any("type=secret" in value.replace(" ", "") for value in run.flag_values("mount"))
 
 
-def option_words(command: Command) -> list[str]:
-    """Every argument word's text (options with their values), for `--opt=value` scans."""
-    return [word.text for word in command.args]
+def option_word(command: Command, *names: str, value_letters: str = "") -> ShellWord | None:
+    """The argument word giving one of `names` (`--long`, `--long=v`, `-k` alone or in a cluster).
+
+    A cluster stops at the first letter in `value_letters` (`curl -Lokubectl`: `-o` takes `kubectl`).
+    """
+    longs = {n for n in names if n.startswith("--")}
+    shorts = {n[1] for n in names if len(n) == 2 and n[0] == "-" and n[1] != "-"}
+    for word in command.args:
+        text = word.text
+        if text == "--":
+            break
+        if text.startswith("--"):
+            if text.split("=", 1)[0] in longs:
+                return word
+        elif text.startswith("-") and text[1:].isalpha():
+            for letter in text[1:]:
+                if letter in shorts:
+                    return word
+                if letter in value_letters:
+                    break
+    return None
+
+
+def script_matches(dockerfile: Dockerfile, pattern: re.Pattern[bytes]) -> Iterator[tuple[re.Match[bytes], int, int]]:
+    """Matches of a bytes regex in every RUN script's text (heredoc bodies included): (match, line, column)."""
+    for run in dockerfile.runs():
+        script = run.script
+        if script is None:
+            continue
+        for match in pattern.finditer(script.source):
+            yield match, script.line_of(match.start()), script.column_of(match.start())
+
+
+def setting_hits(dockerfile: Dockerfile, names: str, disables: Callable[[str], bool], effect: str,
+                 fix: str) -> Iterator[Hit]:
+    """A hit for each ENV/ARG/RUN setting of a variable in `names` whose value `disables` a check."""
+    for setting in variable_settings(dockerfile, names):
+        if disables(setting.value):
+            yield Hit(f"{setting.keyword} sets {setting.name}={setting.value}, which {effect}: {fix}",
+                      setting.line, column=setting.column)

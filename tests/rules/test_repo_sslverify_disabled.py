@@ -1,0 +1,42 @@
+from tests.rules.helpers import findings, lines
+
+
+def test_setopt_and_repo_files() -> None:
+    text = """
+        FROM rockylinux:9
+        RUN yum-config-manager --save --setopt=internal.sslverify=false
+        RUN dnf config-manager --setopt=*.sslverify=0 --save
+        RUN dnf install -y --setopt=sslverify=no app
+        RUN echo "sslverify=0" >> /etc/yum.repos.d/internal.repo
+        RUN cat > /etc/yum.repos.d/x.repo <<EOF
+        [x]
+        baseurl=https://x.internal
+        sslverify = false
+        EOF
+        """
+    assert lines("CKV2_DOCKER_15", text) == [2, 3, 4, 5, 9]
+
+
+def test_apt_and_zypper_forms() -> None:
+    text = """
+        FROM debian:12
+        RUN apt-get -o Acquire::https::Verify-Peer=false update
+        RUN echo 'Acquire::https::repo.internal::Verify-Host "false";' > /etc/apt/apt.conf.d/90x
+        RUN zypper ar "https://x.internal/repo?ssl_verify=no" x
+        """
+    assert lines("CSD090", text) == [2, 3, 4]
+
+
+def test_enabled_verification_and_git_are_not_this_rule() -> None:
+    text = """
+        FROM rockylinux:9
+        RUN dnf config-manager --setopt=internal.sslverify=1 --save
+        RUN git -c http.sslVerify=false clone https://x
+        RUN git config http.https://x/.sslVerify false
+        """
+    assert lines("CSD090", text) == []
+
+
+def test_message_quotes_the_setting() -> None:
+    [finding] = findings("CSD090", "FROM a\nRUN dnf install -y --setopt=sslverify=0 x\n")
+    assert "'sslverify=0'" in finding.message
