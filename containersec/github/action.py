@@ -118,7 +118,7 @@ def _can_call_api(ctx: RunContext, inputs: Inputs) -> bool:
 def _repository(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]):  # type: ignore[no-untyped-def]
     from containersec.github.client import connect
 
-    return connect(ctx.api_url, inputs.token, environ).get_repo(ctx.repository, lazy=True)
+    return connect(ctx.api_url, inputs.token, environ).get_repo(ctx.repository)
 
 
 def publish(ctx: RunContext, inputs: Inputs, outcome: Outcome, check_summary: str,
