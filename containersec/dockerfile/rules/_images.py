@@ -12,6 +12,7 @@ from itertools import pairwise
 from containersec.dockerfile.model import Dockerfile, Instruction, Stage
 from containersec.dockerfile.variables import has_variable
 from containersec.dockerfile.words import split_words
+from containersec.registry import Hit
 
 DOCKER_HUB = "docker.io"
 _HUB_ALIASES = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"})
@@ -121,10 +122,12 @@ def lineage_has(stage: Stage, keyword: str) -> bool:
     return any(s.all(keyword) for s in stage.ancestry())
 
 
-def repeated(dockerfile: Dockerfile, keyword: str) -> Iterator[tuple[Instruction, Instruction]]:
-    """(earlier, later) pairs of one keyword within a stage: only the last one takes effect."""
+def repeated(dockerfile: Dockerfile, keyword: str) -> Iterator[Hit]:
+    """A hit on each repetition of `keyword` within a stage: only the last one takes effect."""
     for stage in dockerfile.stages:
-        yield from pairwise(stage.all(keyword))
+        for earlier, later in pairwise(stage.all(keyword)):
+            yield Hit(f"{keyword} on line {later.line} replaces the one on line {earlier.line}: keep only one "
+                      f"{keyword} per stage", later.line)
 
 
 # --- fixes ---------------------------------------------------------------------------------------------
