@@ -20,6 +20,8 @@ from containersec.registry import Hit
 
 _PYTHON = re.compile(r"python[0-9.]*+")
 _PIP = re.compile(r"pip[0-9.]*+")
+# tree-sitter parses `export` as a declaration, not a command, so look at the script text.
+_EXPORT = re.compile(r"\bexport\s++([^\n;&|]*+)")
 
 
 @dataclass(frozen=True)
@@ -300,3 +302,36 @@ def cache_cleanup_hits(dockerfile: Dockerfile, manager: Manager, triggers: froze
         yield Hit(f"'{command.name} {subcommand(command, manager)}' without '{clean}' after it in the same RUN: "
                   f"the package cache stays in the layer; end the RUN with '{clean}'", command.line,
                   column=command.column)
+
+
+def sets_variable(run: Instruction, command: Command, name: str) -> bool:
+    """Whether `name` is in the environment of `command`: an ENV or ARG (with a value) earlier in its stage
+    or the stages it is built on, an assignment before the command (`X=1 pip ...`, `env X=1 pip ...`), or an
+    `export X=...` earlier in the same RUN."""
+    from containersec.dockerfile.keyvalue import key_values
+
+    prefix = name + "="
+    if name in command.assignments or any(
+            w.text.startswith(prefix) for c in _wrappers(command) for w in c.args):
+        return True
+    if any(word.startswith(prefix) for exported in _EXPORT.finditer(command.script.text())
+           for word in exported[1].split()):
+        return True
+    stage = run.stage
+    if stage is None:
+        return False
+    for current in stage.ancestry():
+        for instruction in current.instructions:
+            if current is stage and instruction.line >= run.line:
+                break
+            if instruction.keyword in ("ENV", "ARG") and any(
+                    key == name and value is not None for key, value, _ in key_values(instruction)):
+                return True
+    return False
+
+
+def _wrappers(command: Command) -> Iterator[Command]:
+    wrapper = command.wrapper
+    while wrapper is not None:
+        yield wrapper
+        wrapper = wrapper.wrapper
