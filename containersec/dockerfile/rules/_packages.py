@@ -335,3 +335,35 @@ def _wrappers(command: Command) -> Iterator[Command]:
     while wrapper is not None:
         yield wrapper
         wrapper = wrapper.wrapper
+
+
+def unpinned_hits(dockerfile: Dockerfile, manager: Manager, subcommands: frozenset[str],
+                  is_pinned: Callable[[str], bool], example: Callable[[Command, str], str],
+                  package_words_of: Callable[[Command], list[ShellWord]] | None = None) -> Iterator[Hit]:
+    """A Hit on every package word of `manager` install commands that `is_pinned` rejects.
+
+    Words with a variable are skipped: their value is decided at build time (often the pinned version).
+    """
+    for _, command in invocations(dockerfile, manager):
+        if subcommand(command, manager) not in subcommands:
+            continue
+        words = package_words_of(command) if package_words_of is not None else package_words(command, manager)
+        for word in words:
+            text = word.text
+            if text and not has_variable(text) and not is_pinned(text):
+                yield Hit(f"pin a version for '{text}' ({example(command, text)})", word.line, column=word.column)
+
+
+RPM_INSTALLS = frozenset({"install", "reinstall", "localinstall"})
+
+
+def rpm_pinned(word: str) -> bool:
+    """`name-version[-release]`: the part after the last `-` starts with a digit (or an epoch `N:`).
+
+    Exempt: .rpm files, paths and URLs, `@group`/`@module:stream`, `name:stream`, and provides such as
+    `dnf-command(config-manager)`.
+    """
+    if word.endswith(".rpm") or is_path_or_url(word) or word.startswith("@") or "(" in word or ":" in word:
+        return True
+    _, dash, version = word.rpartition("-")
+    return bool(dash) and version[:1].isdigit()

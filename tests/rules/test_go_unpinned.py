@@ -1,0 +1,37 @@
+from tests.rules.helpers import findings, lines
+
+RULE = "CSD062"
+
+
+def test_unpinned_modules_are_flagged():
+    found = findings(RULE, """
+        FROM golang:1.22
+        RUN go install golang.org/x/tools/gopls@latest
+        RUN go get github.com/pkg/errors
+        RUN go run github.com/x/tool/cmd/gen --out x
+        RUN go install -ldflags "-s -w" github.com/x/y/cmd/z@master
+    """)
+    assert [f.line for f in found] == [2, 3, 4, 5]
+    assert "go install golang.org/x/tools/gopls@<version>" in found[0].message
+
+
+def test_pins_and_local_paths_pass():
+    assert lines(RULE, """
+        FROM golang:1.22
+        RUN go install golang.org/x/tools/gopls@v0.15.3
+        RUN go get github.com/pkg/errors@v0.9.1
+        RUN go get && go get -u ./... && go install && go install .
+        RUN go run main.go github.com/not/a/package && go run . --flag
+        RUN go install -o /bin/app ./cmd/app cmd/vet
+        RUN go install github.com/x/y@${VERSION} $TOOL
+        RUN go build ./... && go mod download
+    """) == []
+
+
+def test_nested_and_onbuild():
+    assert lines(RULE, """
+        FROM golang:1.22
+        RUN GO111MODULE=on go get github.com/x/y
+        RUN sh -c 'go install github.com/x/y@HEAD'
+        ONBUILD RUN go install github.com/x/z
+    """) == [2, 3, 4]
