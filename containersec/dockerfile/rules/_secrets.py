@@ -1,0 +1,193 @@
+"""Secret detection shared by the secret rules: names, values (with masking), files, .dockerignore matching.
+
+Nothing here returns a secret value unmasked: callers put only `Secret.masked` in messages.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+# Whole `_`-separated words that make a variable name look secret (BuildKit's SecretsUsedInArgOrEnv words,
+# plus Dockle's PASS/PASSWD and Trivy's PSW). `usr`, `auth` and `access` are left out: USR_LOCAL, AUTH_URL
+# and ACCESS_LOG are far more common than secrets named that way.
+SECRET_WORDS = frozenset({"password", "passwd", "pass", "pword", "psw", "secret", "secrets", "token", "key",
+                          "apikey", "passphrase", "credential", "credentials", "privatekey"})
+# Names the word test misses (or exempts) that hold credentials all the same.
+KNOWN_SECRET_NAMES = frozenset({"AWS_ACCESS_KEY_ID", "PGPASSWORD", "MYSQL_PWD", "DOCKER_AUTH_CONFIG",
+                                "SLACK_WEBHOOK_URL", "SENTRY_DSN", "HOMEBREW_GITHUB_API_TOKEN"})
+# Any of these words makes the name not a secret: public keys, GPG key fingerprints (Dockle allows GPG_KEY).
+_ALLOW_WORDS = frozenset({"public", "pub", "gpg", "pgp"})
+# A last word that says the value is about the secret, not the secret: a path, an ID, a setting.
+_DESCRIPTIVE_LAST_WORDS = frozenset({
+    "file", "path", "dir", "directory", "id", "name", "names", "url", "uri", "endpoint", "host", "port", "type",
+    "length", "len", "size", "algorithm", "alg", "version", "header", "enabled", "policy", "server", "field",
+    "prefix", "location", "ttl", "expiry", "timeout", "format", "mode", "usage", "store", "ring",
+})
+_FRONTEND_PREFIXES = ("VITE_", "REACT_APP_")
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether an ARG/ENV name looks like it holds a secret."""
+    upper = name.upper()
+    for prefix in _FRONTEND_PREFIXES:
+        if upper.startswith(prefix):
+            upper = upper[len(prefix):]
+    if upper in KNOWN_SECRET_NAMES:
+        return True
+    words = [w for w in upper.lower().split("_") if w]
+    if not words or _ALLOW_WORDS.intersection(words):
+        return False
+    return bool(SECRET_WORDS.intersection(words)) and words[-1] not in _DESCRIPTIVE_LAST_WORDS
+
+
+@dataclass(frozen=True)
+class Secret:
+    kind: str  # what it is, for messages ("AWS access key ID")
+    start: int
+    end: int
+    masked: str  # at most the first four characters, then ****
+
+
+def mask(value: str) -> str:
+    return value[:4] + "****"
+
+
+# Each alternative is linear: bounded or possessive repeats, no nested quantifiers.
+_SECRET_VALUE = re.compile(
+    r"(?P<aws>\b(?:AKIA|ASIA)[0-9A-Z]{16}\b)"
+    r"|(?P<github>\b(?:gh[pousr]_[A-Za-z0-9]{36,255}+|github_pat_[A-Za-z0-9_]{50,255}+))"
+    r"|(?P<slack>\bxox[baprs]-[A-Za-z0-9-]{10,}+)"
+    r"|(?P<pem>-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----)"
+    r"|(?P<jwt>\beyJ[A-Za-z0-9_-]{5,}+\.eyJ[A-Za-z0-9_-]{5,}+\.[A-Za-z0-9_-]{10,}+)"
+    r"|(?P<google>\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-]))"
+    r"|(?P<stripe>\b[sr]k_live_[0-9A-Za-z]{24,99}+)"
+    r"|(?P<url>\b[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s/:@'\"]{1,256}+:(?P<password>[^\s/@'\"]{1,256}+)@"
+    r"(?P<host>[^\s/@'\":]{1,256}+))")
+_KINDS = {"aws": "AWS access key ID", "github": "GitHub token", "slack": "Slack token",
+          "pem": "private key block", "jwt": "JSON Web Token", "google": "Google API key",
+          "stripe": "Stripe live secret key", "url": "URL with a password"}
+# URL passwords that are placeholders or references, not secrets.
+_PLACEHOLDER = re.compile(r"[$%{<*]|(?:password|passwd|pass|pwd|secret|x+|\.+)$", re.IGNORECASE)
+
+
+def find_secrets(text: str) -> Iterator[Secret]:
+    """Known credential formats in `text`, each with a masked form safe to print."""
+    for match in _SECRET_VALUE.finditer(text):
+        kind = match.lastgroup if match.lastgroup != "host" else "url"
+        if match["url"] is not None:
+            if _PLACEHOLDER.match(match["password"]):
+                continue
+            scheme = match["url"].split("://", 1)[0]
+            yield Secret(_KINDS["url"], match.start(), match.end(), f"{scheme}://****@{match['host']}")
+        elif kind == "pem":
+            yield Secret(_KINDS["pem"], match.start(), match.end(), match[0])
+        elif kind is not None:
+            yield Secret(_KINDS[kind], match.start(), match.end(), mask(match[0]))
+
+
+# Files that hold credentials, by base name, by the end of their path, and by extension.
+_SECRET_FILES = {
+    "id_rsa": "a private SSH key", "id_dsa": "a private SSH key", "id_ecdsa": "a private SSH key",
+    "id_ed25519": "a private SSH key", ".env": "an environment file with secrets",
+    "credentials.json": "a credentials file", "credentials": "a credentials file",
+    "credentials.xml": "a credentials file", ".npmrc": "an npm config that can hold registry tokens",
+    ".pypirc": "a PyPI config with upload credentials", ".netrc": "a .netrc with passwords",
+    ".git-credentials": "stored git credentials", ".dockercfg": "Docker registry credentials",
+    ".htpasswd": "a password file", ".pgpass": "a PostgreSQL password file", ".my.cnf": "a MySQL client config",
+    "password.txt": "a password file", "passwords.txt": "a password file", "secret_token.rb": "a Rails secret",
+    "secrets.yml": "a secrets file", "secrets.yaml": "a secrets file", "secrets.json": "a secrets file",
+    ".s3cfg": "S3 credentials", ".boto": "cloud credentials",
+}
+_SECRET_PATH_ENDS = {
+    ".aws/credentials": "AWS credentials", ".docker/config.json": "Docker registry credentials",
+    ".kube/config": "a kubeconfig with cluster credentials", ".ssh": "an SSH directory", ".aws": "AWS credentials",
+    ".gnupg": "a GnuPG keyring", ".docker": "Docker registry credentials",
+}
+_KEY_EXTENSIONS = {".pem": "a PEM file (private key?)", ".key": "a private key", ".p12": "a PKCS#12 key store",
+                   ".pfx": "a PKCS#12 key store", ".ppk": "a PuTTY private key"}
+# Tokens in a .pem/.key name that say it is a certificate or a public/signing key, not a private key.
+_PUBLIC_KEY_TOKENS = frozenset({"cert", "certs", "certificate", "crt", "ca", "cacert", "chain", "fullchain",
+                                "bundle", "pub", "public", "root", "intermediate", "gpg", "pgp", "asc", "signing",
+                                "release", "repo", "archive", "keyring", "trust", "trusted"})
+_ENV_TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".defaults", ".tpl", ".test")
+
+
+def secret_file_kind(source: str) -> str | None:
+    """What a COPY/ADD source is when it looks like a credential file or directory, else None."""
+    path = posixpath.normpath(source.strip()).lstrip("/")
+    base = posixpath.basename(path)
+    if base in _SECRET_FILES:
+        return _SECRET_FILES[base]
+    for end, kind in _SECRET_PATH_ENDS.items():
+        if path == end or path.endswith("/" + end) or fnmatchcase(end, path):
+            return kind
+    if base.startswith(".env.") and not base.endswith(_ENV_TEMPLATE_SUFFIXES):
+        return _SECRET_FILES[".env"]
+    if base.startswith("id_") and not base.endswith(".pub") and base.split(".")[0] in _SECRET_FILES:
+        return "a private SSH key"
+    extension = posixpath.splitext(base)[1].lower()
+    if extension in _KEY_EXTENSIONS:
+        tokens = set(re.split(r"[-_.]", base.lower()))
+        if not tokens & _PUBLIC_KEY_TOKENS:
+            return _KEY_EXTENSIONS[extension]
+    return None
+
+
+def _pattern_regex(pattern: str) -> re.Pattern[str]:
+    """A .dockerignore pattern (Go filepath.Match syntax plus `**`) as an anchored regex."""
+    out = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if pattern.startswith("**", index):
+            if pattern.startswith("**/", index):
+                out.append("(?:.*/)?")
+                index += 3
+            else:
+                out.append(".*")
+                index += 2
+            continue
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[":
+            close = pattern.find("]", index + 1)
+            if close < 0:
+                out.append(re.escape(char))
+            else:
+                body = pattern[index + 1:close]
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append("[" + body.replace("\\", "\\\\") + "]")
+                index = close
+        elif char == "\\" and index + 1 < len(pattern):
+            index += 1
+            out.append(re.escape(pattern[index]))
+        else:
+            out.append(re.escape(char))
+        index += 1
+    return re.compile("".join(out))
+
+
+def dockerignored(patterns: list[str], path: str) -> bool:
+    """Whether BuildKit leaves `path` (relative to the context) out, given .dockerignore `patterns`.
+
+    Later patterns win; `!` re-includes; a pattern that matches a parent directory matches its files too.
+    """
+    parts = path.strip("/").split("/")
+    prefixes = ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+    excluded = False
+    for raw in patterns:
+        negate = raw.startswith("!")
+        pattern = posixpath.normpath(raw[1:].strip() if negate else raw.strip()).lstrip("/")
+        if pattern in ("", "."):
+            continue
+        regex = _pattern_regex(pattern)
+        if any(regex.fullmatch(prefix) for prefix in prefixes):
+            excluded = not negate
+    return excluded
