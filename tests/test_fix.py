@@ -30,6 +30,7 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "doc
 KEYWORD_RULE = "CSD990"  # lower-case instruction keyword -> upper case
 YES_RULE = "CSD991"  # `apt-get install` without -y -> insert ` -y`
 RECOMMENDS_RULE = "CSD992"  # `apt-get install` without --no-install-recommends -> insert it
+REPORT_RULE = "CSD993"  # reports every FROM, with no fix
 _INSTALL = re.compile(r"apt-get install")
 
 
@@ -39,6 +40,11 @@ def _keyword_case(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]
         if word != instruction.keyword:
             yield Hit(f"write {word} in upper case", instruction.line,
                       edits=(Edit(instruction.start, instruction.start + len(word), instruction.keyword),))
+
+
+def _every_from(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
+    for instruction in dockerfile.all("FROM"):
+        yield Hit("a FROM", instruction.line)
 
 
 def _inserter(option: str):
@@ -56,7 +62,7 @@ def _inserter(option: str):
 @pytest.fixture
 def throwaway_rules() -> Iterator[list[str]]:
     registry.all_rules()  # load the built-in rules first, so ours are additions
-    added = [KEYWORD_RULE, YES_RULE, RECOMMENDS_RULE]
+    added = [KEYWORD_RULE, YES_RULE, RECOMMENDS_RULE, REPORT_RULE]
     try:
         common = {"why": "test", "bad": "x", "good": "y", "fixable": True}
         registry.rule(id=KEYWORD_RULE, slug="test-keyword-case", severity=Severity.STYLE,
@@ -65,6 +71,8 @@ def throwaway_rules() -> Iterator[list[str]]:
                       summary="apt -y", **common)(_inserter("-y"))
         registry.rule(id=RECOMMENDS_RULE, slug="test-apt-recommends", severity=Severity.WARNING,
                       summary="recommends", **common)(_inserter("--no-install-recommends"))
+        registry.rule(id=REPORT_RULE, slug="test-every-from", severity=Severity.INFO, summary="FROM",
+                      why="test", bad="x", good="y")(_every_from)
         yield added
     finally:
         for rule_id in added:
@@ -147,14 +155,14 @@ def test_diff_prints_a_patch_and_writes_nothing(tmp_path: Path, throwaway_rules:
 
 def test_the_returned_report_keeps_other_findings_and_files(tmp_path: Path, throwaway_rules: list[str]) -> None:
     fixable, clean = tmp_path / "a.Dockerfile", tmp_path / "b.Dockerfile"
-    fixable.write_text("FROM debian:12\nMAINTAINER me\nRUN apt-get install curl\n")
-    clean.write_text("FROM debian:12\nMAINTAINER you\n")
-    config = _config(YES_RULE, "CSD030")
+    fixable.write_text("FROM debian:12\nRUN apt-get install curl\n")
+    clean.write_text("FROM debian:12\n")
+    config = _config(YES_RULE, REPORT_RULE)
     report = lint_paths([str(fixable), str(clean)], config)
     before_mtime = clean.stat().st_mtime_ns
     remaining = apply_fixes(report, config, write=True, diff_out=None)
     assert sorted((Path(f.path).name, f.rule) for f in remaining.findings) == [
-        ("a.Dockerfile", "CSD030"), ("b.Dockerfile", "CSD030")]
+        ("a.Dockerfile", REPORT_RULE), ("b.Dockerfile", REPORT_RULE)]
     assert remaining.files == 2
     assert remaining.sources[str(fixable)] == fixable.read_text()
     assert clean.stat().st_mtime_ns == before_mtime
@@ -176,14 +184,26 @@ def test_unified_diff_of_crlf_text_keeps_the_line_ends() -> None:
 
 # --- the real fixable rules, end to end through the CLI, on corpus files ----------------------------
 
-# (corpus file, rule, text that the fixed lines must contain)
+def _replacing(old: str, new: str):
+    """A real corpus file with one line changed, for fixes the corpus has no example of."""
+    def derive(text: str) -> str:
+        assert old in text
+        return text.replace(old, new, 1)
+    return derive
+
+
+# (corpus file, rule, text that the fixed lines must contain, change to the file first or None)
 CORPUS_CASES = [
-    ("jessfraz__dockerfiles/consul__Dockerfile", "CSD030", "LABEL org.opencontainers.image.authors="),
-    ("jessfraz__dockerfiles/openbmc__Dockerfile", "CSD046", "--no-install-recommends"),
-    ("jessfraz__dockerfiles/zoom-us__Dockerfile", "CSD042", "-y"),
-    ("jessfraz__dockerfiles/skype__Dockerfile", "CSD047", "rm -rf /var/lib/apt/lists/*"),
-    ("nginxinc__docker-nginx/modules__Dockerfile.alpine", "CSD048", "--no-cache"),
-    ("jessfraz__dockerfiles/httpie__Dockerfile", "CSD053", "--no-cache-dir"),
+    ("jessfraz__dockerfiles/consul__Dockerfile", "CSD030", "LABEL org.opencontainers.image.authors=", None),
+    ("jessfraz__dockerfiles/httpie__Dockerfile", "CSD013", "COPY httpie.json /etc/httpie/config.json",
+     _replacing("\nRUN apk", "\nADD httpie.json /etc/httpie/config.json\nRUN apk")),
+    ("jessfraz__dockerfiles/wee-slack__Dockerfile", "CSD028", 'CMD ["weechat"]',
+     _replacing('CMD [ "weechat" ]', "CMD weechat")),
+    ("jessfraz__dockerfiles/openbmc__Dockerfile", "CSD046", "--no-install-recommends", None),
+    ("jessfraz__dockerfiles/zoom-us__Dockerfile", "CSD042", "-y", None),
+    ("jessfraz__dockerfiles/skype__Dockerfile", "CSD047", "rm -rf /var/lib/apt/lists/*", None),
+    ("docker-library__python/3.12__alpine3.23__Dockerfile", "CSD048", "--no-cache", None),
+    ("jessfraz__dockerfiles/httpie__Dockerfile", "CSD053", "--no-cache-dir", None),
 ]
 
 
@@ -225,11 +245,12 @@ def _changed_lines(before: str, after: str) -> tuple[set[int], list[str]]:
     return changed, added
 
 
-@pytest.mark.parametrize(("name", "rule", "marker"), CORPUS_CASES, ids=[c[1] for c in CORPUS_CASES])
-def test_fix_on_a_corpus_file(tmp_path: Path, name: str, rule: str, marker: str) -> None:
+@pytest.mark.parametrize(("name", "rule", "marker", "derive"), CORPUS_CASES, ids=[c[1] for c in CORPUS_CASES])
+def test_fix_on_a_corpus_file(tmp_path: Path, name: str, rule: str, marker: str, derive) -> None:
     _require_fixable(rule)
     path = tmp_path / Path(name).name
-    shutil.copyfile(CORPUS / name, path)
+    text = (CORPUS / name).read_text(encoding="utf-8")
+    path.write_text(derive(text) if derive else text, encoding="utf-8", newline="")
     before = path.read_bytes()
     found = [f for f in _findings(path, rule) if f["rule"] == rule]
     assert found and all(f["fixable"] for f in found), found
