@@ -21,3 +21,12 @@ def test_different_flags_separate() -> None:
 def test_heredoc_runs_and_stage_boundary() -> None:
     text = "FROM alpine:3.19 AS a\nRUN <<EOF\na\nEOF\nRUN <<EOF\nb\nEOF\nFROM a\nRUN c\n"
     assert lines(RULE, text) == [5]
+
+
+def test_chained_runs_are_deliberate_layers() -> None:
+    text = "FROM alpine:3.19\nRUN a && b\nRUN d\nRUN e\nRUN <<EOF\nf\ng\nEOF\nRUN i\nRUN j | k\nRUN l\n"
+    assert lines(RULE, text) == [4]
+
+
+def test_wrapped_command_counts_once() -> None:
+    assert lines(RULE, "FROM alpine:3.19\nRUN sudo c\nRUN sh -c 'd'\n") == [3]
