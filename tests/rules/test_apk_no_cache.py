@@ -21,6 +21,7 @@ def test_no_cache_forms_pass():
         RUN apk --no-cache add git
         RUN apk add --update --no-cache -X http://dl-cdn.alpinelinux.org/alpine/edge/testing vim
         RUN apk del curl && apk info
+        RUN find /usr/local -type f | xargs -rt apk add --no-network --virtual .rundeps
     """) == []
 
 

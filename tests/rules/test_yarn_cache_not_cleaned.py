@@ -22,7 +22,7 @@ def test_clean_forms_pass():
         RUN yarn install && rm -rf /usr/local/share/.cache/yarn/*
         RUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install
         RUN --mount=type=cache,target=/home/node/.cache/yarn,uid=1000 yarn install
-        RUN yarn build && yarn run test
+        RUN yarn build && yarn run test && yarn --version && yarn -v
     """) == []
 
 

@@ -25,7 +25,8 @@ _CACHE = "/var/cache/apk"
       bad="RUN apk add curl",
       good="RUN apk add --no-cache curl",
       fixable=True,
-      notes="A cache or tmpfs mount on /var/cache/apk, or an `rm` of /var/cache/apk later in the same RUN, "
+      notes="`apk add --no-network` downloads nothing and is not flagged. A cache or tmpfs mount "
+            " on /var/cache/apk, or an `rm` of /var/cache/apk later in the same RUN, "
             "satisfies it. Only stages whose layers end up in the final image are checked (a builder stage "
             "that is only copied from adds nothing to the image). The fix inserts ` --no-cache` after `add`.")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
@@ -35,7 +36,7 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
         commands = run_invocations(run, APK)
         for command in commands:
             word = subcommand_word(command, APK)
-            if word is None or word.text != "add" or command.has_option("--no-cache"):
+            if word is None or word.text != "add" or command.has_option("--no-cache", "--no-network"):
                 continue
             if any(removes(later, _CACHE) and is_after(later, command) for later in run.commands("rm")):
                 continue

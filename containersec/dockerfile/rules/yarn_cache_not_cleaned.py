@@ -12,7 +12,9 @@ _CACHE_SUFFIXES = (".cache/yarn", ".yarn/berry/cache", ".yarn-cache")
 
 def _installs(command: Command) -> bool:
     words = command.positionals(YARN.value_options)
-    return not words or words[0].text in YARN.install
+    if words:
+        return words[0].text in YARN.install
+    return not command.has_option("-v", "--version", "-h", "--help")  # a bare `yarn` installs
 
 
 def _cleans(command: Command) -> bool:
