@@ -26,7 +26,7 @@ _CACHE = "/var/cache/apk"
       good="RUN apk add --no-cache curl",
       fixable=True,
       notes="`apk add --no-network` downloads nothing and is not flagged. A cache or tmpfs mount "
-            " on /var/cache/apk, or an `rm` of /var/cache/apk later in the same RUN, "
+            "on /var/cache/apk, or an `rm` of /var/cache/apk later in the same RUN, "
             "satisfies it. Only stages whose layers end up in the final image are checked (a builder stage "
             "that is only copied from adds nothing to the image). The fix inserts ` --no-cache` after `add`.")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
