@@ -23,6 +23,7 @@ def test_removal_later_in_the_same_run_passes():
             && rm -rf /var/lib/apt/lists
         RUN apt-get update; apt-get install -y vim; rm -r /var/lib/apt/*
         RUN apt-get remove -y curl
+        RUN apt-get update; apt-get install -y git; apt-get dist-clean
     """) == []
 
 

@@ -18,6 +18,8 @@ def _triggers(command: Command) -> bool:
 
 
 def _cleans(command: Command) -> bool:
+    if APT.matches(command.name) and subcommand(command, APT) == "dist-clean":
+        return True  # apt >= 2.9 removes the lists as well as the archives
     return removes(command, _LISTS) or (command.name == "rm" and any(
         w.text.rstrip("/") in ("/var/lib/apt", "/var/lib/apt/*") for w in command.args))
 
@@ -43,7 +45,8 @@ def _fix(dockerfile: Dockerfile, run: Instruction) -> tuple[Edit, ...]:
       bad="RUN apt-get update && apt-get install -y curl",
       good="RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*",
       fixable=True,
-      notes="Satisfied by an `rm` of /var/lib/apt/lists after the last apt-get update/install of the RUN, or "
+      notes="Satisfied by an `rm` of /var/lib/apt/lists (or `apt-get dist-clean`, apt 2.9+) after the last "
+            "apt-get update/install of the RUN, or "
             "by a cache or tmpfs mount on /var/lib/apt or /var/lib/apt/lists. Only stages whose layers end "
             "up in the final image (the final stage and the stages it is built FROM) are checked: a builder "
             "stage that is only copied from adds nothing to the image, which hadolint DL3009 flags anyway. "
