@@ -238,7 +238,8 @@ def test_fail_on_none_never_fails_and_error_threshold_gates(tmp_path, emulator, 
 
 
 def test_lost_create_response_does_not_duplicate_the_check_run(tmp_path, emulator):
-    workspace = make_workspace(tmp_path, emulator, {}, {"Dockerfile": "FROM alpine:3.20\n" + maintainers(3)})
+    workspace = make_workspace(tmp_path, emulator, {}, {"Dockerfile": "FROM alpine:3.20\n" + maintainers(3)},
+                               select=(rule_id("maintainer"),))
     workspace.register()
     emulator.server_error_on = ("POST", r"/check-runs$")
     result = workspace.run(tmp_path)
@@ -251,7 +252,8 @@ def test_lost_create_response_does_not_duplicate_the_check_run(tmp_path, emulato
 
 
 def test_secondary_rate_limit_is_waited_out(tmp_path, emulator):
-    workspace = make_workspace(tmp_path, emulator, {}, {"Dockerfile": "FROM alpine:3.20\n" + maintainers(60)})
+    workspace = make_workspace(tmp_path, emulator, {}, {"Dockerfile": "FROM alpine:3.20\n" + maintainers(60)},
+                               select=(rule_id("maintainer"),))
     workspace.register()
     emulator.secondary_limit_on = ("PATCH", r"/check-runs/\d+$")
     result = workspace.run(tmp_path)

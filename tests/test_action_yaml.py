@@ -3,6 +3,7 @@ the action's contract (inputs through env only, least-privilege permissions, no 
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -63,18 +64,31 @@ def test_action_inputs_outputs_and_composite_steps():
         assert "${{" not in step["run"], "inputs reach the scripts only through env:"
 
 
-def test_pinned_requirements_cover_the_runtime_dependencies():
-    pins = {line.split("==")[0].lower().replace("_", "-")
-            for line in (ROOT / "action-requirements.txt").read_text().splitlines()
-            if line and not line.startswith("#")}
-    assert all("==" in line for line in (ROOT / "action-requirements.txt").read_text().splitlines()
-               if line and not line.startswith("#"))
-    project = (ROOT / "pyproject.toml").read_text()
-    import tomllib
+def test_pinned_requirements_cover_every_runtime_dependency():
+    """Every package `pip install <action dir>` brings in (per installed metadata) has an exact pin."""
+    from importlib.metadata import requires
 
-    dependencies = tomllib.loads(project)["project"]["dependencies"]
-    names = {dep.split(">")[0].split("=")[0].split("<")[0].strip().lower() for dep in dependencies}
-    assert names <= pins
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    lines = [line for line in (ROOT / "action-requirements.txt").read_text().splitlines()
+             if line and not line.startswith("#")]
+    assert all(re.fullmatch(r"[A-Za-z0-9_.-]+==[0-9][A-Za-z0-9.+-]*", line) for line in lines)
+    pins = {canonicalize_name(line.split("==")[0]) for line in lines}
+    needed: set[str] = set()
+    todo = [("containersec", frozenset())]
+    while todo:
+        package, extras = todo.pop()
+        for text in requires(package) or []:
+            requirement = Requirement(text)
+            if requirement.marker and not any(requirement.marker.evaluate({"extra": extra})
+                                              for extra in (extras or {""})):
+                continue
+            name = canonicalize_name(requirement.name)
+            if name not in needed:
+                needed.add(name)
+                todo.append((requirement.name, frozenset(requirement.extras)))
+    assert needed - pins == set()
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)

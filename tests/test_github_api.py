@@ -158,3 +158,16 @@ def test_call_with_retries_gives_up_after_its_attempts():
     with pytest.raises(GithubException):
         call_with_retries("x", failing, sleep=lambda seconds: None)
     assert len(calls) == 4
+
+
+def test_review_comment_bodies_escape_untrusted_text(emulator, repo):
+    emulator.add_pull(3, HEAD, BASE, [{"filename": "Dockerfile", "patch": PATCH}])
+    hostile = Finding("CSD999", "test-rule", Severity.ERROR, Stage.BUILD, "Dockerfile", 2,
+                      "<img src=x onerror=alert(1)> ](javascript:alert(1)) @admin\n\n# heading `code`")
+    publish_review(repo, 3, HEAD, [hostile], {id(hostile): "ab12:1"}, {"Dockerfile": _change(PATCH)})
+    [comment] = emulator.pulls[3].comments
+    body = comment["body"]
+    assert "<img" not in body and "@admin" not in body and "](javascript" not in body
+    assert body.count("\n") == 3 and "heading" in body.splitlines()[0]
+    assert body.endswith("<!-- containersec:ab12:1 -->\n")
+    assert comment["line"] == 2 and comment["side"] == "RIGHT"
