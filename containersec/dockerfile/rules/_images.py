@@ -58,6 +58,11 @@ def parse_image(reference: str) -> ImageRef:
     return ImageRef(registry, repository, tag, digest or None)
 
 
+def resolve(dockerfile: Dockerfile, text: str, stage: Stage | None) -> str:
+    """`dockerfile.resolve`, skipped for text without `$` (collecting the stage's values is the costly part)."""
+    return dockerfile.resolve(text, stage) if "$" in text else text
+
+
 def external_base(dockerfile: Dockerfile, stage: Stage) -> str | None:
     """The image a stage's FROM pulls, or None for `scratch`, an earlier stage or an unresolved variable."""
     image = stage.image
@@ -84,7 +89,7 @@ def external_images(dockerfile: Dockerfile) -> Iterator[tuple[str, Instruction]]
             else:
                 sources = [m[1] for value in instruction.flag_values("mount") for m in _MOUNT_FROM.finditer(value)]
             for source in sources:
-                image = dockerfile.resolve(source.strip("\"'"), instruction.stage)
+                image = resolve(dockerfile, source.strip("\"'"), instruction.stage)
                 if image and not has_variable(image) and not is_stage_reference(dockerfile, image):
                     yield image, instruction
 
@@ -189,7 +194,7 @@ class PortSpec:
 def exposed_ports(dockerfile: Dockerfile, instruction: Instruction) -> Iterator[PortSpec]:
     """EXPOSE's port specs with ARG/ENV defaults substituted; those still holding a variable are skipped."""
     for word in split_words(instruction.value):
-        text = dockerfile.resolve(word.text, instruction.stage)
+        text = resolve(dockerfile, word.text, instruction.stage)
         if has_variable(text):
             continue
         for part in text.split():

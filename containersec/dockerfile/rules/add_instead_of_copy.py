@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from containersec.dockerfile.model import Dockerfile, Instruction
-from containersec.dockerfile.rules._images import copy_arguments, is_extractable, is_remote, keyword_span
+from containersec.dockerfile.rules._images import copy_arguments, is_extractable, is_remote, keyword_span, resolve
 from containersec.dockerfile.variables import has_variable
 from containersec.findings import Edit, Severity
 from containersec.registry import Hit, RuleOptions, rule
@@ -27,7 +27,7 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
         sources = copy_arguments(instruction)[:-1]
         if not sources:
             continue
-        resolved = [dockerfile.resolve(source, instruction.stage) for source in sources]
+        resolved = [resolve(dockerfile, source, instruction.stage) for source in sources]
         if any(has_variable(s) or is_remote(s) or is_extractable(s) for s in resolved):
             continue
         yield Hit(f"ADD of local {', '.join(sources)}: use COPY, which only copies", instruction.line,

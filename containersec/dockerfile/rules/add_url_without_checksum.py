@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from containersec.dockerfile.model import Dockerfile
-from containersec.dockerfile.rules._images import copy_arguments, is_remote, mask_url
+from containersec.dockerfile.rules._images import copy_arguments, is_remote, mask_url, resolve
 from containersec.findings import Severity
 from containersec.registry import Hit, RuleOptions, rule
 
@@ -20,7 +20,7 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
         if instruction.flag("checksum"):
             continue
         for source in copy_arguments(instruction)[:-1]:
-            url = dockerfile.resolve(source, instruction.stage)
+            url = resolve(dockerfile, source, instruction.stage)
             if is_remote(url):
                 yield Hit(f"ADD {mask_url(url)} has no --checksum: add --checksum=sha256:<digest> (a commit "
                           "for git sources) so changed content fails the build", instruction.line)

@@ -2,6 +2,7 @@ import re
 from collections.abc import Iterator
 
 from containersec.dockerfile.model import Dockerfile
+from containersec.dockerfile.rules._images import resolve
 from containersec.dockerfile.variables import has_variable
 from containersec.findings import Severity
 from containersec.registry import Hit, RuleOptions, rule
@@ -25,7 +26,7 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
         written = instruction.flag("from")
         if stage is None or not written:
             continue
-        source = dockerfile.resolve(written.strip("\"'"), stage)
+        source = resolve(dockerfile, written.strip("\"'"), stage)
         if has_variable(source) or _IMAGE_MARKS.search(source):
             continue
         if dockerfile.stage_named(source, before=stage.index) is not None:

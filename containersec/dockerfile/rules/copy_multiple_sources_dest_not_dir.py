@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from containersec.dockerfile.model import Dockerfile
-from containersec.dockerfile.rules._images import copy_arguments
+from containersec.dockerfile.rules._images import copy_arguments, resolve
 from containersec.dockerfile.variables import has_variable
 from containersec.findings import Severity
 from containersec.registry import Hit, RuleOptions, rule
@@ -22,7 +22,7 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
             arguments = copy_arguments(instruction)
             if len(arguments) < 3:
                 continue
-            destination = dockerfile.resolve(arguments[-1], instruction.stage)
+            destination = resolve(dockerfile, arguments[-1], instruction.stage)
             if has_variable(destination) or destination.endswith(("/", "\\")):
                 continue
             yield Hit(f"{keyword} has {len(arguments) - 1} sources, so the destination {arguments[-1]!r} must "

@@ -19,6 +19,8 @@ _REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*+)")
             "fine; only references to a name set earlier in the same ENV are flagged.")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     for instruction in dockerfile.all("ENV", onbuild=True):
+        if "$" not in instruction.value:
+            continue
         defined: set[str] = set()
         for name, value, line in key_values(instruction):
             for reference in _REFERENCE.findall(value or ""):

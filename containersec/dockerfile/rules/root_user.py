@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
 from containersec.dockerfile.model import Dockerfile
+from containersec.dockerfile.rules._images import resolve
 from containersec.dockerfile.variables import has_variable
 from containersec.findings import Severity
 from containersec.registry import Hit, RuleOptions, rule
@@ -31,7 +32,7 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
         user = stage.last("USER")
         if user is None:
             continue
-        value = dockerfile.resolve(user.value, stage).strip("\"'")
+        value = resolve(dockerfile, user.value, stage).strip("\"'")
         name = value.split(":", 1)[0].strip()
         if name in _ROOT and not has_variable(value):
             yield Hit(f"the last USER of the final stage is root ({user.value!r}): switch to an "

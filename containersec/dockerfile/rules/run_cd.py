@@ -1,9 +1,15 @@
+from __future__ import annotations
+
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from containersec.dockerfile.model import Dockerfile
 from containersec.dockerfile.shell import Command, _parser
 from containersec.findings import Severity
 from containersec.registry import Hit, RuleOptions, rule
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Tree
 
 # Commands run in a child process: a `cd` there cannot leak into the rest of the RUN.
 _CHILD_PROCESS = frozenset({"sh -c", "substitution"})
@@ -20,18 +26,23 @@ _CHILD_PROCESS = frozenset({"sh -c", "substitution"})
             "process and is the recommended idiom, so it is not flagged (hadolint still flags subshells, "
             "#422; Trivy flags any `&&` piece starting with `cd`).")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
+    trees: dict[int, Tree] = {}
     for _, command in dockerfile.commands("cd"):
-        if command.via in _CHILD_PROCESS or command.wrapper is not None or _in_subshell(command):
+        if command.via in _CHILD_PROCESS or command.wrapper is not None or _in_subshell(command, trees):
             continue
         target = command.args[0].text if command.args else "~"
         yield Hit(f"`cd {target}` in RUN: use WORKDIR {target} (or run the step in a subshell: "
                   f"(cd {target} && ...))", command.line, column=command.column)
 
 
-def _in_subshell(command: Command) -> bool:
-    # The command model does not record enclosing subshells; only scripts with a `cd` are re-read.
+def _in_subshell(command: Command, trees: dict[int, Tree]) -> bool:
+    # The command model does not record enclosing subshells; only scripts with a `cd` are re-read, once.
+    script = command.script
+    tree = trees.get(id(script))
+    if tree is None:
+        tree = trees[id(script)] = _parser().parse(script.source)
     word = command.argv[0]
-    node = _parser().parse(command.script.source).root_node.descendant_for_byte_range(word.start, word.end)
+    node: Node | None = tree.root_node.descendant_for_byte_range(word.start, word.end)
     while node is not None:
         if node.type == "subshell":
             return True

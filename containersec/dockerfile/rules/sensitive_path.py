@@ -2,6 +2,7 @@ import posixpath
 from collections.abc import Iterator
 
 from containersec.dockerfile.model import Dockerfile, Instruction
+from containersec.dockerfile.rules._images import resolve
 from containersec.dockerfile.words import split_words, unquote
 from containersec.findings import Severity
 from containersec.registry import Hit, RuleOptions, rule
@@ -22,7 +23,7 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     for keyword in ("WORKDIR", "VOLUME"):
         for instruction in dockerfile.all(keyword, onbuild=True):
             for path in _paths(instruction):
-                resolved = posixpath.normpath(dockerfile.resolve(path, instruction.stage))
+                resolved = posixpath.normpath(resolve(dockerfile, path, instruction.stage))
                 directory = next((d for d in _SYSTEM_DIRECTORIES
                                   if resolved == d or resolved.startswith(d + "/")), None)
                 if directory is not None:
