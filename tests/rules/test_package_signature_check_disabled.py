@@ -4,7 +4,7 @@ from tests.rules.helpers import findings, lines
 def test_checkov_options() -> None:
     text = """
         FROM debian:12
-        RUN apk add --allow-untrusted /tmp/x.apk
+        RUN apk add --allow-untrusted mytool
         RUN apt-get install -y --allow-unauthenticated x
         RUN apt-get install -y --force-yes x
         RUN yum install -y --nogpgcheck x
@@ -45,3 +45,14 @@ def test_message_names_manager_and_option() -> None:
     [finding] = findings("CSD091", "FROM a\nRUN apk add --allow-untrusted x.apk\n")
     assert "apk --allow-untrusted" in finding.message
     assert finding.column == 13
+
+
+def test_local_repositories_of_packages_built_in_the_build_pass() -> None:
+    text = """
+        FROM debian:12
+        RUN echo "deb [ trusted=yes ] file://$tempDir ./" > /etc/apt/sources.list.d/temp.list
+        RUN apk add --no-cache --allow-untrusted /tmp/packages/nginx-module-*.apk
+        RUN apk add --allow-untrusted curl /tmp/x.apk
+        RUN echo "deb [trusted=yes] http://repo.internal ./" > /etc/apt/sources.list.d/x.list
+        """
+    assert lines("CSD091", text) == [4, 5]

@@ -39,3 +39,9 @@ def test_ordinary_modes_pass() -> None:
 def test_message_names_mode_and_bit() -> None:
     [finding] = findings("setuid-bit-set", "FROM a\nRUN chmod 2755 /d\n")
     assert "2755" in finding.message and "setgid" in finding.message
+
+
+def test_install_of_a_directory_is_not_flagged() -> None:
+    # The official postgres images: setgid and sticky on the socket directory.
+    text = "FROM a\nRUN install --verbose --directory --owner postgres --mode 3777 /var/run/postgresql\n"
+    assert lines("CSD094", text) == []

@@ -3,6 +3,7 @@ from collections.abc import Iterator
 
 from containersec.dockerfile.model import Dockerfile
 from containersec.dockerfile.rules._tls import commands, option_word, script_matches, unique
+from containersec.dockerfile.shell import Command
 from containersec.findings import Severity
 from containersec.registry import Hit, RuleOptions, rule
 
@@ -19,12 +20,21 @@ _OPTIONS = {
     "rpm": ("--nodigest", "--nosignature", "--noverify", "--nofiledigest"),
     "zypper": ("--no-gpg-checks",),
 }
-# Settings written into sources or config files, or passed with `-o`/`--setopt`.
+# Settings written into sources or config files, or passed with `-o`/`--setopt`. `[trusted=yes]` on a
+# file: or copy: source is a local repository of packages built in the same step, and is not flagged.
 _TEXT = re.compile(
-    rb"(?i)\[[^\]\n]{0,200}?\btrusted=yes"
+    rb"(?i)(?P<trusted>\[[^\]\n]{0,200}?\btrusted=yes[^\]\n]{0,200}+\]?)(?P<local>\s*+(?:file|copy):)?"
     rb"|(?:(?<![\w.-])|(?<=\\n))gpgcheck\s*+=\s*+[\"']?(?:0|false|no)\b"
     rb"|\b(?:AllowInsecureRepositories|AllowUnauthenticated|AllowDowngradeToInsecureRepositories)"
     rb"[\"'\s=]{1,4}(?:true|yes|1)\b")
+
+
+def _local_apk_files_only(command: Command) -> bool:
+    """`apk add --allow-untrusted /tmp/pkgs/*.apk`: unsigned packages built in this build, nothing fetched."""
+    if command.name != "apk":
+        return False
+    packages = command.positionals()[1:]
+    return bool(packages) and all(p.text.endswith(".apk") and "/" in p.text for p in packages)
 
 
 @rule(id="CSD091", slug="package-signature-check-disabled", severity=Severity.ERROR,
@@ -32,13 +42,16 @@ _TEXT = re.compile(
       summary="Do not install packages without checking their signatures",
       why="Package signatures are what proves a package comes from its publisher. Turning the check off lets a "
           "compromised mirror or network path install anything.",
-      bad="RUN apk add --allow-untrusted /tmp/tool.apk",
-      good="COPY tool.rsa.pub /etc/apk/keys/\nRUN apk add --no-cache /tmp/tool.apk",
+      bad="RUN apk add --allow-untrusted --repository https://mirror.example.com/alpine tool",
+      good="COPY mirror.rsa.pub /etc/apk/keys/\n"
+           "RUN apk add --no-cache --repository https://mirror.example.com/alpine tool",
       notes="Covers the options of Checkov's five checks (apk --allow-untrusted, apt-get --allow-unauthenticated "
             "and --force-yes, yum/dnf/tdnf/microdnf --nogpgcheck, rpm --nodigest/--nosignature/--noverify/"
             "--nofiledigest) as options of the right command, plus gaps: apt `[trusted=yes]` sources lines, "
             "--allow-insecure-repositories and `-o Acquire::AllowInsecureRepositories=true`, `gpgcheck=0` "
-            "in repo files or --setopt, and zypper --no-gpg-checks.")
+            "in repo files or --setopt, and zypper --no-gpg-checks. Not flagged: `[trusted=yes]` on a "
+            "file:/copy: source and apk --allow-untrusted when every package is a local .apk path "
+            "(packages built in the same build, as in the official postgres and nginx images).")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     yield from unique(_hits(dockerfile))
 
@@ -47,10 +60,12 @@ def _hits(dockerfile: Dockerfile) -> Iterator[Hit]:
     for _, command in commands(dockerfile, *_OPTIONS):
         for name in _OPTIONS[command.name]:
             word = option_word(command, name)
-            if word is not None:
+            if word is not None and not _local_apk_files_only(command):
                 yield Hit(f"{command.name} {name} turns package signature checks off: import the publisher's "
                           "key instead", word.line, column=word.column)
     for match, line, column in script_matches(dockerfile, _TEXT):
-        setting = match[0].decode("utf-8", "replace")
+        if match["local"]:
+            continue
+        setting = "[trusted=yes]" if match["trusted"] else match[0].decode("utf-8", "replace")
         yield Hit(f"'{setting}' turns package signature checks off: import the repository's signing key "
                   "instead", line, column=column)

@@ -33,11 +33,14 @@ def special_bits(mode: str) -> str | None:
       good="RUN setcap cap_net_bind_service=+ep /usr/local/bin/tool",
       notes="Dockle finds setuid/setgid files in a built image; statically we flag chmod with `+s`, `u+s`, "
             "`g+s`, `=s` or an octal mode with the 4000/2000 bits (4755, 2755, 6755, 04755), `install -m`, "
-            "and COPY/ADD `--chmod`. A setgid directory (`chmod g+s /shared`) is flagged too: confirm with "
+            "and COPY/ADD `--chmod`. `install -d` (directories) is not flagged. A setgid directory made by "
+            "chmod (`chmod g+s /shared`) is flagged too: confirm with "
             "an ignore pragma.")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     for _, command in commands(dockerfile, "chmod", "install"):
         if command.name == "install":
+            if command.has_option("-d", "--directory"):
+                continue  # setuid means nothing on a directory; setgid there only sets the group of new files
             mode = command.option_value("-m", "--mode")
         else:
             positional = command.positionals()
