@@ -8,9 +8,8 @@ and column, so a finding in a continued RUN or a heredoc body lands on the line 
 
 Like hadolint: the SHELL in force picks the dialect, exec-form RUN and non-POSIX shells are skipped,
 SC2187, SC1090 and SC1091 are excluded, and the ARG/ENV names defined so far in the stage (plus the proxy
-variables Docker predefines) count as assigned. They are declared by an `export` line appended after the
-script, which ShellCheck's "referenced but not assigned" check sees while every reported line stays
-exact.
+variables Docker predefines) are declared on an inserted `export NAME=1 ...` line, which `locate` removes
+again, so every reported line stays exact.
 """
 
 from __future__ import annotations
@@ -67,13 +66,22 @@ class _Job:
     dockerfile: Dockerfile
     script: Script
     shell: str
-    text: bytes = b""
+    text: bytes = b""  # the script (plus heredoc bodies appended after a command line)
+    written: bytes = b""  # what ShellCheck reads: `text` with the variable declarations inserted
+    declaration_line: int = 1  # the line of `written` that holds them
     line_starts: list[int] = field(default_factory=list)
     # Lines appended after the script (bodies of several heredocs): (byte start, Dockerfile line).
     extra: list[tuple[int, int]] = field(default_factory=list)
 
-    def locate(self, line: int, column: int) -> tuple[int, int]:
-        """Dockerfile (line, column) of ShellCheck's 1-based (line, character column) in `text`."""
+    def locate(self, line: int, column: int) -> tuple[int, int] | None:
+        """Dockerfile (line, column) of ShellCheck's 1-based (line, character column) in `written`.
+
+        None for a position on the inserted declaration line.
+        """
+        if line == self.declaration_line:
+            return None
+        if line > self.declaration_line:
+            line -= 1
         index = min(max(line, 1), len(self.line_starts)) - 1
         start = self.line_starts[index]
         end = self.line_starts[index + 1] if index + 1 < len(self.line_starts) else len(self.text)
@@ -182,12 +190,27 @@ def _append_heredocs(job: _Job, run: Instruction) -> None:
 
 
 def _finish(job: _Job, defined: set[str]) -> None:
-    """Declare the stage's variables after the script, then index line starts."""
-    names = " ".join(sorted(defined))
-    job.text = job.text + f"\n\nexport {names}\n".encode()
+    """Declare the stage's variables on a line of their own, after any leading comments.
+
+    Like hadolint, each is set to 1, so ShellCheck's data flow treats `$ARG` as assigned and not as
+    text that needs quoting; leading comments stay first so a shebang or a file-wide
+    `# shellcheck disable=` keeps its meaning. `locate` takes the extra line out again.
+    """
     starts = [0]
     starts.extend(m.end() for m in re.finditer(rb"\n", job.text))
     job.line_starts = starts
+    leading = 0
+    for start, end in zip(starts, [*starts[1:], len(job.text)], strict=True):
+        stripped = job.text[start:end].strip()
+        if stripped and not stripped.startswith(b"#"):
+            break
+        if end == len(job.text) and not job.text.endswith(b"\n"):
+            break
+        leading += 1
+    declaration = ("export " + " ".join(f"{name}=1" for name in sorted(defined)) + "\n").encode()
+    cut = starts[leading] if leading < len(starts) else len(job.text)
+    job.written = job.text[:cut] + declaration + job.text[cut:]
+    job.declaration_line = leading + 1
 
 
 # --- running ShellCheck --------------------------------------------------------------------------
@@ -205,7 +228,7 @@ def _run(binary: str, jobs: list[_Job], config: Config) -> tuple[dict[int, list[
         options.append(f"--include={','.join(included)}")
     users: dict[tuple[str, bytes], list[int]] = {}
     for index, job in enumerate(jobs):
-        users.setdefault((job.shell, job.text), []).append(index)
+        users.setdefault((job.shell, job.written), []).append(index)
     unique = list(users.items())
     comments: dict[int, list[dict]] = {}
     notices: list[str] = []
@@ -299,12 +322,16 @@ def _suppressions(dockerfile: Dockerfile, config: Config) -> Suppressions | None
 def _finding(job: _Job, comment: dict, config: Config) -> Finding | None:
     try:
         code = f"SC{int(comment['code'])}"
-        line, column = job.locate(int(comment["line"]), int(comment["column"]))
-        end_line, _ = job.locate(int(comment.get("endLine", comment["line"])),
-                                 max(int(comment.get("endColumn", comment["column"])) - 1, 1))
+        start = job.locate(int(comment["line"]), int(comment["column"]))
+        end = job.locate(int(comment.get("endLine", comment["line"])),
+                         max(int(comment.get("endColumn", comment["column"])) - 1, 1))
         message = str(comment["message"])
     except (KeyError, TypeError, ValueError):
         return None
+    if start is None:
+        return None
+    line, column = start
+    end_line = end[0] if end is not None else line
     severity = config.severity.get(code) or LEVELS.get(str(comment.get("level")), Severity.WARNING)
     return Finding(rule=code, name="shellcheck", severity=severity, stage=FindingStage.BUILD,
                    path=job.dockerfile.path, line=line, end_line=end_line, column=column, message=message,
