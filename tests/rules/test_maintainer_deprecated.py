@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from containersec.config import Config
 from containersec.engine import lint_text
 from tests.rules.helpers import findings, lines
@@ -6,7 +8,9 @@ RULE = "CSD030"
 
 
 def apply_fixes(text: str) -> str:
-    edits = sorted((e for f in findings(RULE, text) for e in f.edits), key=lambda e: e.start, reverse=True)
+    """The text with the rule's edits applied (no dedenting: offsets refer to `text` as given)."""
+    report = lint_text(text, "Dockerfile", Config(select=[RULE]))
+    edits = sorted((e for f in report.findings for e in f.edits), key=lambda e: e.start, reverse=True)
     for edit in edits:
         text = text[:edit.start] + edit.replacement + text[edit.end:]
     return text
@@ -40,3 +44,19 @@ def test_no_fix_for_continuation_onbuild_or_backtick_escape() -> None:
 
 def test_label_passes() -> None:
     assert lines(RULE, 'FROM alpine:3.19\nLABEL org.opencontainers.image.authors="x"\n') == []
+
+
+def test_fix_on_corpus_files() -> None:
+    corpus = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "dockerfiles"
+    paths = [p for p in sorted(corpus.glob("*/*Dockerfile*")) if "\nMAINTAINER" in p.read_text("utf-8", "replace")]
+    assert paths
+    for path in paths:
+        text = path.read_text("utf-8")
+        fixed = apply_fixes(text)
+        assert not lint_text(fixed, "Dockerfile", Config(select=[RULE])).findings, path
+        assert apply_fixes(fixed) == fixed
+        before, after = text.split("\n"), fixed.split("\n")
+        assert len(before) == len(after)
+        changed = [old for old, new in zip(before, after, strict=True) if old != new]
+        assert changed and all(old.lstrip().upper().startswith("MAINTAINER") for old in changed), path
+        assert not lint_text(fixed, "Dockerfile", Config()).errors

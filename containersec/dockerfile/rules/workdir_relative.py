@@ -22,5 +22,5 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     for instruction in dockerfile.all("WORKDIR", onbuild=True):
         path = unquote(instruction.value)
         if path and not _ABSOLUTE.match(path):
-            yield Hit(f"WORKDIR {path!r} is relative: use an absolute path such as /{path.lstrip('./')}",
-                      instruction.line)
+            yield Hit(f"WORKDIR {path!r} is relative to the previous working directory: write the absolute "
+                      "path", instruction.line)
