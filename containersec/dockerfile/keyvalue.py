@@ -7,7 +7,12 @@ from containersec.dockerfile.words import split_words
 
 
 def key_values(instruction: Instruction) -> list[tuple[str, str | None, int]]:
-    """(name, value, line) for each pair; an ARG without a default has value None.
+    """(name, value, line) for each pair; an ARG without a default has value None."""
+    return instruction.pairs
+
+
+def parse_pairs(instruction: Instruction) -> list[tuple[str, str | None, int]]:
+    """Parse the pairs of an ARG, ENV or LABEL instruction (use `key_values`, which caches this).
 
     ENV and LABEL follow Docker's two forms (`K=V K2=V2` and the legacy `K V...`), parsed with
     dockerfile-parse's word splitter so quoting matches Docker's.

@@ -102,6 +102,13 @@ class Instruction:
         return self.inner if self.inner is not None else self
 
     @cached_property
+    def pairs(self) -> list[tuple[str, str | None, int]]:
+        """(name, value, line) of an ARG, ENV or LABEL instruction; parsed once, read by many rules."""
+        from containersec.dockerfile.keyvalue import parse_pairs
+
+        return parse_pairs(self)
+
+    @cached_property
     def script(self) -> Script | None:
         """The shell script of a shell-form RUN (heredocs included), or None."""
         from containersec.dockerfile.shell import script_for
@@ -199,17 +206,24 @@ class Dockerfile:
 
     def resolve(self, text: str, stage: Stage | None = None) -> str:
         """Substitute ARG defaults (global, then the stage's own ARG/ENV values) into `text`."""
-        values = {k: v for k, v in self.global_args.items() if v is not None}
-        if stage is not None:
+        if "$" not in text:
+            return text
+        return substitute(text, self._values[stage.index if stage is not None else -1])
+
+    @cached_property
+    def _values(self) -> dict[int, dict[str, str]]:
+        global_values = {k: v for k, v in self.global_args.items() if v is not None}
+        values = {-1: global_values}
+        for stage in self.stages:
+            stage_values = dict(global_values)
             for instruction in stage.instructions:
-                values.update(instruction_variables(instruction))
-        return substitute(text, values)
+                stage_values.update(instruction_variables(instruction))
+            values[stage.index] = stage_values
+        return values
 
 
 def instruction_variables(instruction: Instruction) -> dict[str, str]:
     """Names an ARG or ENV instruction defines, with their values (an ARG without default is skipped)."""
-    from containersec.dockerfile.keyvalue import key_values
-
     if instruction.keyword not in ("ARG", "ENV"):
         return {}
-    return {k: v for k, v, _ in key_values(instruction) if v is not None}
+    return {k: v for k, v, _ in instruction.pairs if v is not None}

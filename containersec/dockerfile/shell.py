@@ -12,7 +12,7 @@ import os
 import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from containersec.dockerfile.model import NON_POSIX_SHELLS, Instruction, LineMap
@@ -80,7 +80,7 @@ class Command:
     pipeline: list[Command] = field(default_factory=list)  # elements of the pipeline it is in (or [])
     nested_script: Script | None = None  # `sh -c '...'` or a heredoc fed to a shell
 
-    @property
+    @cached_property
     def name(self) -> str:
         return os.path.basename(self.argv[0].text) if self.argv else ""
 
@@ -178,11 +178,29 @@ class Script:
         return self.dialect in SHELLS
 
     def all_commands(self, *names: str) -> Iterator[Command]:
+        """Every command, nested scripts' included, in source order; only those named, if names are given."""
+        if not names:
+            return iter(self._flat)
+        if len(names) == 1:
+            return iter(self._by_name.get(names[0], ()))
+        wanted = set(names)
+        return (c for c in self._flat if c.name in wanted)
+
+    @cached_property
+    def _flat(self) -> list[Command]:
+        flat: list[Command] = []
         for command in self.commands:
-            if not names or command.name in names:
-                yield command
+            flat.append(command)
             if command.nested_script is not None:
-                yield from command.nested_script.all_commands(*names)
+                flat.extend(command.nested_script._flat)
+        return flat
+
+    @cached_property
+    def _by_name(self) -> dict[str, list[Command]]:
+        index: dict[str, list[Command]] = {}
+        for command in self._flat:
+            index.setdefault(command.name, []).append(command)
+        return index
 
     def text(self) -> str:
         return self.source.decode("utf-8", "replace")
@@ -456,6 +474,9 @@ def _nest_shell_c(script: Script, command: Command) -> None:
                     command.name, lambda at: parent_column_of(offset + at), depth=script.depth + 1,
                     parent=script)
     _analyse(nested)
+    if argument.kind != "raw_string":
+        # The outer walk already saw `$(...)` inside a double-quoted or bare word.
+        nested.commands = [inner for inner in nested.commands if inner.via != "substitution"]
     for inner in nested.commands:
         inner.via = inner.via or "sh -c"
     command.nested_script = nested
