@@ -218,8 +218,9 @@ def test_120_findings_reach_the_check_run_in_batches_of_at_most_50(tmp_path, emu
     assert emulator.token not in result.stdout + result.stderr + result.summary
 
 
-def test_clean_change_concludes_success_and_exits_0(tmp_path, emulator):
-    workspace = make_workspace(tmp_path, emulator, {}, {"Dockerfile": "FROM alpine:3.20\nUSER 1000\n"})
+def test_clean_change_concludes_success_and_exits_0(tmp_path, emulator, sudo_rule):
+    workspace = make_workspace(tmp_path, emulator, {}, {"Dockerfile": "FROM alpine:3.20\nUSER 1000\n"},
+                               select=(sudo_rule,))
     workspace.register()
     result = workspace.run(tmp_path, fail_on="error")
     [run] = emulator.check_runs.values()
@@ -229,7 +230,8 @@ def test_clean_change_concludes_success_and_exits_0(tmp_path, emulator):
 
 
 def test_fail_on_none_never_fails_and_error_threshold_gates(tmp_path, emulator, sudo_rule):
-    workspace = make_workspace(tmp_path, emulator, {}, {"Dockerfile": "FROM alpine:3.20\nRUN sudo true\n"})
+    workspace = make_workspace(tmp_path, emulator, {}, {"Dockerfile": "FROM alpine:3.20\nRUN sudo true\n"},
+                               select=(sudo_rule,))
     workspace.register()
     assert workspace.run(tmp_path, fail_on="none").returncode == 0
     assert workspace.run(tmp_path, fail_on="error").returncode == 1
