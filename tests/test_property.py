@@ -34,14 +34,26 @@ DIRECTIVES = ["# syntax=docker/dockerfile:1", "# escape=`", "# escape=\\", "# ch
               "# hadolint ignore=DL3008", "# containersec: ignore=CSD008 -- reason"]
 LINE_ENDS = ["\n", "\r\n", " \\\n", " `\n", "\\\n", "\n\n"]
 
-token = st.sampled_from(FLAGS + WORDS + HEREDOCS) | st.text(max_size=8)
-instruction_line = st.builds(
-    lambda keyword, tokens: " ".join([keyword, *tokens]),
-    st.sampled_from(KEYWORDS), st.lists(token, max_size=8),
+known_token = st.sampled_from(FLAGS + WORDS + HEREDOCS)
+token = st.one_of(known_token, known_token, known_token, st.text(max_size=8))
+words = st.lists(token, max_size=8).map(" ".join)
+instruction_line = st.builds(lambda keyword, rest: f"{keyword} {rest}", st.sampled_from(KEYWORDS), words)
+# A heredoc with a body and (usually) its terminator, so that bodies are really read as scripts.
+heredoc_block = st.builds(
+    lambda keyword, marker, body, end: f"{keyword} {marker}\n" + "".join(f"{b}\n" for b in body) + end,
+    st.sampled_from(["RUN", "COPY", "RUN bash", "RUN python3", "ADD"]),
+    st.sampled_from([m for m in HEREDOCS if m.startswith(("<<", "0<<"))]),
+    st.lists(words, max_size=4),
+    st.sampled_from(["EOF", "\tEOF", "EOT", ""]),
 )
-line = instruction_line | st.sampled_from(DIRECTIVES + HEREDOCS) | st.lists(token, max_size=6).map(" ".join)
-dockerfile_like = st.lists(st.tuples(line, st.sampled_from(LINE_ENDS)), max_size=25).map(
-    lambda pairs: "".join(text + end for text, end in pairs)
+line = st.one_of(
+    instruction_line, instruction_line, instruction_line, heredoc_block,
+    st.sampled_from(DIRECTIVES + HEREDOCS), words,
+)
+dockerfile_like = st.builds(
+    lambda first, pairs: first + "".join(text + end for text, end in pairs),
+    st.sampled_from(["", "FROM alpine:3.20\n", "ARG BASE=alpine\nFROM $BASE AS build\n", "\ufeffFROM x\r\n"]),
+    st.lists(st.tuples(line, st.sampled_from(LINE_ENDS)), max_size=25),
 )
 any_text = st.text() | dockerfile_like
 
