@@ -202,7 +202,8 @@ CORPUS_CASES = [
     ("jessfraz__dockerfiles/openbmc__Dockerfile", "CSD046", "--no-install-recommends", None),
     ("jessfraz__dockerfiles/zoom-us__Dockerfile", "CSD042", "-y", None),
     ("jessfraz__dockerfiles/skype__Dockerfile", "CSD047", "rm -rf /var/lib/apt/lists/*", None),
-    ("docker-library__python/3.12__alpine3.23__Dockerfile", "CSD048", "--no-cache", None),
+    ("jessfraz__dockerfiles/httpie__Dockerfile", "CSD048", "--no-cache",
+     _replacing("RUN apk --no-cache add", "RUN apk add")),
     ("jessfraz__dockerfiles/httpie__Dockerfile", "CSD053", "--no-cache-dir", None),
 ]
 
