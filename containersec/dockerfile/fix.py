@@ -14,7 +14,7 @@ from typing import TextIO
 
 from containersec.config import Config
 from containersec.engine import lint_text
-from containersec.findings import Edit, Finding, Report
+from containersec.findings import Edit, Finding, InputError, Report
 
 MAX_ROUNDS = 5
 _BOM = "\ufeff"
@@ -27,20 +27,31 @@ def apply_fixes(report: Report, config: Config, *, write: bool, diff_out: TextIO
     otherwise, with `write`, each changed file is written back.
     """
     fixed: dict[str, Report] = {}
+    unwritable: list[InputError] = []
+    by_path: dict[str, list[Finding]] = {}
+    for finding in report.findings:
+        by_path.setdefault(finding.path, []).append(finding)
     for path, original in report.sources.items():
-        findings = [f for f in report.findings if f.path == path]
+        findings = by_path.get(path, [])
         if not any(f.edits for f in findings):
             continue
         errors = sum(1 for e in report.errors if e.path == path)
         text, relinted = fix_text(original, path, config, findings, errors)
         if relinted is None:
             continue
-        fixed[path] = relinted
         if diff_out is not None:
             diff_out.write(unified_diff(path, original, text))
         elif write:
-            _write_back(path, text)
-    return _merge(report, fixed)
+            try:
+                _write_back(path, text)
+            except OSError as exc:
+                unwritable.append(InputError(path, f"cannot write the fixes: {exc.strerror or exc}"))
+                continue
+        fixed[path] = relinted
+    merged = _merge(report, fixed)
+    merged.errors.extend(unwritable)
+    merged.sort()
+    return merged
 
 
 def fix_text(text: str, path: str, config: Config, findings: list[Finding],
@@ -126,5 +137,4 @@ def _merge(report: Report, fixed: dict[str, Report]) -> Report:
         merged.findings.extend(relinted.findings)
         merged.errors.extend(relinted.errors)
         merged.sources[path] = relinted.sources[path]
-    merged.sort()
     return merged
