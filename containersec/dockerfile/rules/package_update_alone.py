@@ -10,7 +10,6 @@ from containersec.dockerfile.rules._packages import (
     ZYPPER,
     Manager,
     is_after,
-    run_invocations,
     subcommand,
 )
 from containersec.dockerfile.shell import Command
@@ -24,6 +23,7 @@ _FAMILIES: tuple[tuple[tuple[Manager, ...], frozenset[str]], ...] = (
     ((YUM, DNF, MICRODNF), frozenset({"makecache"})),
     ((ZYPPER,), frozenset({"refresh", "ref"})),
 )
+_NAMES = frozenset(name for managers, _ in _FAMILIES for manager in managers for name in manager.names)
 
 
 def _refreshes(command: Command, manager: Manager, refresh: frozenset[str]) -> bool:
@@ -53,8 +53,11 @@ def _installs(command: Command, manager: Manager, refresh: frozenset[str]) -> bo
             "install` is fine.")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     for run in dockerfile.runs():
+        found = list(run.commands(*_NAMES))
+        if not found:
+            continue
         for managers, refresh in _FAMILIES:
-            commands = [(c, m) for m in managers for c in run_invocations(run, m)]
+            commands = [(c, m) for c in found for m in managers if m.matches(c.name)]
             for command, manager in commands:
                 if _refreshes(command, manager, refresh) and not any(
                         _installs(other, other_manager, refresh) and is_after(other, command)
