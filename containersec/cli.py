@@ -106,7 +106,7 @@ def _run_lint(args: argparse.Namespace) -> int:
     config = _config_or_exit(args)
     if config is None:
         return 2
-    report = lint_paths(args.paths, config)
+    report = lint_paths(args.paths, config, shellcheck=args.shellcheck)
     if args.fix or args.diff:
         from containersec.dockerfile.fix import apply_fixes
 

@@ -89,38 +89,55 @@ def read_source(path: str) -> Source:
     return Source(path, text=text.removeprefix(_BOM))
 
 
-def lint_paths(paths: list[str], config: Config) -> Report:
+def lint_paths(paths: list[str], config: Config, *, shellcheck: str = "off") -> Report:
+    """Lint files and directories; `shellcheck` is auto (when installed), on (notice if missing) or off."""
     files, errors = discover(paths or ["."], config.exclude)
     report = Report(stage=Stage.BUILD, errors=errors, notices=list(config.notices))
     rules = active_rules(config, Stage.BUILD)
+    parsed: list[Dockerfile] = []
     for path in files:
         source = read_source(path)
         if source.text is None:
             report.errors.append(InputError(path, source.error or "cannot read"))
             continue
-        _lint_into(report, source.text, path, config, rules)
+        dockerfile = _lint_into(report, source.text, path, config, rules)
+        if dockerfile is not None:
+            parsed.append(dockerfile)
+    _add_shellcheck(report, parsed, config, shellcheck)
     report.sort()
     return report
 
 
-def lint_text(text: str, path: str, config: Config) -> Report:
+def lint_text(text: str, path: str, config: Config, *, shellcheck: str = "off") -> Report:
     report = Report(stage=Stage.BUILD)
-    _lint_into(report, text, path, config, active_rules(config, Stage.BUILD))
+    dockerfile = _lint_into(report, text, path, config, active_rules(config, Stage.BUILD))
+    _add_shellcheck(report, [dockerfile] if dockerfile is not None else [], config, shellcheck)
     report.sort()
     return report
 
 
-def _lint_into(report: Report, text: str, path: str, config: Config, rules: list[Rule]) -> None:
+def _add_shellcheck(report: Report, dockerfiles: list[Dockerfile], config: Config, mode: str) -> None:
+    if mode == "off" or not dockerfiles:
+        return
+    from containersec.dockerfile.shellcheck import shellcheck_findings
+
+    found, notices = shellcheck_findings(dockerfiles, config, mode=mode)
+    report.findings.extend(found)
+    report.notices.extend(notices)
+
+
+def _lint_into(report: Report, text: str, path: str, config: Config, rules: list[Rule]) -> Dockerfile | None:
     report.files += 1
     report.sources[path] = text
     dockerfile = parse_dockerfile(text, path)
     dockerfile.dockerignore = read_dockerignore(path)
     if not dockerfile.instructions:
         report.errors.append(InputError(path, "no instructions: the file is empty or only comments"))
-        return
+        return None
     for problem in dockerfile.problems:
         report.errors.append(InputError(path, f"line {problem.line}: {problem.message}"))
     report.findings.extend(check_dockerfile(dockerfile, config, rules, report))
+    return dockerfile
 
 
 def check_dockerfile(dockerfile: Dockerfile, config: Config, rules: list[Rule], report: Report) -> list[Finding]:

@@ -92,7 +92,7 @@ def lint(inputs: Inputs, workspace: Path) -> tuple[Report, Severity | None]:
     if inputs.fail_on is not None:
         config = with_overrides(config, fail_on=inputs.fail_on)
     paths = expand_paths(inputs.paths)
-    report = lint_paths(paths, config) if paths else Report()
+    report = lint_paths(paths, config, shellcheck="auto") if paths else Report()
     return with_repository_paths(report, workspace), config.fail_on
 
 
