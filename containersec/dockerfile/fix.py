@@ -4,6 +4,9 @@ Each round applies every non-overlapping edit of a file, then lints the new text
 makes another one possible (or that was held back by an overlap) lands in a later round. The rounds stop
 at a fixed point: a second run changes nothing. Every byte outside an edit stays as it was; a byte-order
 mark is kept and CRLF files stay CRLF.
+
+The pre-commit hook `containersec-dockerfile-fix` (.pre-commit-hooks.yaml) runs `containersec lint --fix`;
+pre-commit then reports the hook as failed when it changed a file, so the fixes are reviewed before commit.
 """
 
 from __future__ import annotations
