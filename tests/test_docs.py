@@ -53,6 +53,10 @@ def test_every_rule_has_an_entry_and_a_section_with_examples() -> None:
 def test_metadata_prose_cannot_inject_html_or_markup() -> None:
     assert markdown_text("<img src=x onerror=alert(1)> *bold* [x](y) a|b &amp;") == (
         "\\<img src=x onerror=alert(1)\\> \\*bold\\* \\[x\\](y) a\\|b &amp;amp;")
+    # Emphasis and headings need `_` at a word edge or `#` at the start; names like PIP_NO_CACHE_DIR stay readable.
+    assert markdown_text("PIP_NO_CACHE_DIR, _x_ and *_FILE") == "PIP_NO_CACHE_DIR, \\_x\\_ and \\*\\_FILE"
+    assert markdown_text("# not a heading, issue #422") == "\\# not a heading, issue #422"
+    assert markdown_text("- not a list") == "\\- not a list"
     # Code spans stay as written; only in a table cell is a pipe inside one escaped.
     assert markdown_text("use `a|b <c>` here") == "use `a|b <c>` here"
     assert markdown_text("use `a|b`", in_table=True) == "use `a\\|b`"

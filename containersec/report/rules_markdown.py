@@ -21,7 +21,10 @@ REGENERATE = "python -m containersec.report.rules_markdown > docs/rules.md"
 # Code spans are kept as written (nothing inside them is rendered); outside them, characters that
 # Markdown or HTML would interpret are backslash-escaped.
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
-_SPECIAL = re.compile(r"([\\*_\[\]<>|#~])")
+# `_` only matters at a word edge (GitHub ignores intraword underscores); `#`, `-`, `+` and `=` only at
+# the start of a line.
+_SPECIAL = re.compile(r"[\\*\[\]<>|~]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+_LINE_START = re.compile(r"^(?=[#+=-])")
 _BACKTICKS = re.compile(r"`+")
 
 
@@ -37,11 +40,11 @@ def markdown_text(text: str, *, in_table: bool = False) -> str:
         parts.append(span.group(0).replace("|", "\\|") if in_table else span.group(0))
         position = span.end()
     parts.append(_escape(text[position:]))
-    return " ".join("".join(parts).split())
+    return _LINE_START.sub("\\\\", " ".join("".join(parts).split()))
 
 
 def _escape(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", text).replace("&", "&amp;")
+    return _SPECIAL.sub(lambda match: "\\" + match.group(0), text).replace("&", "&amp;")
 
 
 def table_cell(text: str) -> str:
