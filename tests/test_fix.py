@@ -31,6 +31,7 @@ KEYWORD_RULE = "CSD990"  # lower-case instruction keyword -> upper case
 YES_RULE = "CSD991"  # `apt-get install` without -y -> insert ` -y`
 RECOMMENDS_RULE = "CSD992"  # `apt-get install` without --no-install-recommends -> insert it
 REPORT_RULE = "CSD993"  # reports every FROM, with no fix
+UNDECLARED_RULE = "CSD994"  # attaches edits but is not declared fixable
 _INSTALL = re.compile(r"apt-get install")
 
 
@@ -62,7 +63,7 @@ def _inserter(option: str):
 @pytest.fixture
 def throwaway_rules() -> Iterator[list[str]]:
     registry.all_rules()  # load the built-in rules first, so ours are additions
-    added = [KEYWORD_RULE, YES_RULE, RECOMMENDS_RULE, REPORT_RULE]
+    added = [KEYWORD_RULE, YES_RULE, RECOMMENDS_RULE, REPORT_RULE, UNDECLARED_RULE]
     try:
         common = {"why": "test", "bad": "x", "good": "y", "fixable": True}
         registry.rule(id=KEYWORD_RULE, slug="test-keyword-case", severity=Severity.STYLE,
@@ -73,6 +74,8 @@ def throwaway_rules() -> Iterator[list[str]]:
                       summary="recommends", **common)(_inserter("--no-install-recommends"))
         registry.rule(id=REPORT_RULE, slug="test-every-from", severity=Severity.INFO, summary="FROM",
                       why="test", bad="x", good="y")(_every_from)
+        registry.rule(id=UNDECLARED_RULE, slug="test-undeclared", severity=Severity.INFO, summary="case",
+                      why="test", bad="x", good="y")(_keyword_case)
         yield added
     finally:
         for rule_id in added:
@@ -94,6 +97,14 @@ def test_fix_changes_only_the_edited_bytes(tmp_path: Path, throwaway_rules: list
     remaining = _fix(path, _config(KEYWORD_RULE))
     assert path.read_bytes() == b"FROM debian:12\n# a comment  \nRUN echo hi \\\n    && true\nCMD [\"sh\"]\n"
     assert remaining.findings == []
+
+
+def test_edits_of_a_rule_not_declared_fixable_are_not_applied(tmp_path: Path, throwaway_rules: list[str]) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text("from debian:12\n")
+    remaining = _fix(path, _config(UNDECLARED_RULE))
+    assert path.read_text() == "from debian:12\n"
+    assert [(f.rule, f.fixable) for f in remaining.findings] == [(UNDECLARED_RULE, False)]
 
 
 def test_crlf_and_bom_are_kept(tmp_path: Path, throwaway_rules: list[str]) -> None:

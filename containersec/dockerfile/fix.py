@@ -36,7 +36,7 @@ def apply_fixes(report: Report, config: Config, *, write: bool, diff_out: TextIO
         by_path.setdefault(finding.path, []).append(finding)
     for path, original in report.sources.items():
         findings = by_path.get(path, [])
-        if not any(f.edits for f in findings):
+        if not _edit_groups(findings):
             continue
         errors = sum(1 for e in report.errors if e.path == path)
         text, relinted = fix_text(original, path, config, findings, errors)
@@ -76,7 +76,8 @@ def fix_text(text: str, path: str, config: Config, findings: list[Finding],
 
 
 def _edit_groups(findings: Iterable[Finding]) -> list[tuple[Edit, ...]]:
-    return [f.edits for f in findings if f.edits]
+    """The edits to apply: only rules declared fixable change files."""
+    return [f.edits for f in findings if f.fixable and f.edits]
 
 
 def apply_edits(text: str, groups: Iterable[tuple[Edit, ...]]) -> str:
