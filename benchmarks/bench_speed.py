@@ -106,7 +106,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--containersec-args", default="",
                         help="extra arguments for `containersec lint`, e.g. \"--select CSD008\"")
     parser.add_argument("--shellcheck", action="store_true",
-                        help="run containersec with its ShellCheck integration on (adds --shellcheck)")
+                        help="run containersec with its ShellCheck integration on (--shellcheck on); "
+                             "without this option it is off (--shellcheck off)")
     return parser.parse_args(argv)
 
 
@@ -115,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     sample = CORPUS / args.sample
     if not sample.is_file():
         sys.exit(f"bench_speed: no such corpus file: {sample}")
-    extra = shlex.split(args.containersec_args) + (["--shellcheck"] if args.shellcheck else [])
+    extra = ["--shellcheck", "on" if args.shellcheck else "off", *shlex.split(args.containersec_args)]
     containersec = [find_tool("containersec"), "lint", "--format", "json", *extra]
     hadolint = [find_tool("hadolint"), "--no-color", "--format", "json"]
     # An empty working directory: neither tool picks up a project config file.
