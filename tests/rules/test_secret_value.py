@@ -41,7 +41,7 @@ def test_found_in_arg_label_run_heredoc_and_onbuild() -> None:
         EOF
         ONBUILD ENV SLACK={SLACK}
         """
-    assert lines("CSD096", text) == [2, 3, 4, 5, 7, 10]  # one finding for the URL that holds the key
+    assert lines("CSD096", text) == [2, 3, 4, 5, 7, 10]  # the key inside the URL is reported once
 
 
 def test_placeholders_variables_and_look_alikes_pass() -> None:
@@ -63,3 +63,8 @@ def test_huge_line_is_linear() -> None:
     start = time.perf_counter()
     findings("CSD096", text)
     assert time.perf_counter() - start < 10
+
+
+def test_token_used_as_url_password_is_reported_once_as_the_token() -> None:
+    [finding] = findings("CSD096", f"FROM a\nRUN git clone https://x:{GITHUB}@github.com/o/r.git\n")
+    assert finding.message.startswith("GitHub token 'ghp_****'")

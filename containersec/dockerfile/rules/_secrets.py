@@ -30,6 +30,15 @@ _DESCRIPTIVE_LAST_WORDS = frozenset({
 _FRONTEND_PREFIXES = ("VITE_", "REACT_APP_")
 
 
+# Substrings of every secret word and known name: an instruction without any of them names no secret.
+_NAME_HINTS = ("pass", "psw", "pword", "secret", "token", "key", "credential", "pwd", "dsn", "webhook", "auth")
+
+
+def may_name_secret(text: str) -> bool:
+    lower = text.lower()
+    return any(hint in lower for hint in _NAME_HINTS)
+
+
 def is_secret_name(name: str) -> bool:
     """Whether an ARG/ENV name looks like it holds a secret."""
     upper = name.upper()
@@ -57,36 +66,42 @@ def mask(value: str) -> str:
 
 
 # Each alternative is linear: bounded or possessive repeats, no nested quantifiers.
-_SECRET_VALUE = re.compile(
+_TOKEN = re.compile(
     r"(?P<aws>\b(?:AKIA|ASIA)[0-9A-Z]{16}\b)"
     r"|(?P<github>\b(?:gh[pousr]_[A-Za-z0-9]{36,255}+|github_pat_[A-Za-z0-9_]{50,255}+))"
     r"|(?P<slack>\bxox[baprs]-[A-Za-z0-9-]{10,}+)"
     r"|(?P<pem>-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----)"
     r"|(?P<jwt>\beyJ[A-Za-z0-9_-]{5,}+\.eyJ[A-Za-z0-9_-]{5,}+\.[A-Za-z0-9_-]{10,}+)"
     r"|(?P<google>\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-]))"
-    r"|(?P<stripe>\b[sr]k_live_[0-9A-Za-z]{24,99}+)"
-    r"|(?P<url>\b[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s/:@'\"]{1,256}+:(?P<password>[^\s/@'\"]{1,256}+)@"
-    r"(?P<host>[^\s/@'\":]{1,256}+))")
+    r"|(?P<stripe>\b[sr]k_live_[0-9A-Za-z]{24,99}+)")
+# Substrings every token above contains: texts without any are not searched (most are not).
+_TOKEN_HINTS = ("AKIA", "ASIA", "gh", "xox", "-----BEGIN", "eyJ", "AIza", "k_live_")
 _KINDS = {"aws": "AWS access key ID", "github": "GitHub token", "slack": "Slack token",
           "pem": "private key block", "jwt": "JSON Web Token", "google": "Google API key",
-          "stripe": "Stripe live secret key", "url": "URL with a password"}
+          "stripe": "Stripe live secret key"}
+# `user:password@host` right after `://` (searched from the literal `://`, which keeps the scan fast).
+_URL_CREDENTIALS = re.compile(r"://[^\s/:@'\"]{1,256}+:(?P<password>[^\s/@'\"]{1,256}+)@(?P<host>[^\s/@'\":]{1,256}+)")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,30}$")
 # URL passwords that are placeholders or references, not secrets.
 _PLACEHOLDER = re.compile(r"[$%{<*]|(?:password|passwd|pass|pwd|secret|x+|\.+)$", re.IGNORECASE)
 
 
 def find_secrets(text: str) -> Iterator[Secret]:
     """Known credential formats in `text`, each with a masked form safe to print."""
-    for match in _SECRET_VALUE.finditer(text):
-        kind = match.lastgroup if match.lastgroup != "host" else "url"
-        if match["url"] is not None:
-            if _PLACEHOLDER.match(match["password"]):
-                continue
-            scheme = match["url"].split("://", 1)[0]
-            yield Secret(_KINDS["url"], match.start(), match.end(), f"{scheme}://****@{match['host']}")
-        elif kind == "pem":
-            yield Secret(_KINDS["pem"], match.start(), match.end(), match[0])
-        elif kind is not None:
-            yield Secret(_KINDS[kind], match.start(), match.end(), mask(match[0]))
+    tokens = []
+    if any(hint in text for hint in _TOKEN_HINTS):
+        for match in _TOKEN.finditer(text):
+            kind = match.lastgroup or ""
+            masked = match[0] if kind == "pem" else mask(match[0])
+            tokens.append(Secret(_KINDS[kind], match.start(), match.end(), masked))
+    yield from tokens
+    if "@" in text:
+        for match in _URL_CREDENTIALS.finditer(text):
+            scheme = _SCHEME.search(text, max(match.start() - 31, 0), match.start())
+            if scheme is None or _PLACEHOLDER.match(match["password"]) or any(
+                    match.start() <= token.start < match.end() for token in tokens):
+                continue  # a token used as the password is reported once, as that token
+            yield Secret("URL with a password", scheme.start(), match.end(), f"{scheme[0]}://****@{match['host']}")
 
 
 # Files that hold credentials, by base name, by the end of their path, and by extension.

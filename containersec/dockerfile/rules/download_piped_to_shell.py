@@ -3,7 +3,7 @@ from collections.abc import Iterator
 
 from containersec.dockerfile.model import Dockerfile
 from containersec.dockerfile.rules._tls import commands, unique
-from containersec.dockerfile.shell import SHELLS, Command
+from containersec.dockerfile.shell import SHELLS, Command, Script
 from containersec.findings import Severity
 from containersec.registry import Hit, RuleOptions, rule
 
@@ -32,23 +32,21 @@ def _reads_stdin(command: Command) -> bool:
     return not positional or positional[0].text in ("-", "/dev/stdin")
 
 
-def _names(element: Command) -> set[str]:
-    """What a pipeline element runs: the command and, behind wrappers such as sudo, the inner ones."""
-    names = {element.name}
-    for inner in element.script.commands:
+def _inner_names(script: Script) -> dict[int, set[str]]:
+    """For each wrapper command (by id), the names of the commands it runs, however deeply wrapped."""
+    names: dict[int, set[str]] = {}
+    for inner in script.commands:
         wrapper = inner.wrapper
         while wrapper is not None:
-            if wrapper is element:
-                names.add(inner.name)
-                break
+            names.setdefault(id(wrapper), set()).add(inner.name)
             wrapper = wrapper.wrapper
     return names
 
 
-def _piped_download(command: Command) -> str | None:
+def _piped_download(command: Command, inner_names: dict[int, set[str]]) -> str | None:
     index = command.pipe_index
     for element in command.pipeline[:max(index, 0)]:
-        found = _names(element) & DOWNLOADERS
+        found = ({element.name} | inner_names.get(id(element), set())) & DOWNLOADERS
         if found:
             return sorted(found)[0]
     return None
@@ -72,10 +70,14 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
 
 
 def _hits(dockerfile: Dockerfile) -> Iterator[Hit]:
+    wrapped: dict[int, dict[int, set[str]]] = {}  # per script, computed when first needed
     for _, command in commands(dockerfile):
         receiver = _is_receiver(command)
         if receiver and command.pipeline and _reads_stdin(command):
-            downloader = _piped_download(command)
+            script = command.script
+            if id(script) not in wrapped:
+                wrapped[id(script)] = _inner_names(script)
+            downloader = _piped_download(command, wrapped[id(script)])
             if downloader is not None:
                 yield Hit(f"'{downloader}' output piped into '{command.name}': download to a file, verify its "
                           "checksum or signature, then run it", command.line, column=command.column)

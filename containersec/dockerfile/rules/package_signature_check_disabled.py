@@ -20,13 +20,27 @@ _OPTIONS = {
     "rpm": ("--nodigest", "--nosignature", "--noverify", "--nofiledigest"),
     "zypper": ("--no-gpg-checks",),
 }
-# Settings written into sources or config files, or passed with `-o`/`--setopt`. `[trusted=yes]` on a
-# file: or copy: source is a local repository of packages built in the same step, and is not flagged.
+# Settings written into config files, or passed with `-o`/`--setopt`.
 _TEXT = re.compile(
-    rb"(?i)(?P<trusted>\[[^\]\n]{0,200}?\btrusted=yes[^\]\n]{0,200}+\]?)(?P<local>\s*+(?:file|copy):)?"
-    rb"|(?:(?<![\w.-])|(?<=\\n))gpgcheck\s*+=\s*+[\"']?(?:0|false|no)\b"
+    rb"(?i)(?:(?<![\w.-])|(?<=\\n))gpgcheck\s*+=\s*+[\"']?(?:0|false|no)\b"
     rb"|\b(?:AllowInsecureRepositories|AllowUnauthenticated|AllowDowngradeToInsecureRepositories)"
-    rb"[\"'\s=]{1,4}(?:true|yes|1)\b")
+    rb"[\"'\s=]{1,4}(?:true|yes|1)\b"
+    rb"|(?P<trusted>\btrusted=yes)")
+# The rest of a `[ ... trusted=yes ... ] file:` sources option list: a local repository of packages built
+# in the same step, which is not flagged.
+_LOCAL_SOURCE = re.compile(rb"(?i)[^\]\n]{0,200}+\]\s*+(?:file|copy):")
+_TEXT_HINTS = (b"trusted=yes", b"gpgcheck", b"allowinsecurerepositories", b"allowunauthenticated",
+               b"allowdowngradetoinsecurerepositories")
+
+
+def _in_apt_options(match: re.Match[bytes]) -> bool:
+    """`trusted=yes` inside the `[...]` options of a sources line for a remote repository."""
+    text = match.string
+    start = match.start()
+    opening = text.rfind(b"[", max(start - 200, 0), start)
+    if opening < 0 or b"]" in text[opening:start] or b"\n" in text[opening:start]:
+        return False
+    return _LOCAL_SOURCE.match(text, match.end()) is None
 
 
 def _local_apk_files_only(command: Command) -> bool:
@@ -63,8 +77,8 @@ def _hits(dockerfile: Dockerfile) -> Iterator[Hit]:
             if word is not None and not _local_apk_files_only(command):
                 yield Hit(f"{command.name} {name} turns package signature checks off: import the publisher's "
                           "key instead", word.line, column=word.column)
-    for match, line, column in script_matches(dockerfile, _TEXT):
-        if match["local"]:
+    for match, line, column in script_matches(dockerfile, _TEXT, _TEXT_HINTS):
+        if match["trusted"] and not _in_apt_options(match):
             continue
         setting = "[trusted=yes]" if match["trusted"] else match[0].decode("utf-8", "replace")
         yield Hit(f"'{setting}' turns package signature checks off: import the repository's signing key "

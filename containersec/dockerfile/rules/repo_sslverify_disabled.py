@@ -30,7 +30,7 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
 
 
 def _hits(dockerfile: Dockerfile) -> Iterator[Hit]:
-    for match, line, column in script_matches(dockerfile, _DISABLED):
+    for match, line, column in script_matches(dockerfile, _DISABLED, (b"sslverify", b"::verify-", b"ssl_verify")):
         setting = match[0].decode("utf-8", "replace")
         yield Hit(f"'{setting}' turns TLS verification off for a package repository: remove it and trust the "
                   "repository's CA instead", line, column=column)

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from containersec.dockerfile.keyvalue import key_values
 from containersec.dockerfile.model import Dockerfile, Stage
-from containersec.dockerfile.rules._secrets import is_secret_name
+from containersec.dockerfile.rules._secrets import is_secret_name, may_name_secret
 from containersec.findings import Severity
 from containersec.registry import Hit, RuleOptions, rule
 
@@ -36,7 +36,7 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     final = {stage.index for stage in dockerfile.final_stage.ancestry()} if dockerfile.final_stage else set()
     for outer in dockerfile.instructions:
         instruction = outer.effective
-        if instruction.keyword not in ("ARG", "ENV"):
+        if instruction.keyword not in ("ARG", "ENV") or not may_name_secret(instruction.logical):
             continue
         for name, value, line in key_values(instruction):
             if is_secret_name(name) and not (value or "").startswith("/run/secrets/"):

@@ -65,6 +65,8 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     for stage in dockerfile.stages:
         copied = [copy for ancestor in stage.ancestry() for copy in _copies(ancestor)]
         for instruction in stage.all("ENV"):
+            if not any(variable in instruction.logical.upper() for variable in CREDENTIAL_FILE_VARIABLES):
+                continue
             for name, value, line in key_values(instruction):
                 if name.upper() in CREDENTIAL_FILE_VARIABLES and value and value.startswith("/"):
                     target = posixpath.normpath(value)
