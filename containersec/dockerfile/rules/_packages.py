@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -154,8 +154,9 @@ def position(command_or_word: Command | ShellWord) -> tuple[int, int]:
     return command_or_word.line, command_or_word.column
 
 
-def is_after(later: Command, earlier: Command) -> bool:
-    return position(later) > position(earlier)
+def last_position(commands: Iterable[Command], predicate: Callable[[Command], bool]) -> tuple[int, int]:
+    """Where the last command matching `predicate` is ((0, 0) when none does)."""
+    return max((position(c) for c in commands if predicate(c)), default=(0, 0))
 
 
 def _mount_targets(instruction: Instruction) -> Iterator[str]:
@@ -211,7 +212,7 @@ def uncleaned(dockerfile: Dockerfile, manager: Manager, triggers: Callable[[Comm
         last = next((c for c in reversed(commands) if triggers(c)), None)
         if last is None or has_cache_mount(run, *cache_paths, suffixes=cache_suffixes):
             continue
-        if not any(cleans(c) and is_after(c, last) for c in run.commands()):
+        if last_position(run.commands(), cleans) < position(last):
             yield run, last
 
 
@@ -314,8 +315,7 @@ def sets_variable(run: Instruction, command: Command, name: str) -> bool:
     if name in command.assignments or any(
             w.text.startswith(prefix) for c in _wrappers(command) for w in c.args):
         return True
-    if any(word.startswith(prefix) for exported in _EXPORT.finditer(command.script.text())
-           for word in exported[1].split()):
+    if name in _exported_names(command.script.text()):
         return True
     stage = run.stage
     if stage is None:
@@ -328,6 +328,12 @@ def sets_variable(run: Instruction, command: Command, name: str) -> bool:
                     key == name and value is not None for key, value, _ in key_values(instruction)):
                 return True
     return False
+
+
+@lru_cache(maxsize=64)
+def _exported_names(script: str) -> frozenset[str]:
+    return frozenset(word.split("=", 1)[0] for exported in _EXPORT.finditer(script)
+                     for word in exported[1].split() if "=" in word)
 
 
 def _wrappers(command: Command) -> Iterator[Command]:

@@ -6,7 +6,8 @@ from containersec.dockerfile.rules._packages import (
     final_image_runs,
     has_cache_mount,
     insert_after,
-    is_after,
+    last_position,
+    position,
     removes,
     run_invocations,
     subcommand_word,
@@ -34,11 +35,12 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
         if has_cache_mount(run, _CACHE):
             continue
         commands = run_invocations(run, APK)
+        cleaned_at = last_position(run.commands("rm"), lambda rm: removes(rm, _CACHE))
         for command in commands:
             word = subcommand_word(command, APK)
             if word is None or word.text != "add" or command.has_option("--no-cache", "--no-network"):
                 continue
-            if any(removes(later, _CACHE) and is_after(later, command) for later in run.commands("rm")):
+            if cleaned_at > position(command):
                 continue
             yield Hit("'apk add' without --no-cache leaves the package index in the layer: add --no-cache",
                       command.line, column=command.column, edits=insert_after(dockerfile, word, " --no-cache"))

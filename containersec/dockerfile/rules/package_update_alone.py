@@ -9,7 +9,7 @@ from containersec.dockerfile.rules._packages import (
     YUM,
     ZYPPER,
     Manager,
-    is_after,
+    position,
     subcommand,
 )
 from containersec.dockerfile.shell import Command
@@ -58,10 +58,9 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
             continue
         for managers, refresh in _FAMILIES:
             commands = [(c, m) for c in found for m in managers if m.matches(c.name)]
+            last_install = max((position(c) for c, m in commands if _installs(c, m, refresh)), default=(0, 0))
             for command, manager in commands:
-                if _refreshes(command, manager, refresh) and not any(
-                        _installs(other, other_manager, refresh) and is_after(other, command)
-                        for other, other_manager in commands):
+                if _refreshes(command, manager, refresh) and position(command) > last_install:
                     words = " ".join(w.text for w in command.argv[:2])
                     yield Hit(f"'{words}' without an install in the same RUN: the index is cached in its own "
                               f"layer and goes stale; refresh and install in one RUN", command.line,

@@ -6,7 +6,8 @@ from containersec.dockerfile.rules._packages import (
     final_image_runs,
     has_cache_mount,
     insert_after,
-    is_after,
+    last_position,
+    position,
     run_invocations,
     sets_variable,
     subcommand_word,
@@ -40,12 +41,12 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     for run in final_image_runs(dockerfile):
         if has_cache_mount(run, suffixes=_CACHE_SUFFIXES):
             continue
+        cleaned_at = last_position(run.commands("rm"), _removes_cache)
         for command in run_invocations(run, PIP):
             word = subcommand_word(command, PIP)
             if word is None or word.text != "install" or command.has_option("--no-cache-dir"):
                 continue
-            if sets_variable(run, command, "PIP_NO_CACHE_DIR") or any(
-                    _removes_cache(later) and is_after(later, command) for later in run.commands("rm")):
+            if cleaned_at > position(command) or sets_variable(run, command, "PIP_NO_CACHE_DIR"):
                 continue
             yield Hit("'pip install' without --no-cache-dir leaves the download cache in the layer: add "
                       "--no-cache-dir", command.line, column=command.column,
