@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -71,8 +72,12 @@ class Source:
 def read_source(path: str) -> Source:
     """The file's text, or why it cannot be checked."""
     try:
-        if os.path.isdir(path):
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
             return Source(path, error="is a directory, not a Dockerfile")
+        if not stat.S_ISREG(mode):
+            # Opening a FIFO or a device would block or read forever.
+            return Source(path, error="not a regular file (a FIFO, socket or device)")
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
@@ -163,7 +168,7 @@ def check_dockerfile(dockerfile: Dockerfile, config: Config, rules: list[Rule], 
             findings.append(Finding(
                 rule=rule.id, name=rule.slug, severity=rule.severity, stage=rule.stage, path=dockerfile.path,
                 line=hit.line, end_line=hit.end_line, column=hit.column, message=hit.message,
-                aliases=rule.aliases, fixable=rule.fixable and bool(hit.edits), edits=hit.edits))
+                aliases=rule.aliases, fixable=rule.fixable and bool(hit.edits), edits=hit.edits, secret=hit.secret))
     return findings
 
 

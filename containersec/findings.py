@@ -56,6 +56,7 @@ class Finding:
     aliases: tuple[str, ...] = ()
     fixable: bool = False
     edits: tuple[Edit, ...] = ()
+    secret: bool = False  # its source line holds a secret; never printed, not part of the JSON contract
 
     def __post_init__(self) -> None:
         if self.end_line is None or self.end_line < self.line:

@@ -18,6 +18,7 @@ class Hit:
     end_line: int | None = None
     column: int = 1
     edits: tuple[Edit, ...] = ()
+    secret: bool = False  # the reported line holds a secret: reporters must not print it
 
 
 @dataclass

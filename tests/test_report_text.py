@@ -174,3 +174,21 @@ def test_formats_are_imported_only_when_asked_for() -> None:
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_a_line_holding_a_secret_is_never_printed() -> None:
+    from containersec.findings import Finding, Report, Severity, Stage
+
+    token = "ghp_" + "A1b2" * 9
+    report = Report(
+        findings=[
+            Finding("CSD096", "secret-value", Severity.ERROR, Stage.BUILD, "Dockerfile", 2, "GitHub token 'ghp_****'",
+                    secret=True),
+            Finding("CSD067", "wget-no-progress", Severity.INFO, Stage.BUILD, "Dockerfile", 2, "wget without progress"),
+        ],
+        files=1,
+        sources={"Dockerfile": f"FROM alpine:3.20\nRUN wget https://x:{token}@example.com/a\n"},
+    )
+    text = render(report, "text")
+    assert token not in text
+    assert text.count("source line not shown") == 2

@@ -311,6 +311,7 @@ def _analyse(script: Script) -> None:
     by_node: dict[int, Command] = {}
     pipelines: list[Any] = []
     redirected: list[Any] = []
+    unwrapped: dict[int, list[Command]] = {}
     stack: list[tuple[Node, bool]] = [(tree.root_node, False)]
     while stack:
         node, in_substitution = stack.pop()
@@ -319,7 +320,8 @@ def _analyse(script: Script) -> None:
             command = _command(script, node, "substitution" if in_substitution else "")
             by_node[node.id] = command
             script.commands.append(command)
-            script.commands.extend(_unwrap(command))
+            unwrapped[node.id] = _unwrap(command)
+            script.commands.extend(unwrapped[node.id])
         elif node_type == "pipeline":
             pipelines.append(node)
         elif node_type == "redirected_statement":
@@ -332,13 +334,13 @@ def _analyse(script: Script) -> None:
                     if element is not None and element.id in by_node]
         for element in elements:
             element.pipeline = elements
-            for inner in script.commands:
-                if inner.wrapper is element:
-                    inner.pipeline = elements
+    for command in script.commands:
+        if command.wrapper is not None:
+            command.pipeline = command.wrapper.pipeline
     for node in redirected:
         body = node.child_by_field_name("body")
         if body is not None and body.id in by_node:
-            _feed_heredoc(script, node, by_node[body.id])
+            _feed_heredoc(script, node, [by_node[body.id], *unwrapped.get(body.id, ())])
     for command in list(script.commands):
         _nest_shell_c(script, command)
 
@@ -482,12 +484,11 @@ def _nest_shell_c(script: Script, command: Command) -> None:
     command.nested_script = nested
 
 
-def _feed_heredoc(script: Script, node: Node, command: Command) -> None:
+def _feed_heredoc(script: Script, node: Node, chain: list[Command]) -> None:
     """`bash <<EOF ... EOF` (also `sudo sh -s <<EOF`) runs the heredoc body as a script."""
     if script.depth >= _MAX_NESTING:
         return
-    shell = next((c for c in [command, *script.commands] if (c is command or c.wrapper is command)
-                  and c.name in SHELLS and not c.positionals()), None)
+    shell = next((c for c in chain if c.name in SHELLS and not c.positionals()), None)
     if shell is None:
         return
     for redirect in node.named_children:

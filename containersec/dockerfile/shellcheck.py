@@ -96,6 +96,9 @@ class _Job:
         return extra_line, 1 + len(self.text[extra_start:offset].decode("utf-8", "replace"))
 
 
+MAX_SCRIPT_BYTES = 64 * 1024
+
+
 def shellcheck_findings(dockerfiles: list[Dockerfile], config: Config,
                         mode: str = "auto") -> tuple[list[Finding], list[str]]:
     """ShellCheck findings for every RUN script of `dockerfiles`, after config and inline ignores.
@@ -108,11 +111,19 @@ def shellcheck_findings(dockerfiles: list[Dockerfile], config: Config,
     binary = find_shellcheck()
     if binary is None:
         return [], [NOT_INSTALLED]
-    jobs = [job for dockerfile in dockerfiles for job in _jobs(dockerfile)]
+    jobs: list[_Job] = []
+    skipped: list[str] = []
+    for job in (job for dockerfile in dockerfiles for job in _jobs(dockerfile)):
+        if len(job.text) > MAX_SCRIPT_BYTES:
+            # ShellCheck's time grows fast with script size; a generated megabyte RUN would stall the run.
+            skipped.append(f"{job.dockerfile.path}:{job.script.line_of(0)}: ShellCheck skipped a "
+                           f"{len(job.text) // 1024} KiB RUN script (limit {MAX_SCRIPT_BYTES // 1024} KiB)")
+        else:
+            jobs.append(job)
     if not jobs:
-        return [], []
+        return [], skipped
     comments, notices = _run(binary, jobs, config)
-    return _findings(jobs, comments, config), notices
+    return _findings(jobs, comments, config), skipped + notices
 
 
 def _wanted(config: Config) -> bool:

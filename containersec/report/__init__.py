@@ -10,6 +10,7 @@ import hashlib
 import importlib
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -35,10 +36,22 @@ def source_line(report: Report, path: str, line: int) -> str | None:
     text = report.sources.get(path)
     if text is None or line < 1:
         return None
-    lines = text.split("\n")
+    lines = _split_lines(text)
     if line > len(lines):
         return None
     return lines[line - 1].removesuffix("\r")
+
+
+@lru_cache(maxsize=4)
+def _split_lines(text: str) -> list[str]:
+    # Findings come grouped by file; splitting once per file keeps a huge file's report linear.
+    return text.split("\n")
+
+
+def secret_lines(report: Report) -> set[tuple[str, int]]:
+    """(path, line) of source lines that hold a secret: no reporter may print them."""
+    return {(f.path, line) for f in report.findings if f.secret
+            for line in range(f.line, (f.end_line or f.line) + 1)}
 
 
 def line_fingerprints(report: Report) -> list[tuple[str, int]]:

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Callable
 
 from containersec.findings import Finding, Report, Severity
-from containersec.report import source_line
+from containersec.report import secret_lines, source_line
 
 _SEVERITY_COLORS = {
     Severity.ERROR: "1;31",
@@ -33,8 +33,9 @@ def render(report: Report, *, color: bool = False) -> str:
     by_file: dict[str, list[Finding]] = {}
     for finding in report.findings:
         by_file.setdefault(finding.path, []).append(finding)
+    hidden = secret_lines(report)
     blocks = [
-        "\n".join(line for f in findings for line in _finding_lines(report, f, paint))
+        "\n".join(line for f in findings for line in _finding_lines(report, f, paint, hidden))
         for findings in by_file.values()
     ]
     if report.errors:
@@ -71,7 +72,7 @@ def _escape_char(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def _finding_lines(report: Report, finding: Finding, paint: Paint) -> list[str]:
+def _finding_lines(report: Report, finding: Finding, paint: Paint, hidden: set[tuple[str, int]]) -> list[str]:
     location = f"{finding.path}:{finding.line}:{finding.column}"
     severity = finding.severity.label
     lines = [
@@ -79,7 +80,9 @@ def _finding_lines(report: Report, finding: Finding, paint: Paint) -> list[str]:
         f"{paint(_SEVERITY_COLORS[finding.severity], severity)}: {safe(finding.message)}"
     ]
     text = source_line(report, finding.path, finding.line)
-    if text is not None:
+    if (finding.path, finding.line) in hidden:
+        lines.append("    (source line not shown: it holds a secret)")
+    elif text is not None:
         column = min(max(finding.column, 1), len(text) + 1)
         lines.append(f"    {safe(text)}")
         lines.append(f"    {_blank(safe(text[: column - 1]))}{paint('1;32', '^')}")

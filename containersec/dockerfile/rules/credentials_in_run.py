@@ -66,5 +66,5 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
         setup = credential_setup(command)
         if setup is not None:
             hits.append(Hit(f"{setup} puts a credential into the image history or a layer: {_FIX}", command.line,
-                            column=command.column))
+                            column=command.column, secret=True))
     yield from unique(hits)

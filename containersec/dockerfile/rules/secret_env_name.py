@@ -41,4 +41,4 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
         for name, value, line in key_values(instruction):
             if is_secret_name(name) and not (value or "").startswith("/run/secrets/"):
                 where = _where(instruction.keyword, outer.stage, final)
-                yield Hit(f"{instruction.keyword} {name} looks like a secret and {where}: {_FIX}", line)
+                yield Hit(f"{instruction.keyword} {name} looks like a secret and {where}: {_FIX}", line, secret=True)
