@@ -31,7 +31,7 @@ from containersec.github.summary import (
 )
 
 FORK_HINT = ("the pull request comes from a fork, whose token is read-only; publish with the two-workflow "
-             "pattern (docs/github-action.md)")
+             "pattern (README: GitHub Action)")
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ def _publish_review(ctx: RunContext, repo, outcome: Outcome) -> list[Finding]:  
 def _explain_failure(what: str, exc: Exception, ctx: RunContext) -> None:
     if is_denied(exc):
         hint = FORK_HINT if ctx.pull and ctx.pull.from_fork else (
-            "give the job the permissions this reporter needs (docs/github-action.md)")
+            "give the job the permissions this reporter needs (README: GitHub Action)")
         log(f"GitHub refused the {what} ({describe(exc)}): {hint}")
     else:
         log(f"could not publish the {what}: {describe(exc)}")
