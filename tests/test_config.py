@@ -171,7 +171,7 @@ def test_a_key_without_a_value_means_its_default(tmp_path):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("severity:\n  CSD999: error\n", "ci/.containersec.yaml: severity.CSD999: unknown rule"),
+    ("severity:\n  QQQ999: error\n", "ci/.containersec.yaml: severity.QQQ999: unknown rule"),
     ("severity:\n  test-alfa: error\n",
      "ci/.containersec.yaml: severity.test-alfa: unknown rule (did you mean 'test-alpha'?)"),
     ("severity:\n  CSDT01: high\n", "ci/.containersec.yaml: severity.CSDT01: unknown severity 'high' "
@@ -179,7 +179,7 @@ def test_a_key_without_a_value_means_its_default(tmp_path):
     ("severity:\n  CSDT01: on\n", "ci/.containersec.yaml: severity.CSDT01: unknown severity True "
                                    "(expected one of: error, warning, info, style, off)"),
     ("severity: [CSDT01]\n", "ci/.containersec.yaml: severity: expected a mapping, got a list"),
-    ("select: [CSDT01, CSD999]\n", "ci/.containersec.yaml: select: unknown rule 'CSD999'"),
+    ("select: [CSDT01, QQQ999]\n", "ci/.containersec.yaml: select: unknown rule 'QQQ999'"),
     ("ignore: [DL8888]\n", "ci/.containersec.yaml: ignore: unknown rule 'DL8888'"),
     ("ignore: CSDT01\n", "ci/.containersec.yaml: ignore: expected a list of strings, got a string"),
     ("exclude: [1, 2]\n", "ci/.containersec.yaml: exclude: expected a list of strings, got a list"),
@@ -202,11 +202,11 @@ def test_invalid_settings_name_the_file_the_key_and_the_problem(tmp_path, text, 
 
 
 def test_error_carries_its_parts(tmp_path):
-    write(tmp_path / "c.yaml", "severity:\n  CSD999: error\n")
+    write(tmp_path / "c.yaml", "severity:\n  QQQ999: error\n")
     with pytest.raises(ConfigError) as caught:
         load_config("c.yaml", cwd=tmp_path)
     assert (caught.value.path, caught.value.key, caught.value.problem) == (
-        "c.yaml", "severity.CSD999", "unknown rule")
+        "c.yaml", "severity.QQQ999", "unknown rule")
 
 
 def test_invalid_yaml_reports_the_parser_line(tmp_path):
@@ -228,10 +228,10 @@ def test_invalid_toml_reports_the_parser_line(tmp_path):
 
 
 def test_pyproject_errors_name_the_full_key(tmp_path):
-    write(tmp_path / "pyproject.toml", "[tool.containersec]\nseverity = { CSD999 = 'error' }\n")
+    write(tmp_path / "pyproject.toml", "[tool.containersec]\nseverity = { QQQ999 = 'error' }\n")
     with pytest.raises(ConfigError) as caught:
         load_config(cwd=tmp_path)
-    assert str(caught.value) == "pyproject.toml: tool.containersec.severity.CSD999: unknown rule"
+    assert str(caught.value) == "pyproject.toml: tool.containersec.severity.QQQ999: unknown rule"
 
 
 def test_undecodable_file_is_a_config_error(tmp_path):
@@ -431,7 +431,7 @@ def test_fail_on_flag(value, expected):
 
 
 @pytest.mark.parametrize(("flags", "message"), [
-    ({"select": ["CSDT01,CSD999"]}, "command line: --select: unknown rule 'CSD999'"),
+    ({"select": ["CSDT01,QQQ999"]}, "command line: --select: unknown rule 'QQQ999'"),
     ({"ignore": ["test-alph"]}, "command line: --ignore: unknown rule 'test-alph' (did you mean 'test-alpha'?)"),
     ({"fail_on": "fatal"}, "command line: --fail-on: unknown severity 'fatal' "
                            "(expected one of: error, warning, info, style, none)"),

@@ -6,7 +6,6 @@ never pays for building SARIF or XML.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import re
 from collections import Counter
@@ -60,12 +59,14 @@ def line_fingerprints(report: Report) -> list[tuple[str, int]]:
     The line's content (not its number) is hashed so a finding keeps its identity when lines above it
     move; the occurrence number tells apart one rule firing on identical lines of one file.
     """
+    from hashlib import md5  # OpenSSL's start-up cost is paid only by formats with fingerprints
+
     seen: Counter[str] = Counter()
     fingerprints = []
     for finding in report.findings:
         text = source_line(report, finding.path, finding.line)
         content = " ".join(text.split()) if text is not None else finding.message
-        digest = hashlib.md5(
+        digest = md5(
             "\0".join((finding.rule, finding.path, content)).encode("utf-8", "surrogatepass"),
             usedforsecurity=False,
         ).hexdigest()
