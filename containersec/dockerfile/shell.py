@@ -119,7 +119,12 @@ class Command:
 
     def option_value(self, *names: str) -> str | None:
         """The value of `--name=value`, `--name value` or `-n value` (the last given)."""
-        value = None
+        values = self.option_values(*names)
+        return values[-1] if values else None
+
+    def option_values(self, *names: str) -> list[str]:
+        """Every value given to `names` (`-o X`, `-oX`, `--option=X`, `--option X`), in order."""
+        values = []
         words = self.args
         for index, word in enumerate(words):
             text = word.text
@@ -127,12 +132,12 @@ class Command:
                 break
             for name in names:
                 if text == name and index + 1 < len(words):
-                    value = words[index + 1].text
+                    values.append(words[index + 1].text)
                 elif name.startswith("--") and text.startswith(name + "="):
-                    value = text[len(name) + 1:]
+                    values.append(text[len(name) + 1:])
                 elif not name.startswith("--") and text.startswith(name) and len(text) > len(name) == 2:
-                    value = text[2:]
-        return value
+                    values.append(text[2:])
+        return values
 
     def positionals(self, value_options: frozenset[str] | set[str] = frozenset()) -> list[ShellWord]:
         """Non-option words; options listed in `value_options` consume the following word."""

@@ -132,24 +132,6 @@ def package_words(command: Command, manager: Manager) -> list[ShellWord]:
     return command.positionals(manager.value_options)[1:]
 
 
-def option_values(command: Command, *names: str) -> list[str]:
-    """Every value given to `names` (`-o X`, `-oX`, `--option=X`, `--option X`)."""
-    values = []
-    words = command.args
-    for index, word in enumerate(words):
-        text = word.text
-        if text == "--":
-            break
-        for name in names:
-            if text == name and index + 1 < len(words):
-                values.append(words[index + 1].text)
-            elif name.startswith("--") and text.startswith(name + "="):
-                values.append(text[len(name) + 1:])
-            elif not name.startswith("--") and text.startswith(name) and len(text) > 2:
-                values.append(text[2:])
-    return values
-
-
 def position(command_or_word: Command | ShellWord) -> tuple[int, int]:
     return command_or_word.line, command_or_word.column
 

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from containersec.dockerfile.model import Dockerfile
-from containersec.dockerfile.rules._packages import APT, insert_after, invocations, option_values, subcommand_word
+from containersec.dockerfile.rules._packages import APT, insert_after, invocations, subcommand_word
 from containersec.dockerfile.shell import Command
 from containersec.findings import Severity
 from containersec.registry import Hit, RuleOptions, rule
@@ -12,7 +12,7 @@ _FALSE = frozenset({"0", "false", "no"})
 def _without_recommends(command: Command) -> bool:
     if command.has_option("--no-install-recommends"):
         return True
-    for value in option_values(command, "-o", "--option"):
+    for value in command.option_values("-o", "--option"):
         key, _, setting = value.partition("=")
         if key.strip().lower() == "apt::install-recommends" and setting.strip().strip("\"'").lower() in _FALSE:
             return True
