@@ -146,3 +146,12 @@ def test_onbuild_run_commands_are_included() -> None:
         ONBUILD RUN apt-get install -y curl
     """, "apt-get")
     assert len(found) == 1 and found[0].line == 2
+
+
+def test_commands_inside_a_subshell_are_marked() -> None:
+    found = commands("""
+        FROM debian:12
+        RUN (cd /src && sudo make install) && cd /tmp
+    """)
+    marks = {(c.name, c.in_subshell) for c in found}
+    assert marks == {("cd", True), ("sudo", True), ("make", True), ("cd", False)}

@@ -76,6 +76,7 @@ class Command:
     column: int = 1
     assignments: dict[str, str] = field(default_factory=dict)
     via: str = ""  # "", "substitution", "sh -c", "heredoc", "wrapper"
+    in_subshell: bool = False  # inside `( ... )`: its `cd`, `set` and variables end with the subshell
     wrapper: Command | None = None
     pipeline: list[Command] = field(default_factory=list)  # elements of the pipeline it is in (or [])
     nested_script: Script | None = None  # `sh -c '...'` or a heredoc fed to a shell
@@ -317,12 +318,13 @@ def _analyse(script: Script) -> None:
     pipelines: list[Any] = []
     redirected: list[Any] = []
     unwrapped: dict[int, list[Command]] = {}
-    stack: list[tuple[Node, bool]] = [(tree.root_node, False)]
+    stack: list[tuple[Node, bool, bool]] = [(tree.root_node, False, False)]
     while stack:
-        node, in_substitution = stack.pop()
+        node, in_substitution, in_subshell = stack.pop()
         node_type = node.type
         if node_type == "command":
             command = _command(script, node, "substitution" if in_substitution else "")
+            command.in_subshell = in_subshell
             by_node[node.id] = command
             script.commands.append(command)
             unwrapped[node.id] = _unwrap(command)
@@ -333,7 +335,8 @@ def _analyse(script: Script) -> None:
             redirected.append(node)
         children = node.children
         nested = in_substitution or node_type in _SUBSTITUTIONS
-        stack.extend((child, nested) for child in reversed(children))
+        subshell = in_subshell or node_type == "subshell"
+        stack.extend((child, nested, subshell) for child in reversed(children))
     for node in pipelines:
         elements = [by_node[element.id] for element in map(_pipeline_command_node, node.named_children)
                     if element is not None and element.id in by_node]
@@ -450,7 +453,7 @@ def _unwrap(command: Command) -> list[Command]:
         if not rest:
             break
         inner = Command(argv=rest, line=rest[0].line, column=rest[0].column, end_line=current.end_line,
-                        script=current.script,
+                        script=current.script, in_subshell=current.in_subshell,
                         assignments=current.assignments, via=current.via or "wrapper", wrapper=current,
                         pipeline=current.pipeline)
         found.append(inner)
