@@ -20,10 +20,15 @@ _BOM = "\ufeff"
 
 
 def is_dockerfile_name(name: str) -> bool:
-    lower = name.lower()
-    for base in ("dockerfile", "containerfile"):
-        if lower == base or lower.startswith(base + ".") or lower.endswith("." + base):
-            return not lower.endswith(".dockerignore")
+    """`Dockerfile`, `Containerfile`, `Dockerfile.*`, `Containerfile.*`, `*.Dockerfile`, `*.dockerfile`, ...
+
+    Case matters, as in DESIGN's patterns: `dockerfile.py` or `docs/dockerfile.md` are not Dockerfiles.
+    """
+    if name.endswith(".dockerignore"):
+        return False
+    for base in ("Dockerfile", "Containerfile"):
+        if name == base or name.startswith(base + ".") or name.endswith(("." + base, "." + base.lower())):
+            return True
     return False
 
 
@@ -50,7 +55,9 @@ def _walk(root: str) -> Iterator[str]:
         subdirs[:] = sorted(d for d in subdirs if d != ".git")
         for name in sorted(names):
             if is_dockerfile_name(name):
-                yield os.path.join(directory, name) if directory != "." else name
+                path = os.path.join(directory, name)
+                # Walking "." should name files as a user would type them: app/Dockerfile, not ./app/Dockerfile.
+                yield path[2:] if root == "." and path.startswith("./") else path
 
 
 def _has_dockerfiles(path: str) -> bool:

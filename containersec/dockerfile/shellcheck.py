@@ -97,6 +97,7 @@ class _Job:
 
 
 MAX_SCRIPT_BYTES = 64 * 1024
+BATCH_TIMEOUT_SECONDS = 120
 
 
 def shellcheck_findings(dockerfiles: list[Dockerfile], config: Config,
@@ -282,7 +283,12 @@ def _check(binary: str, options: list[str], directory: str, shell: str,
            indices: list[int]) -> tuple[list[dict], str | None]:
     command = [binary, *options, f"--shell={shell}", *(f"{i}.sh" for i in indices)]
     try:
-        done = subprocess.run(command, cwd=directory, capture_output=True, check=False)
+        done = subprocess.run(command, cwd=directory, capture_output=True, check=False,
+                              timeout=BATCH_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        # ShellCheck is super-linear on very long `&&` chains; a stalled batch must not stall the lint.
+        return [], (f"ShellCheck took longer than {BATCH_TIMEOUT_SECONDS} s; {len(indices)} RUN scripts were "
+                    "not checked with it")
     except OSError as exc:
         return [], f"ShellCheck could not run ({exc.strerror or exc}); RUN scripts were not checked with it"
     try:

@@ -1,0 +1,80 @@
+"""File discovery, reading, the .dockerignore beside a Dockerfile, and rule failures kept per file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from containersec import registry
+from containersec.config import Config
+from containersec.engine import discover, is_dockerfile_name, lint_paths, read_dockerignore
+from containersec.findings import Severity
+
+
+@pytest.mark.parametrize("name", ["Dockerfile", "Containerfile", "Dockerfile.prod", "Containerfile.dev",
+                                  "api.Dockerfile", "api.dockerfile", "api.containerfile"])
+def test_dockerfile_names(name: str) -> None:
+    assert is_dockerfile_name(name)
+
+
+@pytest.mark.parametrize("name", ["dockerfile.py", "README.md", "Dockerfile.dockerignore", ".dockerignore",
+                                  "Dockerfile-dev", "dockerfile"])
+def test_names_that_are_not_dockerfiles(name: str) -> None:
+    assert not is_dockerfile_name(name)
+
+
+def test_directories_are_walked_with_hidden_folders_but_not_git(tmp_path: Path, monkeypatch) -> None:
+    for relative in ["Dockerfile", ".devcontainer/Dockerfile", "svc/api.Dockerfile", ".git/Dockerfile",
+                     "docs/dockerfile.md", "Dockerfile.d/Dockerfile"]:
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("FROM alpine:3.20\n")
+    monkeypatch.chdir(tmp_path)
+    files, errors = discover(["."])
+    assert sorted(files) == [".devcontainer/Dockerfile", "Dockerfile", "Dockerfile.d/Dockerfile", "svc/api.Dockerfile"]
+    assert errors == []
+
+
+def test_excluded_globs_and_missing_paths(tmp_path: Path, monkeypatch) -> None:
+    for relative in ["app/Dockerfile", "vendor/lib/Dockerfile"]:
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("FROM alpine:3.20\n")
+    monkeypatch.chdir(tmp_path)
+    files, errors = discover([".", "nope/Dockerfile"], exclude=["vendor/*"])
+    assert files == ["app/Dockerfile"]
+    assert [(e.path, e.message) for e in errors] == [("nope/Dockerfile", "no such file or directory")]
+
+
+def test_a_directory_named_like_a_dockerfile_is_an_error_only_when_empty(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").mkdir()
+    files, errors = discover([str(tmp_path / "Dockerfile")])
+    assert files == [] and [e.message for e in errors] == ["is a directory, not a Dockerfile"]
+
+
+def test_dockerignore_beside_the_dockerfile_wins_over_the_context_one(tmp_path: Path) -> None:
+    (tmp_path / ".dockerignore").write_text("# context\n.git\n\n")
+    (tmp_path / "api.Dockerfile.dockerignore").write_text(".env\n")
+    assert read_dockerignore(str(tmp_path / "Dockerfile")) == [".git"]
+    assert read_dockerignore(str(tmp_path / "api.Dockerfile")) == [".env"]
+    assert read_dockerignore(str(tmp_path / "none" / "Dockerfile")) is None
+
+
+@pytest.fixture
+def broken_rule():
+    @registry.rule(id="CSDT99", slug="always-breaks", severity=Severity.ERROR, summary="test", why="test",
+                   bad="", good="")
+    def check(dockerfile, options):
+        raise RuntimeError("boom")
+
+    yield "CSDT99"
+    registry._RULES.pop("CSDT99")
+
+
+def test_a_failing_rule_is_an_error_for_that_file_and_the_other_rules_still_report(tmp_path: Path,
+                                                                                     broken_rule: str) -> None:
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM alpine:3.20\nRUN sudo true\n")
+    report = lint_paths([str(dockerfile)], Config(select=[broken_rule, "CSD080"]))
+    assert [f.rule for f in report.findings] == ["CSD080"]
+    assert [e.message for e in report.errors] == ["internal error in rule CSDT99 always-breaks: RuntimeError: boom"]
+    assert report.exit_code(Severity.WARNING) == 2
