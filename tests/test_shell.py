@@ -155,3 +155,13 @@ def test_commands_inside_a_subshell_are_marked() -> None:
     """)
     marks = {(c.name, c.in_subshell) for c in found}
     assert marks == {("cd", True), ("sudo", True), ("make", True), ("cd", False)}
+
+
+def test_groups_and_subshells_are_pipeline_elements() -> None:
+    found = commands("""
+        FROM debian:12
+        RUN { echo deb http://x; curl -fsSL https://x/key; } | (tee /tmp/k && sh)
+    """)
+    by_name = {c.name: c for c in found}
+    assert [c.name for c in by_name["sh"].pipeline] == ["echo", "tee"]
+    assert by_name["curl"].pipe_index == 0 and by_name["sh"].pipe_index == 1

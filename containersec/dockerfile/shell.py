@@ -78,7 +78,8 @@ class Command:
     via: str = ""  # "", "substitution", "sh -c", "heredoc", "wrapper"
     in_subshell: bool = False  # inside `( ... )`: its `cd`, `set` and variables end with the subshell
     wrapper: Command | None = None
-    pipeline: list[Command] = field(default_factory=list)  # elements of the pipeline it is in (or [])
+    pipeline: list[Command] = field(default_factory=list)  # first command of each element of its pipeline
+    pipe_position: int = -1  # which element of `pipeline` it belongs to (a `{ ...; }` group has several)
     nested_script: Script | None = None  # `sh -c '...'` or a heredoc fed to a shell
 
     @cached_property
@@ -91,10 +92,7 @@ class Command:
 
     @property
     def pipe_index(self) -> int:
-        for index, element in enumerate(self.pipeline):
-            if element is self or element is self.wrapper:
-                return index
-        return -1
+        return self.pipe_position if self.pipeline else -1
 
     def options(self) -> list[str]:
         """Option words before `--`."""
@@ -337,14 +335,16 @@ def _analyse(script: Script) -> None:
         nested = in_substitution or node_type in _SUBSTITUTIONS
         subshell = in_subshell or node_type == "subshell"
         stack.extend((child, nested, subshell) for child in reversed(children))
+    # Outer pipelines come first, so a pipeline nested in a group overrides for its own commands.
     for node in pipelines:
-        elements = [by_node[element.id] for element in map(_pipeline_command_node, node.named_children)
-                    if element is not None and element.id in by_node]
-        for element in elements:
-            element.pipeline = elements
+        groups = [group for group in (_element_commands(child, by_node) for child in node.named_children) if group]
+        firsts = [group[0] for group in groups]
+        for position, group in enumerate(groups):
+            for command in group:
+                command.pipeline, command.pipe_position = firsts, position
     for command in script.commands:
         if command.wrapper is not None:
-            command.pipeline = command.wrapper.pipeline
+            command.pipeline, command.pipe_position = command.wrapper.pipeline, command.wrapper.pipe_position
     for node in redirected:
         body = node.child_by_field_name("body")
         if body is not None and body.id in by_node:
@@ -353,13 +353,18 @@ def _analyse(script: Script) -> None:
         _nest_shell_c(script, command)
 
 
-def _pipeline_command_node(node: Node) -> Node | None:
-    if node.type == "command":
-        return node
-    if node.type == "redirected_statement":
-        body = node.child_by_field_name("body")
-        return body if body is not None and body.type == "command" else None
-    return None
+def _element_commands(element: Node, by_node: dict[int, Command]) -> list[Command]:
+    """Commands of one pipeline element (a command, or every command of a `{ ...; }` group or subshell),
+    leaving out `$(...)` substitutions, whose output is not what the pipe carries."""
+    found = []
+    stack = [element]
+    while stack:
+        node = stack.pop()
+        if node.type == "command" and node.id in by_node:
+            found.append(by_node[node.id])
+        elif node.type not in _SUBSTITUTIONS:
+            stack.extend(reversed(node.children))
+    return found
 
 
 def _command(script: Script, node: Node, via: str) -> Command:
