@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -105,6 +106,53 @@ def lint_paths(paths: list[str], config: Config, *, shellcheck: str = "off") -> 
     """Lint files and directories; `shellcheck` is auto (when installed), on (notice if missing) or off."""
     files, errors = discover(paths or ["."], config.exclude)
     report = Report(stage=Stage.BUILD, errors=errors, notices=list(config.notices))
+    chunks = _chunks(files)
+    if len(chunks) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(len(chunks), mp_context=multiprocessing.get_context("fork")) as pool:
+            parts = list(pool.map(_lint_files, chunks, [config] * len(chunks), [shellcheck] * len(chunks)))
+    else:
+        parts = [_lint_files(files, config, shellcheck)]
+    for part in parts:
+        report.files += part.files
+        report.findings.extend(part.findings)
+        report.errors.extend(part.errors)
+        report.sources.update(part.sources)
+        report.notices.extend(n for n in part.notices if n not in report.notices)
+    report.sort()
+    return report
+
+
+# Below this many files a second process costs more (fork, results sent back) than it saves.
+_FILES_PER_PROCESS = 48
+
+
+def _chunks(files: list[str]) -> list[list[str]]:
+    """Files split for parallel linting: one chunk per core, of similar total size (forked workers only)."""
+    cores = min(os.cpu_count() or 1, 8)
+    parts = min(cores, len(files) // _FILES_PER_PROCESS) if sys.platform.startswith("linux") else 1
+    if parts <= 1:
+        return [files]
+    chunks: list[list[str]] = [[] for _ in range(parts)]
+    totals = [0] * parts
+    for size, path in sorted(((_size(path), path) for path in files), reverse=True):
+        smallest = totals.index(min(totals))
+        chunks[smallest].append(path)
+        totals[smallest] += size
+    return chunks
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def _lint_files(files: list[str], config: Config, shellcheck: str) -> Report:
+    report = Report(stage=Stage.BUILD)
     rules = active_rules(config, Stage.BUILD)
     parsed: list[Dockerfile] = []
     for path in files:
@@ -116,7 +164,6 @@ def lint_paths(paths: list[str], config: Config, *, shellcheck: str = "off") -> 
         if dockerfile is not None:
             parsed.append(dockerfile)
     _add_shellcheck(report, parsed, config, shellcheck)
-    report.sort()
     return report
 
 
