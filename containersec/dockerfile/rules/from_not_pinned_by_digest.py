@@ -10,7 +10,8 @@ from containersec.registry import Hit, RuleOptions, rule
       summary="Base image is not pinned by digest",
       why="A tag is mutable: whoever controls the registry can point it at different content. A digest "
           "names exact bytes, so the build is reproducible and a compromised tag cannot change it. "
-          "`containersec pin` adds digests; a policy can raise this rule to error.",
+          "`containersec pin --check` (and the `containersec-pin-check` pre-commit hook) fails on unpinned "
+          "base images; a policy can raise this rule to error.",
       bad="FROM python:3.12-slim",
       good="FROM python:3.12-slim@sha256:<digest>",
       notes="None of hadolint, Checkov, Trivy or Dockle checks this (Dockle's CIS-DI-0005 content trust "
@@ -20,4 +21,4 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
         image = external_base(dockerfile, stage)
         if image is not None and parse_image(image).digest is None:
             yield Hit(f"base image {image!r} is not pinned by digest: use {image}@sha256:<digest> "
-                      "(`containersec pin` can add it)", stage.line)
+                      f"(the digest is in `docker buildx imagetools inspect {image}`)", stage.line)
