@@ -110,7 +110,8 @@ def _run_lint(args: argparse.Namespace) -> int:
     if args.fix or args.diff:
         from containersec.dockerfile.fix import apply_fixes
 
-        report = apply_fixes(report, config, write=args.fix, diff_out=sys.stdout if args.diff else None)
+        report = apply_fixes(report, config, write=args.fix, diff_out=sys.stdout if args.diff else None,
+                             shellcheck=args.shellcheck)
         if args.diff:
             return report.exit_code(config.fail_on)
     _emit(report, args.format, getattr(args, "output", None), getattr(args, "color", "never"))

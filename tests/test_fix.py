@@ -334,3 +334,13 @@ def test_fix_whole_corpus_converges_and_touches_only_fixable_findings(tmp_path: 
     second = _lint("--fix", "--fail-on", "none", *map(str, copies), cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     assert {path: path.read_bytes() for path in copies} == snapshot, "a second --fix must change nothing"
+
+
+def test_fix_keeps_reporting_shellcheck_findings_of_the_fixed_file(tmp_path: Path) -> None:
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM alpine:3.20\nMAINTAINER Jane\nRUN echo $1 > /x\n")
+    done = subprocess.run([sys.executable, "-m", "containersec", "lint", "--fix", "--shellcheck", "on",
+                           "--format", "json", str(dockerfile)], capture_output=True, text=True, check=False)
+    rules = {f["rule"] for f in json.loads(done.stdout)["findings"]}
+    assert "CSD030" not in rules and "SC2086" in rules
+    assert dockerfile.read_text().splitlines()[1] == 'LABEL org.opencontainers.image.authors="Jane"'

@@ -23,11 +23,13 @@ MAX_ROUNDS = 5
 _BOM = "\ufeff"
 
 
-def apply_fixes(report: Report, config: Config, *, write: bool, diff_out: TextIO | None) -> Report:
+def apply_fixes(report: Report, config: Config, *, write: bool, diff_out: TextIO | None,
+                shellcheck: str = "off") -> Report:
     """Fix every file of `report`; return the report of what remains after the fixes.
 
     With `diff_out` the changes are printed there as a unified diff and nothing is written;
-    otherwise, with `write`, each changed file is written back.
+    otherwise, with `write`, each changed file is written back. `shellcheck` is the lint's mode, so the
+    remaining findings of a fixed file include ShellCheck's as they did before the fix.
     """
     fixed: dict[str, Report] = {}
     unwritable: list[InputError] = []
@@ -42,6 +44,8 @@ def apply_fixes(report: Report, config: Config, *, write: bool, diff_out: TextIO
         text, relinted = fix_text(original, path, config, findings, errors)
         if relinted is None:
             continue
+        if shellcheck != "off":
+            relinted = lint_text(text, path, config, shellcheck=shellcheck)
         if diff_out is not None:
             diff_out.write(unified_diff(path, original, text))
         elif write:

@@ -43,3 +43,10 @@ def test_fix_inserts_option_after_install():
             rm -rf /var/lib/apt/lists/*
     """) == ("FROM debian:12\nRUN apt-get update && \\\n    apt-get install --no-install-recommends -y curl git && \\\n"
              "    rm -rf /var/lib/apt/lists/*\n")
+
+
+def test_simulated_installs_install_nothing() -> None:
+    assert lines("CSD046", """
+        FROM debian:12
+        RUN apt-get install -s -y postgresql && apt-get install --dry-run curl
+    """) == []

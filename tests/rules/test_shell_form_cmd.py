@@ -53,3 +53,12 @@ def test_no_fix_on_continuation_non_posix_shell_or_onbuild() -> None:
     found = findings(RULE, text)
     assert [f.line for f in found] == [2, 4, 6]
     assert all(f.edits == () for f in found)
+
+
+def test_cmd_under_an_entrypoint_is_reported_but_not_rewritten() -> None:
+    (finding,) = findings("CSD028", """
+        FROM alpine:3.20
+        ENTRYPOINT ["http"]
+        CMD --help
+    """)
+    assert finding.line == 3 and finding.edits == ()

@@ -88,7 +88,13 @@ def invocations(dockerfile: Dockerfile, manager: Manager) -> Iterator[tuple[Inst
                 if pip is not None:
                     yield run, pip
         return
-    yield from dockerfile.commands(*manager.names)
+    for run, command in dockerfile.commands(*manager.names):
+        if not (manager is APT and command.has_option(*_APT_SIMULATE)):
+            yield run, command
+
+
+# apt-get's dry-run switches: the command installs nothing, so no install rule applies.
+_APT_SIMULATE = ("-s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act")
 
 
 def run_invocations(run: Instruction, manager: Manager) -> list[Command]:

@@ -30,7 +30,8 @@ _SHELL_ONLY = frozenset({
             "`$`, quotes, globs, `~`, `\\`, redirections or separators), the first word is a program and "
             "not shell syntax, the instruction fits on one line and the SHELL is a POSIX shell. An "
             "ENTRYPOINT is fixed only when no CMD is set in the stage or the stages it is built FROM, "
-            "since exec form appends CMD. hadolint also flags shell-form `HEALTHCHECK CMD`; the probe is "
+            "since exec form appends CMD, and a CMD only when no ENTRYPOINT is in force, since its words are "
+            "then the ENTRYPOINT's arguments. hadolint also flags shell-form `HEALTHCHECK CMD`; the probe is "
             "not PID 1, so that is not flagged here.")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     for keyword in ("CMD", "ENTRYPOINT"):
@@ -49,7 +50,9 @@ def _fix(instruction: Instruction) -> tuple[Edit, ...]:
             or not instruction.shell or instruction.shell[0].rsplit("/", 1)[-1] not in SHELLS
             or not all(_PLAIN_WORD.fullmatch(word) for word in words)
             or words[0] in _SHELL_ONLY or "=" in words[0]
-            or (instruction.keyword == "ENTRYPOINT" and lineage_has(stage, "CMD"))):
+            or (instruction.keyword == "ENTRYPOINT" and lineage_has(stage, "CMD"))
+            # With an ENTRYPOINT in force, CMD words are its arguments: exec form would change them.
+            or (instruction.keyword == "CMD" and lineage_has(stage, "ENTRYPOINT"))):
         return ()
     logical = instruction.logical
     begin = instruction.value_offset + len(logical[instruction.value_offset:]) - len(
