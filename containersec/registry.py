@@ -75,6 +75,9 @@ def rule(
 ) -> Callable[[Check], Check]:
     """Register a check function under its metadata; IDs and slugs must be unique."""
 
+    if isinstance(aliases, str):
+        raise TypeError(f"rule {id}: aliases must be a tuple of IDs, not the string {aliases!r}")
+
     def register(check: Check) -> Check:
         if id in _RULES or any(r.slug == slug for r in _RULES.values()):
             raise ValueError(f"rule {id} {slug} registered twice")

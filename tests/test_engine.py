@@ -78,3 +78,16 @@ def test_a_failing_rule_is_an_error_for_that_file_and_the_other_rules_still_repo
     assert [f.rule for f in report.findings] == ["CSD080"]
     assert [e.message for e in report.errors] == ["internal error in rule CSDT99 always-breaks: RuntimeError: boom"]
     assert report.exit_code(Severity.WARNING) == 2
+
+
+def test_every_rule_has_complete_metadata() -> None:
+    for rule in registry.all_rules():
+        assert rule.id[:3] in ("CSD", "CSI", "CSV", "CSR") and rule.slug == rule.slug.lower(), rule.id
+        assert rule.summary and rule.why and rule.bad and rule.good, rule.id
+        assert isinstance(rule.aliases, tuple) and all(len(alias) > 3 for alias in rule.aliases), rule.id
+
+
+def test_aliases_resolve_to_their_rules() -> None:
+    assert [r.id for r in registry.resolve("DS-0027")] == ["CSD051"]
+    assert [r.id for r in registry.resolve("AVD-DS-0002")] == ["CSD001"]
+    assert [r.id for r in registry.resolve("dl3008")] == ["CSD057"]

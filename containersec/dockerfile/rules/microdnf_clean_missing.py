@@ -10,7 +10,7 @@ _CACHES = ("/var/cache/yum", "/var/cache/dnf")
 
 
 @rule(id="CSD051", slug="microdnf-clean-missing", severity=Severity.WARNING,
-      aliases=("DS027"),
+      aliases=("DS027",),
       summary="Clean the microdnf cache in the RUN that installs",
       why="microdnf keeps downloaded packages and metadata under /var/cache; unless the same RUN runs "
           "'microdnf clean all' they stay in a layer of the image for good.",
