@@ -93,6 +93,16 @@ def invocations(dockerfile: Dockerfile, manager: Manager) -> Iterator[tuple[Inst
             yield run, command
 
 
+def apt_setting(command: Command, key: str) -> str | None:
+    """The value an apt command sets for configuration `key` with `-o Key=value` (case-insensitive key)."""
+    found = None
+    for value in command.option_values("-o", "--option"):
+        name, _, setting = value.partition("=")
+        if name.strip().lower() == key.lower():
+            found = setting.strip().strip("\"'").lower()
+    return found
+
+
 # apt-get's dry-run switches: the command installs nothing, so no install rule applies.
 _APT_SIMULATE = ("-s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act")
 

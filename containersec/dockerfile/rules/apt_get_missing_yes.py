@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from containersec.dockerfile.model import Dockerfile
-from containersec.dockerfile.rules._packages import APT, missing_yes_hits
+from containersec.dockerfile.rules._packages import APT, apt_setting, missing_yes_hits
 from containersec.dockerfile.shell import Command
 from containersec.findings import Severity
 from containersec.registry import Hit, RuleOptions, rule
@@ -23,13 +23,8 @@ def _quiet_level(command: Command) -> int:
 
 
 def _answered(command: Command) -> bool:
-    if command.has_option("-y", "--yes", "--assume-yes") or _quiet_level(command) >= 2:
-        return True
-    for value in command.option_values("-o", "--option"):
-        key, _, setting = value.partition("=")
-        if key.strip().lower() == "apt::get::assume-yes" and setting.strip().strip("\"'").lower() in _TRUE:
-            return True
-    return False
+    return (command.has_option("-y", "--yes", "--assume-yes") or _quiet_level(command) >= 2
+            or apt_setting(command, "APT::Get::Assume-Yes") in _TRUE)
 
 
 @rule(id="CSD042", slug="apt-get-missing-yes", severity=Severity.WARNING,

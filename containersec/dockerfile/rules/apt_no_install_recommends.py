@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from containersec.dockerfile.model import Dockerfile
-from containersec.dockerfile.rules._packages import APT, insert_after, invocations, subcommand_word
+from containersec.dockerfile.rules._packages import APT, apt_setting, insert_after, invocations, subcommand_word
 from containersec.dockerfile.shell import Command
 from containersec.findings import Severity
 from containersec.registry import Hit, RuleOptions, rule
@@ -10,13 +10,8 @@ _FALSE = frozenset({"0", "false", "no"})
 
 
 def _without_recommends(command: Command) -> bool:
-    if command.has_option("--no-install-recommends"):
-        return True
-    for value in command.option_values("-o", "--option"):
-        key, _, setting = value.partition("=")
-        if key.strip().lower() == "apt::install-recommends" and setting.strip().strip("\"'").lower() in _FALSE:
-            return True
-    return False
+    return command.has_option("--no-install-recommends") or apt_setting(
+        command, "APT::Install-Recommends") in _FALSE
 
 
 @rule(id="CSD046", slug="apt-no-install-recommends", severity=Severity.INFO,
