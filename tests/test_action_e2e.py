@@ -77,7 +77,7 @@ class PullRequestWorkspace:
                 item["patch"] = None
         self.emulator.add_pull(self.number, self.head, self.base, files, head_repo=self.head_repo or None)
 
-    def run(self, tmp: Path, **inputs: str) -> Run:
+    def run(self, tmp: Path, event_name: str = "pull_request", **inputs: str) -> Run:
         event = {"action": "synchronize", "number": self.number,
                  "pull_request": {"number": self.number, "state": "open",
                                   "head": {"sha": self.head, "ref": "feature",
@@ -85,13 +85,16 @@ class PullRequestWorkspace:
                                   "base": {"sha": self.base, "ref": "main",
                                            "repo": {"full_name": self.emulator.full_name}}},
                  "repository": {"full_name": self.emulator.full_name}}
+        if event_name == "push":
+            event = {"ref": "refs/heads/main", "before": self.base, "after": self.head,
+                     "repository": {"full_name": self.emulator.full_name}}
         event_path, outputs, summary = tmp / "event.json", tmp / "output.txt", tmp / "summary.md"
         event_path.write_text(json.dumps(event))
         for path in (outputs, summary):
             path.write_text("")
         env = {key: value for key, value in os.environ.items()
                if not key.startswith(("GITHUB_", "INPUT_", "RUNNER_"))}
-        env |= {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event_path),
+        env |= {"GITHUB_EVENT_NAME": event_name, "GITHUB_EVENT_PATH": str(event_path),
                 "GITHUB_REPOSITORY": self.emulator.full_name, "GITHUB_SHA": self.head,
                 "GITHUB_API_URL": self.emulator.api_url, "GITHUB_SERVER_URL": self.emulator.root,
                 "GITHUB_WORKSPACE": str(self.root), "GITHUB_OUTPUT": str(outputs),
@@ -216,6 +219,20 @@ def test_120_findings_reach_the_check_run_in_batches_of_at_most_50(tmp_path, emu
     assert result.outputs["conclusion"] == "failure"
     assert all(r.headers["Authorization"] == f"token {emulator.token}" for r in emulator.requests)
     assert emulator.token not in result.stdout + result.stderr + result.summary
+
+
+def test_push_checks_every_file_on_the_pushed_commit_without_pull_request_calls(tmp_path, emulator, sudo_rule):
+    workspace = make_workspace(tmp_path, emulator, {"old/Dockerfile": "FROM alpine:3.20\nRUN sudo a\n"},
+                               {"new/Dockerfile": "FROM alpine:3.20\nRUN sudo b\n"}, select=(sudo_rule,))
+    result = workspace.run(tmp_path, event_name="push")
+
+    assert result.returncode == 1, result.stderr
+    assert not [r for r in emulator.requests if "/pulls" in r.path]
+    [run] = emulator.check_runs.values()
+    assert run["head_sha"] == workspace.head and run["conclusion"] == "failure"
+    paths = sorted(a["path"] for a in emulator.annotations[run["id"]])
+    assert paths == ["new/Dockerfile", "old/Dockerfile"]
+    assert result.outputs["findings"] == "2"
 
 
 def test_clean_change_concludes_success_and_exits_0(tmp_path, emulator, sudo_rule):
