@@ -108,6 +108,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--shellcheck", action="store_true",
                         help="run containersec with its ShellCheck integration on (--shellcheck on); "
                              "without this option it is off (--shellcheck off)")
+    parser.add_argument("--warm-cache", action="store_true",
+                        help="let containersec keep ShellCheck's results between runs, as repeated pre-commit "
+                             "and CI runs do; by default every run starts with no cache (cold)")
     return parser.parse_args(argv)
 
 
@@ -119,11 +122,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     extra = ["--shellcheck", "on" if args.shellcheck else "off", *shlex.split(args.containersec_args)]
     containersec = [find_tool("containersec"), "lint", "--format", "json", *extra]
     hadolint = [find_tool("hadolint"), "--no-color", "--format", "json"]
-    # An empty working directory: neither tool picks up a project config file.
+    # An empty working directory: neither tool picks up a project config file. The ShellCheck result cache
+    # lives there too, and is used only with --warm-cache.
     with tempfile.TemporaryDirectory(prefix="bench-speed-") as cwd:
+        os.environ["CONTAINERSEC_CACHE_DIR"] = str(Path(cwd, "cache"))
+        if not args.warm_cache:
+            os.environ["CONTAINERSEC_NO_CACHE"] = "1"
         rows = benchmark(containersec, hadolint, str(sample), args.runs, args.corpus_runs, cwd)
     hadolint_version = subprocess.run([hadolint[0], "--version"], capture_output=True, text=True).stdout
-    print(f"containersec: {shlex.join(containersec[1:])}")
+    cache = "warm (kept between runs)" if args.warm_cache else "none (every run cold)"
+    print(f"containersec: {shlex.join(containersec[1:])}; ShellCheck result cache: {cache}")
     print(f"hadolint:     {shlex.join(hadolint[1:])}  ({hadolint_version.strip()})")
     print(f"corpus: {len(corpus_files())} files; single file: {args.sample}; {os.cpu_count()} CPUs\n")
     print(render(rows))

@@ -194,3 +194,43 @@ def test_absent_binary_gives_one_notice_and_no_error(tmp_path, monkeypatch):
 def test_both_running_modes_run(mode):
     found, notices = check("FROM alpine:3.20\nRUN cd /tmp\n", mode=mode)
     assert [f.rule for f in found] == ["SC2164"] and notices == []
+
+
+CACHED_SCRIPT = """
+    FROM alpine:3.20
+    RUN echo $1 > /x && ls | grep y
+"""
+
+
+def test_unchanged_scripts_are_answered_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONTAINERSEC_CACHE_DIR", str(tmp_path))
+    first = codes(CACHED_SCRIPT)
+    assert first and len(list(tmp_path.rglob("*.json"))) == 1
+
+    def no_process(*args, **kwargs):
+        raise AssertionError("ShellCheck ran although the cache holds the answer")
+
+    monkeypatch.setattr("subprocess.run", no_process)
+    assert codes(CACHED_SCRIPT) == first
+
+
+def test_a_changed_script_or_option_misses_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONTAINERSEC_CACHE_DIR", str(tmp_path))
+    codes(CACHED_SCRIPT)
+    codes(CACHED_SCRIPT.replace("grep y", "grep z"))
+    codes(CACHED_SCRIPT, config=Config(ignore=["SC2086"]))
+    assert len(list(tmp_path.rglob("*.json"))) == 3
+
+
+def test_the_cache_can_be_turned_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONTAINERSEC_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("CONTAINERSEC_NO_CACHE", "1")
+    assert codes(CACHED_SCRIPT)
+    assert list(tmp_path.rglob("*.json")) == []
+
+
+def test_an_unwritable_cache_is_only_a_miss(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("CONTAINERSEC_CACHE_DIR", str(blocker))
+    assert codes(CACHED_SCRIPT) == codes(CACHED_SCRIPT)

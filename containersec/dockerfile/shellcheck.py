@@ -31,6 +31,7 @@ from containersec.config import Config
 from containersec.dockerfile.keyvalue import key_values
 from containersec.dockerfile.model import Dockerfile, Instruction, Stage
 from containersec.dockerfile.shell import Script
+from containersec.dockerfile.shellcheck_cache import ResultCache
 from containersec.findings import Finding, Severity
 from containersec.findings import Stage as FindingStage
 from containersec.suppress import Suppressions, build_suppressions
@@ -246,21 +247,38 @@ def _run(binary: str, jobs: list[_Job], config: Config) -> tuple[dict[int, list[
     unique = list(users.items())
     comments: dict[int, list[dict]] = {}
     notices: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="containersec-shellcheck-") as directory:
-        by_shell: dict[str, list[int]] = {}
-        for file_index, ((shell, text), _) in enumerate(unique):
-            Path(directory, f"{file_index}.sh").write_bytes(text)
+    cache = ResultCache.open(binary, options)
+    by_shell: dict[str, list[int]] = {}
+    for file_index, ((shell, text), job_indices) in enumerate(unique):
+        cached = cache.get(shell, text) if cache is not None else None
+        if cached is None:
             by_shell.setdefault(shell, []).append(file_index)
+        else:
+            for job_index in job_indices:
+                comments[job_index] = list(cached)
+    if not by_shell:
+        return comments, notices
+    with tempfile.TemporaryDirectory(prefix="containersec-shellcheck-") as directory:
+        for indices in by_shell.values():
+            for file_index in indices:
+                Path(directory, f"{file_index}.sh").write_bytes(unique[file_index][0][1])
         batches = [(shell, chunk) for shell, indices in by_shell.items()
                    for chunk in _chunks(indices, [len(unique[i][0][1]) for i in indices])]
         workers = max(1, min(len(batches), os.cpu_count() or 1))
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for found, notice in pool.map(lambda batch: _check(binary, options, directory, *batch), batches):
+            for batch, (found, notice) in zip(batches, pool.map(
+                    lambda batch: _check(binary, options, directory, *batch), batches), strict=True):
+                per_file: dict[int, list[dict]] = {file_index: [] for file_index in batch[1]}
                 for comment in found:
                     stem = Path(str(comment.get("file", ""))).stem
-                    if stem.isdigit() and int(stem) < len(unique):
-                        for job_index in unique[int(stem)][1]:
-                            comments.setdefault(job_index, []).append(comment)
+                    if stem.isdigit() and int(stem) in per_file:
+                        per_file[int(stem)].append(comment)
+                for file_index, file_comments in per_file.items():
+                    (shell, text), job_indices = unique[file_index]
+                    for job_index in job_indices:
+                        comments.setdefault(job_index, []).extend(file_comments)
+                    if cache is not None and not notice:
+                        cache.put(shell, text, file_comments)
                 if notice and notice not in notices:
                     notices.append(notice)
     return comments, notices
