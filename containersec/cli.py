@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from containersec import __version__
+from containersec.report import FORMATS
 
-FORMATS = ("text", "json", "sarif", "github", "checkstyle", "junit", "gitlab")
 LEVELS = ("error", "warning", "info", "style", "none")
 PIN_RULE = "CSD004"
 

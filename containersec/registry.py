@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,12 +112,6 @@ def _normalise(name: str) -> str:
     if text.startswith("DS-") and text[3:].isdigit():
         text = f"DS{int(text[3:]):03d}"
     return text
-
-
-def iter_enabled(selected: Iterable[Rule] | None = None) -> Iterator[Rule]:
-    for r in selected if selected is not None else all_rules():
-        if r.enabled:
-            yield r
 
 
 _loaded = False

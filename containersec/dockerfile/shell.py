@@ -161,9 +161,6 @@ class Command:
         positional = self.positionals(value_options)
         return positional[0].text if positional else None
 
-    def word_line(self, word: ShellWord) -> int:
-        return word.line
-
 
 @dataclass
 class Script:
