@@ -78,15 +78,13 @@ def _names(values: list[str]) -> list[str]:
 
 def _load(args: argparse.Namespace, *, select: list[str] | None = None, fail_on: str | None = None):
     from containersec.config import load_config, with_overrides
-    from containersec.findings import Severity
 
     config = load_config(args.config, Path.cwd())
-    threshold = fail_on or getattr(args, "fail_on", None)
     return with_overrides(
         config,
         select=select if select is not None else _names(getattr(args, "select", [])) or None,
         ignore=_names(getattr(args, "ignore", [])) or None,
-        fail_on=None if threshold is None else ("none" if threshold == "none" else Severity.parse(threshold)),
+        fail_on=fail_on or getattr(args, "fail_on", None),
     )
 
 
@@ -120,17 +118,12 @@ def _run_lint(args: argparse.Namespace) -> int:
 
 def _run_pin(args: argparse.Namespace) -> int:
     from containersec.engine import lint_paths
-    from containersec.findings import Severity
 
-    args.fail_on = None
+    # Any unpinned base image fails --check, whatever severity the config gives the rule.
     config = _config_or_exit(args, select=[PIN_RULE], fail_on="style" if args.check else "none")
     if config is None:
         return 2
-    if not args.check:
-        config.fail_on = None
     report = lint_paths(args.paths, config)
-    for finding in report.findings:
-        finding.severity = max(finding.severity, Severity.WARNING)
     _emit(report, args.format, None, "auto")
     return report.exit_code(config.fail_on)
 
