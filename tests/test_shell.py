@@ -165,3 +165,19 @@ def test_groups_and_subshells_are_pipeline_elements() -> None:
     by_name = {c.name: c for c in found}
     assert [c.name for c in by_name["sh"].pipeline] == ["echo", "tee"]
     assert by_name["curl"].pipe_index == 0 and by_name["sh"].pipe_index == 1
+
+
+def test_hadolint_shell_pragma_marks_powershell_scripts() -> None:
+    assert commands("""
+        # hadolint shell=powershell
+        FROM mcr.microsoft.com/windows/servercore:ltsc2022
+        RUN Get-ChildItem | Where-Object Name -eq x
+    """) == []
+    found = commands("""
+        FROM debian:12 AS linux
+        RUN apt-get update
+        FROM mcr.microsoft.com/windows/servercore:ltsc2022
+        # hadolint shell=pwsh
+        RUN curl.exe -o x https://example.com | Out-Null
+    """)
+    assert [c.name for c in found] == ["apt-get"]

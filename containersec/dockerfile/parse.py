@@ -37,6 +37,7 @@ _LOOKS_LIKE_JSON = re.compile(r'\[\s*"[^"\n]*+"\s*(?:,|\]|$)')
 _DIRECTIVE = re.compile(r"#\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(.*?)\s*$")
 _KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
 _HEREDOC_WORD = re.compile(r"[0-9]*<<(-?)(.+)", re.DOTALL)
+_SHELL_PRAGMA = re.compile(r"#\s*hadolint\s+shell\s*=\s*(\S+)\s*", re.IGNORECASE)
 _FLAG = re.compile(r"--([A-Za-z][A-Za-z0-9-]*)(?:=(\S*))?")
 
 
@@ -222,13 +223,20 @@ def _read_heredocs(df: Dockerfile, instruction: Instruction, lines: list[str], i
 def _build_stages(df: Dockerfile) -> None:
     current: Stage | None = None
     shells: dict[int, tuple[str, ...]] = {}
-    shell = DEFAULT_SHELL
+    default = DEFAULT_SHELL
+    shell = default
+    pragmas = [(line, match[1]) for line, text in df.comments if (match := _SHELL_PRAGMA.fullmatch(text))]
     for instruction in df.instructions:
         keyword = instruction.keyword
+        # `# hadolint shell=powershell` before the first FROM sets every stage's shell, after a FROM its own.
+        while pragmas and pragmas[0][0] < instruction.line:
+            if current is None:
+                default = (pragmas[0][1],)
+            shell = (pragmas.pop(0)[1],)
         if keyword == "FROM":
             current = _stage(df, instruction, len(df.stages))
             df.stages.append(current)
-            shell = shells.get(current.parent.index, DEFAULT_SHELL) if current.parent else DEFAULT_SHELL
+            shell = shells.get(current.parent.index, default) if current.parent else default
             continue
         if current is None:
             if keyword == "ARG":
