@@ -14,10 +14,14 @@ from containersec.registry import Hit, RuleOptions, rule
       bad="FROM nginx:1.25\nCOPY site /usr/share/nginx/html",
       good="FROM nginx:1.25\nCOPY site /usr/share/nginx/html\n"
            "HEALTHCHECK CMD wget -qO- http://localhost/ || exit 1",
+      enabled=False,
       notes="Checked on the final stage and the stages it is built FROM; a HEALTHCHECK in a builder "
             "stage does not count (Checkov and Trivy accept one anywhere). `HEALTHCHECK NONE` is an "
             "explicit opt-out, for images whose health is probed by the orchestrator. A HEALTHCHECK "
-            "inherited from the base image cannot be seen. Enabled at info level (hadolint's DL3057 is off).")
+            "inherited from the base image cannot be seen. Off by default, as hadolint's DL3057 (a base image "
+            "often brings its own, and many orchestrators probe health themselves); Checkov, Trivy and "
+            "Dockle run it by default, so teams coming from them turn it on with `severity: {CSD024: info}` "
+            "(or `select`).")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     final = dockerfile.final_stage
     if final is not None and not lineage_has(final, "HEALTHCHECK"):
