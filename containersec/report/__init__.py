@@ -75,13 +75,16 @@ def line_fingerprints(report: Report) -> list[tuple[str, int]]:
     return fingerprints
 
 
-# Characters XML 1.0 cannot carry at all, not even as character references.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+@lru_cache(maxsize=1)
+def _not_xml() -> re.Pattern[str]:
+    # Characters XML 1.0 cannot carry at all, not even as character references. Compiled on first use:
+    # the class spans the supplementary planes and costs milliseconds that text output should not pay.
+    return re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_text(text: str) -> str:
     """`text` without the characters XML 1.0 forbids (escaping is the serialiser's job)."""
-    return _NOT_XML.sub("", text)
+    return _not_xml().sub("", text)
 
 
 def xml_document(root: Element) -> str:
