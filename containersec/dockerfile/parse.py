@@ -242,8 +242,8 @@ def _build_stages(df: Dockerfile) -> None:
             if keyword == "ARG":
                 from containersec.dockerfile.keyvalue import key_values
 
-                for name, default, _ in key_values(instruction):
-                    df.global_args[name] = default
+                for name, value, _ in key_values(instruction):
+                    df.global_args[name] = value
             continue
         instruction.stage = current
         if instruction.inner is not None:
