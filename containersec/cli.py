@@ -99,14 +99,14 @@ def _config_or_exit(args: argparse.Namespace, **overrides: object):
 
 
 def _run_lint(args: argparse.Namespace) -> int:
-    from containersec.engine import lint_paths
+    from containersec.build.engine import lint_paths
 
     config = _config_or_exit(args)
     if config is None:
         return 2
     report = lint_paths(args.paths, config, shellcheck=args.shellcheck)
     if args.fix or args.diff:
-        from containersec.dockerfile.fix import apply_fixes
+        from containersec.build.fix import apply_fixes
 
         report = apply_fixes(report, config, write=args.fix, diff_out=sys.stdout if args.diff else None,
                              shellcheck=args.shellcheck)
@@ -117,7 +117,7 @@ def _run_lint(args: argparse.Namespace) -> int:
 
 
 def _run_pin(args: argparse.Namespace) -> int:
-    from containersec.engine import lint_paths
+    from containersec.build.engine import lint_paths
 
     # Any unpinned base image fails --check, whatever severity the config gives the rule.
     config = _config_or_exit(args, select=[PIN_RULE], fail_on="style" if args.check else "none")
@@ -145,7 +145,7 @@ def _emit(report, fmt: str, output: str | None, color: str) -> None:
 
 
 def _run_rules(args: argparse.Namespace) -> int:
-    from containersec.registry import all_rules, resolve
+    from containersec.catalogue import all_rules, resolve
     from containersec.report.rules_doc import render_rules
 
     if args.rule:
@@ -160,6 +160,6 @@ def _run_rules(args: argparse.Namespace) -> int:
 
 
 def _run_action(args: argparse.Namespace) -> int:
-    from containersec.github.action import main as action_main
+    from containersec.action import main as action_main
 
     return action_main()

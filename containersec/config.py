@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from containersec.catalogue import Rule, RuleOptions, all_rules, resolve
 from containersec.findings import Severity, Stage
-from containersec.registry import Rule, RuleOptions, all_rules, resolve
 
 OWN_FILES = (".containersec.yaml", ".containersec.yml")
 HADOLINT_FILES = (".hadolint.yaml", ".hadolint.yml")

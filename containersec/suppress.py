@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from containersec.registry import Rule, resolve
+from containersec.catalogue import Rule, resolve
 
 _END_OF_FILE = sys.maxsize
 _SHELLCHECK_CODE = re.compile(r"SC\d{4}", re.IGNORECASE)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from containersec import registry
+from containersec import catalogue
 from containersec.config import Config, ConfigError, active_rules, load_config, with_overrides
 from containersec.findings import Finding, Report, Severity, Stage
 
@@ -24,13 +24,13 @@ BUILD_TEST_IDS = ["CSDT01", "CSDT02", "CSDT03", "CSDT04"]
 
 
 @pytest.fixture(autouse=True)
-def rules() -> dict[str, registry.Rule]:
-    registry.all_rules()  # load the built-in catalogue first, so the throwaway rules come on top
+def rules() -> dict[str, catalogue.Rule]:
+    catalogue.all_rules()  # load the built-in catalogue first, so the throwaway rules come on top
     for spec in TEST_RULES:
-        registry.rule(summary="s", why="w", bad="b", good="g", **spec)(lambda dockerfile, options: ())
-    yield {spec["id"]: registry._RULES[spec["id"]] for spec in TEST_RULES}
+        catalogue.rule(summary="s", why="w", bad="b", good="g", **spec)(lambda dockerfile, options: ())
+    yield {spec["id"]: catalogue._RULES[spec["id"]] for spec in TEST_RULES}
     for spec in TEST_RULES:
-        registry._RULES.pop(spec["id"], None)
+        catalogue._RULES.pop(spec["id"], None)
 
 
 def write(path: Path, text: str) -> Path:
@@ -360,7 +360,7 @@ def test_unknown_dl_code_is_an_error_in_our_own_format_but_shellcheck_codes_are_
 # --- which rules run -----------------------------------------------------------------------------
 
 
-def ours(rules: list[registry.Rule]) -> dict[str, Severity]:
+def ours(rules: list[catalogue.Rule]) -> dict[str, Severity]:
     return {rule.id: rule.severity for rule in rules if rule.id.startswith("CS") and rule.id[3] == "T"}
 
 
@@ -374,7 +374,7 @@ def test_severity_overrides_are_carried_by_the_returned_rules(rules):
     chosen = active_rules(Config(severity={"CSDT01": Severity.INFO}), Stage.BUILD)
     assert ours(chosen)["CSDT01"] is Severity.INFO
     assert rules["CSDT01"].severity is Severity.WARNING
-    assert registry._RULES["CSDT01"].severity is Severity.WARNING
+    assert catalogue._RULES["CSDT01"].severity is Severity.WARNING
     assert next(r for r in chosen if r.id == "CSDT01").check is rules["CSDT01"].check
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from containersec import engine
+from containersec.build import engine
 from containersec.config import Config, load_config
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dockerfiles"

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from containersec.catalogue import Rule, all_rules
 from containersec.findings import Severity, Stage
-from containersec.registry import Rule, all_rules
 from containersec.report.rules_markdown import REGENERATE, code_fence, markdown_text, render_markdown
 
 ROOT = Path(__file__).resolve().parents[1]

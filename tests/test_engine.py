@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from containersec import registry
+from containersec import catalogue
+from containersec.build.engine import discover, is_dockerfile_name, lint_paths, read_dockerignore
 from containersec.config import Config
-from containersec.engine import discover, is_dockerfile_name, lint_paths, read_dockerignore
 from containersec.findings import Severity
 
 
@@ -61,13 +61,13 @@ def test_dockerignore_beside_the_dockerfile_wins_over_the_context_one(tmp_path: 
 
 @pytest.fixture
 def broken_rule():
-    @registry.rule(id="CSDT99", slug="always-breaks", severity=Severity.ERROR, summary="test", why="test",
+    @catalogue.rule(id="CSDT99", slug="always-breaks", severity=Severity.ERROR, summary="test", why="test",
                    bad="", good="")
     def check(dockerfile, options):
         raise RuntimeError("boom")
 
     yield "CSDT99"
-    registry._RULES.pop("CSDT99")
+    catalogue._RULES.pop("CSDT99")
 
 
 def test_a_failing_rule_is_an_error_for_that_file_and_the_other_rules_still_report(tmp_path: Path,
@@ -81,13 +81,13 @@ def test_a_failing_rule_is_an_error_for_that_file_and_the_other_rules_still_repo
 
 
 def test_every_rule_has_complete_metadata() -> None:
-    for rule in registry.all_rules():
+    for rule in catalogue.all_rules():
         assert rule.id[:3] in ("CSD", "CSI", "CSV", "CSR") and rule.slug == rule.slug.lower(), rule.id
         assert rule.summary and rule.why and rule.bad and rule.good, rule.id
         assert isinstance(rule.aliases, tuple) and all(len(alias) > 3 for alias in rule.aliases), rule.id
 
 
 def test_aliases_resolve_to_their_rules() -> None:
-    assert [r.id for r in registry.resolve("DS-0027")] == ["CSD051"]
-    assert [r.id for r in registry.resolve("AVD-DS-0002")] == ["CSD001"]
-    assert [r.id for r in registry.resolve("dl3008")] == ["CSD057"]
+    assert [r.id for r in catalogue.resolve("DS-0027")] == ["CSD051"]
+    assert [r.id for r in catalogue.resolve("AVD-DS-0002")] == ["CSD001"]
+    assert [r.id for r in catalogue.resolve("dl3008")] == ["CSD057"]

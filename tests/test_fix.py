@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from containersec import registry
+from containersec import catalogue
+from containersec.build.engine import lint_paths
+from containersec.build.fix import apply_edits, apply_fixes, unified_diff
+from containersec.build.model import Dockerfile
+from containersec.build.parse import parse_dockerfile
+from containersec.catalogue import Hit, RuleOptions
 from containersec.config import Config
-from containersec.dockerfile.fix import apply_edits, apply_fixes, unified_diff
-from containersec.dockerfile.model import Dockerfile
-from containersec.dockerfile.parse import parse_dockerfile
-from containersec.engine import lint_paths
 from containersec.findings import Edit, Severity
-from containersec.registry import Hit, RuleOptions
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dockerfiles"
 
@@ -62,24 +62,24 @@ def _inserter(option: str):
 
 @pytest.fixture
 def throwaway_rules() -> Iterator[list[str]]:
-    registry.all_rules()  # load the built-in rules first, so ours are additions
+    catalogue.all_rules()  # load the built-in rules first, so ours are additions
     added = [KEYWORD_RULE, YES_RULE, RECOMMENDS_RULE, REPORT_RULE, UNDECLARED_RULE]
     try:
         common = {"why": "test", "bad": "x", "good": "y", "fixable": True}
-        registry.rule(id=KEYWORD_RULE, slug="test-keyword-case", severity=Severity.STYLE,
+        catalogue.rule(id=KEYWORD_RULE, slug="test-keyword-case", severity=Severity.STYLE,
                       summary="keyword case", **common)(_keyword_case)
-        registry.rule(id=YES_RULE, slug="test-apt-yes", severity=Severity.WARNING,
+        catalogue.rule(id=YES_RULE, slug="test-apt-yes", severity=Severity.WARNING,
                       summary="apt -y", **common)(_inserter("-y"))
-        registry.rule(id=RECOMMENDS_RULE, slug="test-apt-recommends", severity=Severity.WARNING,
+        catalogue.rule(id=RECOMMENDS_RULE, slug="test-apt-recommends", severity=Severity.WARNING,
                       summary="recommends", **common)(_inserter("--no-install-recommends"))
-        registry.rule(id=REPORT_RULE, slug="test-every-from", severity=Severity.INFO, summary="FROM",
+        catalogue.rule(id=REPORT_RULE, slug="test-every-from", severity=Severity.INFO, summary="FROM",
                       why="test", bad="x", good="y")(_every_from)
-        registry.rule(id=UNDECLARED_RULE, slug="test-undeclared", severity=Severity.INFO, summary="case",
+        catalogue.rule(id=UNDECLARED_RULE, slug="test-undeclared", severity=Severity.INFO, summary="case",
                       why="test", bad="x", good="y")(_keyword_case)
         yield added
     finally:
         for rule_id in added:
-            registry._RULES.pop(rule_id, None)
+            catalogue._RULES.pop(rule_id, None)
 
 
 def _config(*rules: str) -> Config:
@@ -232,7 +232,7 @@ def _findings(path: Path, *select: str) -> list[dict[str, object]]:
 
 
 def _require_fixable(rule: str) -> None:
-    assert any(r.fixable for r in registry.resolve(rule)), f"{rule} should be fixable"
+    assert any(r.fixable for r in catalogue.resolve(rule)), f"{rule} should be fixable"
 
 
 def _instruction_spans(text: str, lines: set[int]) -> set[int]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from containersec import registry
+from containersec import catalogue
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 HOOKS_MANIFEST = REPO_ROOT / ".pre-commit-hooks.yaml"
@@ -109,7 +109,7 @@ def try_repo(repo: Path, pre_commit_home: Path) -> subprocess.CompletedProcess[s
 
 
 def latest_tag_rule_id() -> str:
-    (latest_rule,) = registry.resolve("DL3007")
+    (latest_rule,) = catalogue.resolve("DL3007")
     return latest_rule.id
 
 

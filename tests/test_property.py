@@ -6,11 +6,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from containersec import engine
+from containersec.build import engine
+from containersec.build.parse import parse_dockerfile
+from containersec.catalogue import all_rules
 from containersec.config import Config, active_rules, load_config, with_overrides
-from containersec.dockerfile.parse import parse_dockerfile
 from containersec.findings import Stage
-from containersec.registry import all_rules
 
 KEYWORDS = [
     "FROM", "RUN", "CMD", "ENTRYPOINT", "COPY", "ADD", "ENV", "ARG", "LABEL", "USER", "WORKDIR", "EXPOSE",

@@ -11,8 +11,8 @@ import pytest
 from jsonschema import Draft7Validator
 
 from containersec import __version__
+from containersec.catalogue import all_rules
 from containersec.findings import Finding, InputError, Report, Severity, Stage
-from containersec.registry import all_rules
 from containersec.report import render
 from containersec.report.sarif import _fenced, artifact_uri
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from containersec import registry
+from containersec import catalogue
 
 GOOD = "good/Dockerfile"
 GOOD_TEXT = "FROM alpine:latest\nRUN echo ok\n"  # one finding: the `latest` tag on line 1
@@ -58,7 +58,7 @@ def lint(cwd: Path, *paths: str) -> Run:
 
 
 def rule_id(alias: str) -> str:
-    (found,) = registry.resolve(alias)
+    (found,) = catalogue.resolve(alias)
     return found.id
 
 

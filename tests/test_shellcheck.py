@@ -7,9 +7,9 @@ import textwrap
 
 import pytest
 
+from containersec.build.parse import parse_dockerfile
+from containersec.build.shellcheck import NOT_INSTALLED, find_shellcheck, shellcheck_findings
 from containersec.config import Config
-from containersec.dockerfile.parse import parse_dockerfile
-from containersec.dockerfile.shellcheck import NOT_INSTALLED, find_shellcheck, shellcheck_findings
 from containersec.findings import Severity
 
 

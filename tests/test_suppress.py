@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from containersec import registry
+from containersec import catalogue
 from containersec.findings import Severity
 from containersec.suppress import Suppressions, build_suppressions
 
@@ -16,14 +16,14 @@ TEST_RULES = (
 
 
 @pytest.fixture(autouse=True)
-def rules() -> dict[str, registry.Rule]:
-    registry.all_rules()  # load the built-in catalogue first, so the throwaway rules come on top
+def rules() -> dict[str, catalogue.Rule]:
+    catalogue.all_rules()  # load the built-in catalogue first, so the throwaway rules come on top
     for spec in TEST_RULES:
-        registry.rule(severity=Severity.WARNING, summary="s", why="w", bad="b", good="g", **spec)(
+        catalogue.rule(severity=Severity.WARNING, summary="s", why="w", bad="b", good="g", **spec)(
             lambda dockerfile, options: ())
-    yield {spec["id"]: registry._RULES[spec["id"]] for spec in TEST_RULES}
+    yield {spec["id"]: catalogue._RULES[spec["id"]] for spec in TEST_RULES}
     for spec in TEST_RULES:
-        registry._RULES.pop(spec["id"], None)
+        catalogue._RULES.pop(spec["id"], None)
 
 
 def scan(text: str, today: date | None = None) -> Suppressions:
@@ -45,7 +45,7 @@ def scan(text: str, today: date | None = None) -> Suppressions:
     return build_suppressions(comments, spans, today=today)
 
 
-def suppressed_lines(suppressions: Suppressions, rule: registry.Rule | str, last: int = 20) -> list[int]:
+def suppressed_lines(suppressions: Suppressions, rule: catalogue.Rule | str, last: int = 20) -> list[int]:
     return [line for line in range(1, last + 1) if suppressions.is_suppressed(rule, line)]
 
 

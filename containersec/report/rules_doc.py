@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from containersec.registry import Rule
+from containersec.catalogue import Rule
 
 
 def render_rules(rules: Sequence[Rule], fmt: str, *, detailed: bool = False) -> str:

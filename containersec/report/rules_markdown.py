@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from containersec.registry import Rule, all_rules
+from containersec.catalogue import Rule, all_rules
 
 if TYPE_CHECKING:
     import jinja2

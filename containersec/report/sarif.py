@@ -8,8 +8,8 @@ from pathlib import PurePath
 from urllib.parse import quote
 
 from containersec import __version__
+from containersec.catalogue import Rule, all_rules
 from containersec.findings import Finding, InputError, Report, Severity, Stage
-from containersec.registry import Rule, all_rules
 from containersec.report import line_fingerprints
 
 INFORMATION_URI = "https://github.com/containersec/containersec"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import textwrap
 
+from containersec.build.engine import lint_text
+from containersec.catalogue import RuleOptions, resolve
 from containersec.config import Config
-from containersec.engine import lint_text
 from containersec.findings import Finding
-from containersec.registry import RuleOptions, resolve
 
 
 def findings(rule: str, text: str, *, options: RuleOptions | None = None,

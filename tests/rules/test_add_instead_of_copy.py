@@ -1,7 +1,7 @@
 import pytest
 
+from containersec.build.engine import lint_text
 from containersec.config import Config
-from containersec.engine import lint_text
 from tests.rules.helpers import findings, lines
 
 RULE = "CSD013"

@@ -1,4 +1,4 @@
-from containersec.registry import resolve
+from containersec.catalogue import resolve
 from tests.rules.helpers import lines
 
 RULE = "CSD039"

@@ -1,4 +1,4 @@
-from containersec.registry import RuleOptions
+from containersec.catalogue import RuleOptions
 from tests.rules.helpers import findings, lines
 
 RULE = "CSD006"

@@ -1,6 +1,6 @@
 import pytest
 
-from containersec.registry import RuleOptions
+from containersec.catalogue import RuleOptions
 from tests.rules.helpers import findings, lines
 
 RULE = "CSD128"

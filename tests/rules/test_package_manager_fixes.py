@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from containersec.build.engine import lint_text
 from containersec.config import Config
-from containersec.engine import lint_text
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "dockerfiles"
 FIXABLE = ("CSD042", "CSD043", "CSD044", "CSD045", "CSD046", "CSD047", "CSD048", "CSD053")

@@ -1,6 +1,6 @@
 import pytest
 
-from containersec.dockerfile.rules.setuid_bit_set import special_bits
+from containersec.build.rules.setuid_bit_set import special_bits
 from tests.rules.helpers import findings, lines
 
 

@@ -1,0 +1,239 @@
+"""`containersec action`: lint like `containersec lint`, then report to GitHub.
+
+Always written: the SARIF file (every finding), the job summary and the step outputs. Then the chosen
+reporter publishes the findings in scope (filter-mode); when GitHub refuses (fork pull requests, read-only
+tokens) or keeps failing, they go to the log as workflow commands. The exit code is the gate:
+1 when a finding in scope reaches fail-on, 2 for configuration or input errors, else 0.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import glob
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from containersec.findings import Finding, Report, Severity
+from containersec.github.client import describe, is_denied, log
+from containersec.github.context import ActionError, Inputs, RunContext, read_context, read_inputs
+from containersec.github.diff import Changes, normalise, scope
+from containersec.github.log_annotations import emit_annotations
+from containersec.github.outputs import append_summary, write_outputs
+from containersec.github.summary import (
+    CHECK_SUMMARY_LIMIT,
+    STEP_SUMMARY_LIMIT,
+    SummaryFacts,
+    blob_link,
+    render_summary,
+)
+
+FORK_HINT = ("the pull request comes from a fork, whose token is read-only; publish with the two-workflow "
+             "pattern (README: GitHub Action)")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    report: Report  # everything the lint found
+    in_scope: list[Finding]
+    changes: Changes | None
+    fail_on: Severity | None
+    exit_code: int
+
+    @property
+    def conclusion(self) -> str:
+        return "failure" if self.exit_code else "success"
+
+
+def expand_paths(patterns: Sequence[str]) -> list[str]:
+    paths = []
+    for pattern in patterns:
+        if os.path.lexists(pattern) or not any(char in pattern for char in "*?["):
+            paths.append(pattern)
+            continue
+        matches = sorted(glob.glob(pattern, recursive=True, include_hidden=True))
+        if not matches:
+            log(f"paths: {pattern} matches nothing")
+        paths.extend(matches)
+    return paths
+
+
+def repository_path(path: str, workspace: Path) -> str:
+    """A finding's path as GitHub names files: relative to the workspace, `/`-separated, no `./`."""
+    if os.path.isabs(path):
+        with contextlib.suppress(ValueError):
+            path = str(Path(path).relative_to(workspace))
+    return normalise(path)
+
+
+def with_repository_paths(report: Report, workspace: Path) -> Report:
+    def fix(path: str) -> str:
+        return repository_path(path, workspace)
+
+    return dataclasses.replace(
+        report,
+        findings=[dataclasses.replace(finding, path=fix(finding.path)) for finding in report.findings],
+        errors=[dataclasses.replace(error, path=fix(error.path)) for error in report.errors],
+        sources={fix(path): text for path, text in report.sources.items()},
+    )
+
+
+def _print(line: str) -> None:
+    print(line, flush=True)
+
+
+def lint(inputs: Inputs, workspace: Path) -> tuple[Report, Severity | None]:
+    from containersec.build.engine import lint_paths
+    from containersec.config import load_config, with_overrides
+
+    config = load_config(inputs.config, workspace)
+    if inputs.fail_on is not None:
+        config = with_overrides(config, fail_on=inputs.fail_on)
+    paths = expand_paths(inputs.paths)
+    report = lint_paths(paths, config, shellcheck="auto") if paths else Report()
+    return with_repository_paths(report, workspace), config.fail_on
+
+
+def find_changes(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]) -> Changes | None:
+    """The pull request's changed lines, when the filter mode or the review comments need them."""
+    if ctx.pull is None:
+        if inputs.filter_mode != "nofilter":
+            log(f"filter-mode {inputs.filter_mode} needs a pull request; {ctx.event_name or 'this run'} is not "
+                "one, so every finding is in scope")
+        return None
+    if inputs.filter_mode == "nofilter" and inputs.reporter != "github-pr-review":
+        return None
+    from containersec.github.changes import pull_request_changes
+
+    repo = _repository(ctx, inputs, environ) if _can_call_api(ctx, inputs) else None
+    return pull_request_changes(repo, ctx.pull.number, ctx.workspace, ctx.pull.base_sha, ctx.pull.head_sha)
+
+
+def _can_call_api(ctx: RunContext, inputs: Inputs) -> bool:
+    return bool(inputs.token and ctx.api_url and ctx.repository and ctx.head_sha)
+
+
+def _repository(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]):  # type: ignore[no-untyped-def]
+    from containersec.github.client import connect
+
+    return connect(ctx.api_url, inputs.token, environ).get_repo(ctx.repository)
+
+
+def publish(ctx: RunContext, inputs: Inputs, outcome: Outcome, check_summary: str,
+            environ: Mapping[str, str]) -> str:
+    """Report the findings in scope through the chosen reporter; returns the check run's URL, if any."""
+    findings = outcome.in_scope
+    if inputs.reporter == "workflow-commands":
+        emit_annotations(findings, outcome.report.errors, inputs.sarif_file, _print)
+        return ""
+    if not _can_call_api(ctx, inputs):
+        log(f"reporter {inputs.reporter} needs github-token, GITHUB_API_URL, GITHUB_REPOSITORY and a head "
+            "commit; writing workflow commands instead")
+        emit_annotations(findings, outcome.report.errors, inputs.sarif_file, _print)
+        return ""
+    repo = _repository(ctx, inputs, environ)
+    for_check: list[Finding] = findings
+    if inputs.reporter == "github-pr-review":
+        for_check = _publish_review(ctx, repo, outcome)
+    from containersec.github.checks import publish_check_run
+
+    try:
+        url = publish_check_run(repo, ctx.head_sha, ctx.external_id, for_check, outcome.conclusion,
+                                check_summary)
+    except Exception as exc:
+        _explain_failure("check run", exc, ctx)
+        log(f"{len(for_check)} findings not published as check annotations; writing workflow commands")
+        emit_annotations(for_check, outcome.report.errors, inputs.sarif_file, _print)
+        return ""
+    emit_annotations([], outcome.report.errors, inputs.sarif_file, _print)
+    return url
+
+
+def _publish_review(ctx: RunContext, repo, outcome: Outcome) -> list[Finding]:  # type: ignore[no-untyped-def]
+    """Post review comments; returns what is left for the check run."""
+    if ctx.pull is None:
+        log(f"reporter github-pr-review needs a pull request; {ctx.event_name or 'this run'} is not one, "
+            "so the findings go to the check run")
+        return outcome.in_scope
+    from containersec.github.review import publish_review
+    from containersec.report import line_fingerprints
+
+    fingerprints = {id(finding): f"{digest}:{count}" for finding, (digest, count)
+                    in zip(outcome.report.findings, line_fingerprints(outcome.report), strict=True)}
+    try:
+        return publish_review(repo, ctx.pull.number, ctx.head_sha, outcome.in_scope, fingerprints,
+                              outcome.changes)
+    except Exception as exc:
+        _explain_failure("review", exc, ctx)
+        log("review comments not posted; their findings go to the check run")
+        return outcome.in_scope
+
+
+def _explain_failure(what: str, exc: Exception, ctx: RunContext) -> None:
+    if is_denied(exc):
+        hint = FORK_HINT if ctx.pull and ctx.pull.from_fork else (
+            "give the job the permissions this reporter needs (README: GitHub Action)")
+        log(f"GitHub refused the {what} ({describe(exc)}): {hint}")
+    else:
+        log(f"could not publish the {what}: {describe(exc)}")
+
+
+def _outputs(outcome: Outcome, inputs: Inputs, check_run_url: str) -> dict[str, str]:
+    return {
+        "findings": str(len(outcome.in_scope)),
+        "errors": str(sum(1 for f in outcome.in_scope if f.severity is Severity.ERROR)),
+        "warnings": str(sum(1 for f in outcome.in_scope if f.severity is Severity.WARNING)),
+        "conclusion": outcome.conclusion,
+        "sarif-file": inputs.sarif_file,
+        "check-run-url": check_run_url,
+    }
+
+
+def run(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]) -> int:
+    from containersec.config import ConfigError
+    from containersec.report import render
+
+    try:
+        report, fail_on = lint(inputs, ctx.workspace)
+    except ConfigError as exc:
+        log(f"configuration error: {exc}")
+        return 2
+    sarif = Path(inputs.sarif_file)
+    try:
+        sarif.parent.mkdir(parents=True, exist_ok=True)
+        sarif.write_text(render(report, "sarif"), encoding="utf-8")
+    except OSError as exc:
+        log(f"sarif-file {inputs.sarif_file}: cannot write: {exc.strerror}")
+        return 2
+    changes = find_changes(ctx, inputs, environ)
+    in_scope = scope(report.findings, inputs.filter_mode, changes)
+    exit_code = Report(stage=report.stage, findings=in_scope, errors=report.errors).exit_code(fail_on)
+    outcome = Outcome(report, in_scope, changes, fail_on, exit_code)
+    facts = SummaryFacts(outcome.conclusion, fail_on, inputs.filter_mode, report.stage, sorted(
+        in_scope, key=lambda f: -f.severity), len(report.findings), report.errors, inputs.sarif_file,
+        blob_link(ctx.server_url, ctx.repository, ctx.head_sha))
+    check_run_url = publish(ctx, inputs, outcome, render_summary(facts, CHECK_SUMMARY_LIMIT), environ)
+    if ctx.step_summary:
+        append_summary(ctx.step_summary, render_summary(facts, STEP_SUMMARY_LIMIT))
+    if ctx.output_file:
+        write_outputs(ctx.output_file, _outputs(outcome, inputs, check_run_url))
+    log(f"{len(in_scope)} of {len(report.findings)} findings in scope (filter-mode {inputs.filter_mode}), "
+        f"{len(report.errors)} input errors; conclusion {outcome.conclusion}; SARIF: {inputs.sarif_file}")
+    return exit_code
+
+
+def main(environ: Mapping[str, str] | None = None) -> int:
+    environ = os.environ if environ is None else environ
+    try:
+        ctx = read_context(environ)
+        inputs = read_inputs(environ, on_pull_request=ctx.pull is not None)
+    except ActionError as exc:
+        log(str(exc))
+        return 2
+    if not ctx.workspace.is_dir():
+        log(f"GITHUB_WORKSPACE {ctx.workspace} is not a directory")
+        return 2
+    with contextlib.chdir(ctx.workspace):
+        return run(ctx, inputs, environ)

@@ -1,0 +1,1 @@
+"""The build stage: Dockerfiles, their model, rules and fixes."""

@@ -1,0 +1,229 @@
+"""The parsed Dockerfile: instructions with exact line spans, stages, heredocs and RUN scripts."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from containersec.build.variables import substitute
+
+if TYPE_CHECKING:
+    from containersec.build.shell import Command, Script
+
+DEFAULT_SHELL = ("/bin/sh", "-c")
+NON_POSIX_SHELLS = ("pwsh", "powershell", "cmd")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Input the parser could not make sense of; the file is reported as an input error."""
+
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Flag:
+    name: str
+    value: str | None
+    offset: int  # start of `--name` in Instruction.logical
+
+
+@dataclass
+class LineMap:
+    """Maps offsets in joined (logical) text back to 1-based source lines."""
+
+    starts: list[int]
+    lines: list[int]
+    columns: list[int] | None = None  # 1-based source column of each segment start (default 1)
+
+    def line_of(self, offset: int) -> int:
+        return self.lines[max(bisect_right(self.starts, offset) - 1, 0)]
+
+    def column_of(self, offset: int) -> int:
+        index = max(bisect_right(self.starts, offset) - 1, 0)
+        base = self.columns[index] if self.columns else 1
+        return base + offset - self.starts[index]
+
+
+@dataclass
+class Heredoc:
+    delimiter: str
+    strip_tabs: bool
+    quoted: bool
+    body: str
+    line: int  # first body line (the line after the instruction, or after the previous heredoc)
+    end_line: int  # the terminator's line
+
+
+@dataclass
+class Instruction:
+    keyword: str  # upper case; for ONBUILD the wrapper, `inner` holds the wrapped instruction
+    line: int
+    end_line: int  # the last line, heredoc bodies and their terminators included
+    start: int  # character offsets of the whole instruction in Dockerfile.text
+    end: int
+    logical: str  # continuation-joined text, keyword included, comment lines removed
+    line_map: LineMap
+    value_offset: int  # where the value (after keyword and flags) starts in `logical`
+    flags: list[Flag] = field(default_factory=list)
+    exec_form: list[str] | None = None
+    heredocs: list[Heredoc] = field(default_factory=list)
+    inner: Instruction | None = None
+    stage: Stage | None = None
+    shell: tuple[str, ...] = DEFAULT_SHELL  # the SHELL in force (RUN, CMD, ENTRYPOINT, HEALTHCHECK)
+    known: bool = True
+
+    @property
+    def value(self) -> str:
+        return self.logical[self.value_offset:].strip()
+
+    def line_of(self, offset: int) -> int:
+        """Source line of an offset in `logical`."""
+        return self.line_map.line_of(offset)
+
+    def flag(self, name: str) -> str | None:
+        """The last value of `--name` (an empty string for a bare `--name`), or None."""
+        found = None
+        for f in self.flags:
+            if f.name == name:
+                found = f.value if f.value is not None else ""
+        return found
+
+    def flag_values(self, name: str) -> list[str]:
+        return [f.value or "" for f in self.flags if f.name == name]
+
+    @property
+    def effective(self) -> Instruction:
+        """The instruction that runs: the wrapped one for ONBUILD."""
+        return self.inner if self.inner is not None else self
+
+    @cached_property
+    def pairs(self) -> list[tuple[str, str | None, int]]:
+        """(name, value, line) of an ARG, ENV or LABEL instruction; parsed once, read by many rules."""
+        from containersec.build.keyvalue import parse_pairs
+
+        return parse_pairs(self)
+
+    @cached_property
+    def script(self) -> Script | None:
+        """The shell script of a shell-form RUN (heredocs included), or None."""
+        from containersec.build.shell import script_for
+
+        return script_for(self)
+
+    def commands(self, *names: str) -> Iterator[Command]:
+        """Commands of this RUN's script (nested `sh -c`, heredoc and substitution ones included)."""
+        script = self.script
+        if script is not None:
+            yield from script.all_commands(*names)
+
+
+@dataclass
+class Stage:
+    index: int
+    line: int  # the FROM line
+    base: str  # the image text as written
+    image: str  # with ARG defaults substituted
+    name: str | None  # the `AS` alias as written
+    platform: str | None
+    instruction: Instruction  # the FROM
+    instructions: list[Instruction] = field(default_factory=list)  # after the FROM
+    parent: Stage | None = None  # the earlier stage named as base
+    is_final: bool = False
+
+    @property
+    def end_line(self) -> int:
+        return self.instructions[-1].end_line if self.instructions else self.instruction.end_line
+
+    def ancestry(self) -> Iterator[Stage]:
+        """This stage, then the stages it is built on."""
+        stage: Stage | None = self
+        while stage is not None:
+            yield stage
+            stage = stage.parent
+
+    def all(self, keyword: str) -> list[Instruction]:
+        return [i for i in self.instructions if i.keyword == keyword]
+
+    def last(self, keyword: str) -> Instruction | None:
+        found = self.all(keyword)
+        return found[-1] if found else None
+
+
+@dataclass
+class Dockerfile:
+    path: str
+    text: str
+    escape: str = "\\"
+    directives: dict[str, str] = field(default_factory=dict)
+    instructions: list[Instruction] = field(default_factory=list)
+    comments: list[tuple[int, str]] = field(default_factory=list)
+    stages: list[Stage] = field(default_factory=list)
+    global_args: dict[str, str | None] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    dockerignore: list[str] | None = None  # patterns of the build context's ignore file, if any
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return [line.rstrip("\r") for line in self.text.split("\n")]
+
+    @property
+    def final_stage(self) -> Stage | None:
+        return self.stages[-1] if self.stages else None
+
+    def stage_named(self, name: str, before: int | None = None) -> Stage | None:
+        """A stage by alias (case-insensitive) or index, optionally only among the first `before`."""
+        candidates = self.stages if before is None else self.stages[:before]
+        if name.isdigit():
+            index = int(name)
+            return candidates[index] if index < len(candidates) else None
+        for stage in candidates:
+            if stage.name is not None and stage.name.lower() == name.lower():
+                return stage
+        return None
+
+    def all(self, keyword: str, *, onbuild: bool = False) -> Iterator[Instruction]:
+        """Instructions with `keyword`; with onbuild=True also the ones wrapped in ONBUILD."""
+        for instruction in self.instructions:
+            if instruction.keyword == keyword:
+                yield instruction
+            elif onbuild and instruction.inner is not None and instruction.inner.keyword == keyword:
+                yield instruction.inner
+
+    def runs(self) -> Iterator[Instruction]:
+        """Every RUN, ONBUILD RUN included."""
+        return self.all("RUN", onbuild=True)
+
+    def commands(self, *names: str) -> Iterator[tuple[Instruction, Command]]:
+        """Every shell command of every RUN, with its instruction; filtered by command name."""
+        for run in self.runs():
+            for command in run.commands(*names):
+                yield run, command
+
+    def resolve(self, text: str, stage: Stage | None = None) -> str:
+        """Substitute ARG defaults (global, then the stage's own ARG/ENV values) into `text`."""
+        if "$" not in text:
+            return text
+        return substitute(text, self._values[stage.index if stage is not None else -1])
+
+    @cached_property
+    def _values(self) -> dict[int, dict[str, str]]:
+        global_values = {k: v for k, v in self.global_args.items() if v is not None}
+        values = {-1: global_values}
+        for stage in self.stages:
+            stage_values = dict(global_values)
+            for instruction in stage.instructions:
+                stage_values.update(instruction_variables(instruction))
+            values[stage.index] = stage_values
+        return values
+
+
+def instruction_variables(instruction: Instruction) -> dict[str, str]:
+    """Names an ARG or ENV instruction defines, with their values (an ARG without default is skipped)."""
+    if instruction.keyword not in ("ARG", "ENV"):
+        return {}
+    return {k: v for k, v, _ in instruction.pairs if v is not None}

@@ -1,0 +1,207 @@
+"""Shared helpers of the images, stages and instructions rules: image references, COPY/ADD arguments,
+inherited stage state and text offsets for fixes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from itertools import pairwise
+
+from containersec.build.model import Dockerfile, Instruction, Stage
+from containersec.build.variables import has_variable
+from containersec.build.words import split_words
+from containersec.catalogue import Hit
+
+DOCKER_HUB = "docker.io"
+_HUB_ALIASES = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"})
+_MOUNT_FROM = re.compile(r"(?:^|,)from=([^,]++)")
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """A parsed image reference: `registry/repository[:tag][@digest]` with Docker's defaults applied."""
+
+    registry: str
+    repository: str
+    tag: str | None
+    digest: str | None
+
+    @property
+    def normalised(self) -> str:
+        """`docker.io/library/alpine:latest` for `alpine`: the form allow-lists match."""
+        text = f"{self.registry}/{self.repository}"
+        if self.tag is not None or self.digest is None:
+            text += f":{self.tag or 'latest'}"
+        if self.digest is not None:
+            text += f"@{self.digest}"
+        return text
+
+
+def parse_image(reference: str) -> ImageRef:
+    name, _, digest = reference.partition("@")
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    tag = None
+    if colon > slash:
+        name, tag = name[:colon], name[colon + 1:]
+    first, sep, rest = name.partition("/")
+    if sep and ("." in first or ":" in first or first == "localhost"):
+        registry, repository = first.lower(), rest
+    else:
+        registry, repository = DOCKER_HUB, name
+    if registry in _HUB_ALIASES:
+        registry = DOCKER_HUB
+        if "/" not in repository:
+            repository = f"library/{repository}"
+    return ImageRef(registry, repository, tag, digest or None)
+
+
+def resolve(dockerfile: Dockerfile, text: str, stage: Stage | None) -> str:
+    """`dockerfile.resolve`, skipped for text without `$` (collecting the stage's values is the costly part)."""
+    return dockerfile.resolve(text, stage) if "$" in text else text
+
+
+def external_base(dockerfile: Dockerfile, stage: Stage) -> str | None:
+    """The image a stage's FROM pulls, or None for `scratch`, an earlier stage or an unresolved variable."""
+    image = stage.image
+    if not image or stage.parent is not None or image.lower() == "scratch" or has_variable(image):
+        return None
+    return image
+
+
+def is_stage_reference(dockerfile: Dockerfile, name: str) -> bool:
+    """Whether `--from=name` names a stage (by alias or index) rather than an image."""
+    return dockerfile.stage_named(name) is not None or name.isdigit()
+
+
+def external_images(dockerfile: Dockerfile) -> Iterator[tuple[str, Instruction]]:
+    """Every image the build pulls: FROM, `COPY --from=<image>` and `RUN --mount=...,from=<image>`."""
+    for stage in dockerfile.stages:
+        image = external_base(dockerfile, stage)
+        if image is not None:
+            yield image, stage.instruction
+    for keyword in ("COPY", "RUN"):
+        for instruction in dockerfile.all(keyword, onbuild=True):
+            if keyword == "COPY":
+                sources = instruction.flag_values("from")
+            else:
+                sources = [m[1] for value in instruction.flag_values("mount") for m in _MOUNT_FROM.finditer(value)]
+            for source in sources:
+                image = resolve(dockerfile, source.strip("\"'"), instruction.stage)
+                if image and not has_variable(image) and not is_stage_reference(dockerfile, image):
+                    yield image, instruction
+
+
+def registry_matches(registry: str, patterns: list[str]) -> bool:
+    """Whether `registry` is one of `patterns` (`*.gcr.io` and `*` wildcards; Docker Hub aliases equal)."""
+    for pattern in patterns:
+        wanted = pattern.strip().lower()
+        if wanted in _HUB_ALIASES:
+            wanted = DOCKER_HUB
+        if fnmatchcase(registry, wanted):
+            return True
+    return False
+
+
+def image_matches(image: str, patterns: list[str]) -> bool:
+    """Whether an image matches an allow-list glob, written against its normalised or its given form."""
+    normalised = parse_image(image).normalised
+    return any(fnmatchcase(normalised, p) or fnmatchcase(image, p) for p in patterns)
+
+
+# --- COPY / ADD arguments ------------------------------------------------------------------------------
+
+def copy_arguments(instruction: Instruction) -> list[str]:
+    """Sources then destination of a COPY or ADD (quotes removed), from the JSON or the shell form."""
+    if instruction.exec_form is not None:
+        return list(instruction.exec_form)
+    return [word.text for word in split_words(instruction.value)]
+
+
+# --- stage state --------------------------------------------------------------------------------------
+
+def lineage_has(stage: Stage, keyword: str) -> bool:
+    """Whether the stage or a stage it is built FROM has an instruction with `keyword`."""
+    return any(s.all(keyword) for s in stage.ancestry())
+
+
+def repeated(dockerfile: Dockerfile, keyword: str) -> Iterator[Hit]:
+    """A hit on each repetition of `keyword` within a stage: only the last one takes effect."""
+    for stage in dockerfile.stages:
+        for earlier, later in pairwise(stage.all(keyword)):
+            yield Hit(f"{keyword} on line {later.line} replaces the one on line {earlier.line}: keep only one "
+                      f"{keyword} per stage", later.line)
+
+
+# --- fixes ---------------------------------------------------------------------------------------------
+
+def keyword_span(instruction: Instruction, keyword: str) -> tuple[int, int] | None:
+    """Offsets in Dockerfile.text of `keyword` as written on the instruction's first line."""
+    first_line_length = instruction.line_map.starts[1] if len(instruction.line_map.starts) > 1 else len(
+        instruction.logical)
+    at = instruction.logical.upper().find(keyword, 0, first_line_length)
+    if at < 0:
+        return None
+    return instruction.start + at, instruction.start + at + len(keyword)
+
+
+_REMOTE = re.compile(r"(?:https?|git|ssh)://|git@", re.IGNORECASE)
+_TAR_ARCHIVE = re.compile(r"\.(?:tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz)$", re.IGNORECASE)
+# ADD also extracts these when they hold a tar stream, which a name cannot rule out.
+_COMPRESSED = re.compile(r"\.(?:gz|bz2|xz|tar\.zst|tzst|zst)$", re.IGNORECASE)
+_USERINFO = re.compile(r"(?<=://)[^/@\s]++@")
+
+
+def is_remote(source: str) -> bool:
+    """A URL or git reference that ADD downloads."""
+    return _REMOTE.match(source) is not None
+
+
+def is_tar_archive(source: str) -> bool:
+    return _TAR_ARCHIVE.search(source) is not None
+
+
+def is_extractable(source: str) -> bool:
+    """A local file ADD may unpack: a tar archive, possibly compressed."""
+    return is_tar_archive(source) or _COMPRESSED.search(source) is not None
+
+
+def mask_url(url: str) -> str:
+    """A URL with any `user:password@` replaced, for messages."""
+    return _USERINFO.sub("***@", url)
+
+
+def text_offset(dockerfile: Dockerfile, line: int, column: int = 1) -> int:
+    """Character offset in Dockerfile.text of a 1-based line and column."""
+    return sum(len(text) + 1 for text in dockerfile.text.split("\n")[:line - 1]) + column - 1
+
+
+# --- EXPOSE --------------------------------------------------------------------------------------------
+
+_PORT_SPEC = re.compile(r"(?P<low>\d++)(?:-(?P<high>\d++))?(?:/(?P<protocol>[A-Za-z]++))?")
+
+
+@dataclass(frozen=True)
+class PortSpec:
+    text: str  # as written
+    low: int | None  # None when the text is not a port spec
+    high: int | None
+    protocol: str
+
+
+def exposed_ports(dockerfile: Dockerfile, instruction: Instruction) -> Iterator[PortSpec]:
+    """EXPOSE's port specs with ARG/ENV defaults substituted; those still holding a variable are skipped."""
+    for word in split_words(instruction.value):
+        text = resolve(dockerfile, word.text, instruction.stage)
+        if has_variable(text):
+            continue
+        for part in text.split():
+            match = _PORT_SPEC.fullmatch(part)
+            if match is None:
+                yield PortSpec(part, None, None, "")
+                continue
+            low = int(match["low"])
+            high = int(match["high"]) if match["high"] else low
+            yield PortSpec(part, low, high, (match["protocol"] or "tcp").lower())

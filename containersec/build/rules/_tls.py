@@ -1,0 +1,125 @@
+"""Shared pieces of the security rules: variables set by ENV/ARG/RUN, commands by name, de-duplication."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from containersec.build.keyvalue import key_values
+from containersec.build.model import Dockerfile, Instruction
+from containersec.build.shell import Command, ShellWord
+from containersec.build.words import unquote
+from containersec.catalogue import Hit
+
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A variable given a value by ENV, ARG (default) or a RUN script (`X=v cmd`, `export X=v`)."""
+
+    name: str
+    value: str
+    keyword: str
+    line: int
+    column: int = 1
+
+
+def variable_settings(dockerfile: Dockerfile, names: str) -> Iterator[Setting]:
+    """Settings of variables named in `names` (literal names joined by `|`, case-insensitive).
+
+    RUN scripts are searched as text so `export X=v`, `X=v cmd`, `env X=v cmd` and bare assignments
+    are all seen, in heredocs and `sh -c` strings too.
+    """
+    whole = re.compile(f"(?:{names})", re.IGNORECASE)
+    hints = tuple(name.lower().encode() for name in names.split("|"))
+    in_script = re.compile(rf"(?<![\w$])({names})=(\"[^\"]*+\"?|'[^']*+'?|[^\s;&|)'\"]*+)".encode(),
+                           re.IGNORECASE)
+    for instruction in dockerfile.instructions:
+        effective = instruction.effective
+        if effective.keyword in ("ENV", "ARG") and _mentions(effective.logical.lower().encode(), hints):
+            for name, value, line in key_values(effective):
+                if whole.fullmatch(name) and value is not None:
+                    yield Setting(name, value, effective.keyword, line)
+        elif effective.keyword == "RUN" and effective.script is not None:
+            script = effective.script
+            if not _mentions(script.source.lower(), hints):
+                continue
+            for match in in_script.finditer(script.source):
+                yield Setting(match[1].decode(), unquote(match[2].decode("utf-8", "replace")), "RUN",
+                              script.line_of(match.start()), script.column_of(match.start()))
+
+
+def commands(dockerfile: Dockerfile, *names: str) -> Iterator[tuple[Instruction, Command]]:
+    """Like Dockerfile.commands, but each command once (a `sh -c "$(...)"` body is reachable twice)."""
+    seen: set[tuple[int, int, str]] = set()
+    for run, command in dockerfile.commands(*names):
+        key = (command.line, command.column, command.name)
+        if key not in seen:
+            seen.add(key)
+            yield run, command
+
+
+def unique(hits: Iterable[Hit]) -> Iterator[Hit]:
+    seen: set[tuple[int, int, str]] = set()
+    for hit in hits:
+        key = (hit.line, hit.column, hit.message)
+        if key not in seen:
+            seen.add(key)
+            yield hit
+
+
+def has_secret_mount(run: Instruction) -> bool:
+    return any("type=secret" in value.replace(" ", "") for value in run.flag_values("mount"))
+
+
+def option_word(command: Command, *names: str, value_letters: str = "") -> ShellWord | None:
+    """The argument word giving one of `names` (`--long`, `--long=v`, `-k` alone or in a cluster).
+
+    A cluster stops at the first letter in `value_letters` (`curl -Lokubectl`: `-o` takes `kubectl`).
+    """
+    longs = {n for n in names if n.startswith("--")}
+    shorts = {n[1] for n in names if len(n) == 2 and n[0] == "-" and n[1] != "-"}
+    for word in command.args:
+        text = word.text
+        if text == "--":
+            break
+        if text.startswith("--"):
+            if text.split("=", 1)[0] in longs:
+                return word
+        elif text.startswith("-") and text[1:].isalpha():
+            for letter in text[1:]:
+                if letter in shorts:
+                    return word
+                if letter in value_letters:
+                    break
+    return None
+
+
+def _mentions(text: bytes, hints: tuple[bytes, ...]) -> bool:
+    # A substring test is far cheaper than a regex scan and rules out almost every instruction.
+    return any(hint in text for hint in hints)
+
+
+def script_matches(dockerfile: Dockerfile, pattern: re.Pattern[bytes],
+                   hints: tuple[bytes, ...]) -> Iterator[tuple[re.Match[bytes], int, int]]:
+    """Matches of a bytes regex in every RUN script's text (heredoc bodies included): (match, line, column).
+
+    Only scripts whose lower-cased text contains one of `hints` are searched.
+    """
+    for run in dockerfile.runs():
+        script = run.script
+        if script is None or not _mentions(script.source.lower(), hints):
+            continue
+        for match in pattern.finditer(script.source):
+            yield match, script.line_of(match.start()), script.column_of(match.start())
+
+
+def setting_hits(dockerfile: Dockerfile, names: str, disables: Callable[[str], bool], effect: str,
+                 fix: str) -> Iterator[Hit]:
+    """A hit for each ENV/ARG/RUN setting of a variable in `names` whose value `disables` a check."""
+    for setting in variable_settings(dockerfile, names):
+        if disables(setting.value):
+            yield Hit(f"{setting.keyword} sets {setting.name}={setting.value}, which {effect}: {fix}",
+                      setting.line, column=setting.column)

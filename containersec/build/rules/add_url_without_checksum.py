@@ -1,0 +1,26 @@
+from collections.abc import Iterator
+
+from containersec.build.model import Dockerfile
+from containersec.build.rules._images import copy_arguments, is_remote, mask_url, resolve
+from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.findings import Severity
+
+
+@rule(id="CSD014", slug="add-url-without-checksum", severity=Severity.WARNING,
+      summary="ADD downloads a URL without --checksum",
+      why="Without a checksum the build trusts whatever the server (or anyone in between) sends today. "
+          "`ADD --checksum=sha256:...` fails the build when the content changes; for git sources the "
+          "checksum is the commit.",
+      bad="ADD https://example.com/tool.tar.gz /opt/",
+      good="ADD --checksum=sha256:<sha256 of the file> https://example.com/tool.tar.gz /opt/",
+      notes="None of the peers checks this. Covers http(s) URLs and git sources (`git@...`, `git://`, "
+            "`ssh://`, `https://...git`); credentials in a URL are masked in the message.")
+def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
+    for instruction in dockerfile.all("ADD", onbuild=True):
+        if instruction.flag("checksum"):
+            continue
+        for source in copy_arguments(instruction)[:-1]:
+            url = resolve(dockerfile, source, instruction.stage)
+            if is_remote(url):
+                yield Hit(f"ADD {mask_url(url)} has no --checksum: add --checksum=sha256:<digest> (a commit "
+                          "for git sources) so changed content fails the build", instruction.line)

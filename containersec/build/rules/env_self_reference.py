@@ -1,0 +1,30 @@
+import re
+from collections.abc import Iterator
+
+from containersec.build.keyvalue import key_values
+from containersec.build.model import Dockerfile
+from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.findings import Severity
+
+_REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*+)")
+
+
+@rule(id="CSD032", slug="env-self-reference", severity=Severity.ERROR, aliases=("DL3044",),
+      summary="ENV uses a variable defined in the same ENV",
+      why="All values of one ENV are expanded before any is set, so `ENV A=1 B=$A` gives B the old value "
+          "of A (usually empty), not 1. Split it into two ENV instructions.",
+      bad="ENV APP_HOME=/app APP_BIN=$APP_HOME/bin",
+      good="ENV APP_HOME=/app\nENV APP_BIN=$APP_HOME/bin",
+      notes="A value that refers to its own name (`ENV PATH=/x:$PATH`) extends the previous value and is "
+            "fine; only references to a name set earlier in the same ENV are flagged.")
+def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
+    for instruction in dockerfile.all("ENV", onbuild=True):
+        if "$" not in instruction.value:
+            continue
+        defined: set[str] = set()
+        for name, value, line in key_values(instruction):
+            for reference in _REFERENCE.findall(value or ""):
+                if reference in defined and reference != name:
+                    yield Hit(f"ENV {name} refers to ${reference}, which this same ENV sets; it gets the old "
+                              f"value. Set {reference} in an earlier ENV", line)
+            defined.add(name)

@@ -1,0 +1,24 @@
+from collections.abc import Iterator
+
+from containersec.build.model import Dockerfile
+from containersec.build.rules._images import external_base, parse_image
+from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.findings import Severity
+
+
+@rule(id="CSD004", slug="from-not-pinned-by-digest", severity=Severity.INFO,
+      summary="Base image is not pinned by digest",
+      why="A tag is mutable: whoever controls the registry can point it at different content. A digest "
+          "names exact bytes, so the build is reproducible and a compromised tag cannot change it. "
+          "`containersec pin --check` (and the `containersec-pin-check` pre-commit hook) fails on unpinned "
+          "base images; a policy can raise this rule to error.",
+      bad="FROM python:3.12-slim",
+      good="FROM python:3.12-slim@sha256:<digest>",
+      notes="None of hadolint, Checkov, Trivy or Dockle checks this (Dockle's CIS-DI-0005 content trust "
+            "is the nearest). `scratch`, earlier stages and references that stay a variable are skipped.")
+def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
+    for stage in dockerfile.stages:
+        image = external_base(dockerfile, stage)
+        if image is not None and parse_image(image).digest is None:
+            yield Hit(f"base image {image!r} is not pinned by digest: use {image}@sha256:<digest> "
+                      f"(the digest is in `docker buildx imagetools inspect {image}`)", stage.line)

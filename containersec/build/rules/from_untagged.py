@@ -1,0 +1,26 @@
+from collections.abc import Iterator
+
+from containersec.build.model import Dockerfile
+from containersec.build.rules._images import external_base, parse_image
+from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.findings import Severity
+
+
+@rule(id="CSD003", slug="from-untagged", severity=Severity.WARNING,
+      aliases=("DL3006", "CKV_DOCKER_7", "DS001"),
+      summary="Base image has no tag",
+      why="An image without a tag means `latest`: builds are not reproducible and can silently pick up "
+          "a new major version.",
+      bad="FROM ubuntu",
+      good="FROM ubuntu:24.04",
+      notes="ARG defaults are substituted (`FROM ${BASE}` with `ARG BASE=ubuntu` is untagged); a "
+            "reference that stays a variable, `scratch` and earlier stages are skipped. A registry port "
+            "is not a tag (`host:5000/img` is untagged, which Checkov misses). A digest pins the image.")
+def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
+    for stage in dockerfile.stages:
+        image = external_base(dockerfile, stage)
+        if image is None:
+            continue
+        reference = parse_image(image)
+        if reference.tag is None and reference.digest is None:
+            yield Hit(f"base image {image!r} has no tag: pin a version, e.g. {image}:<version>", stage.line)

@@ -1,0 +1,77 @@
+import posixpath
+from collections.abc import Iterator
+
+from containersec.build.keyvalue import key_values
+from containersec.build.model import Dockerfile, Instruction, Stage
+from containersec.build.rules._secrets import secret_file_kind
+from containersec.build.words import split_words
+from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.findings import Severity
+
+# Variables that name a credential file the program will read.
+CREDENTIAL_FILE_VARIABLES = frozenset({"GOOGLE_APPLICATION_CREDENTIALS", "AWS_CONFIG_FILE",
+                                       "AWS_SHARED_CREDENTIALS_FILE", "HF_TOKEN_PATH", "KUBECONFIG"})
+_FIX = "mount it at build time with RUN --mount=type=secret (type=ssh for SSH keys) and add it to .dockerignore"
+
+
+def copy_arguments(instruction: Instruction) -> tuple[list[str], str] | None:
+    """(sources, destination) of a COPY/ADD, or None for heredoc sources or too few arguments."""
+    if instruction.exec_form is not None:
+        words = instruction.exec_form
+    else:
+        words = [w.text for w in split_words(instruction.value)]
+    if len(words) < 2 or any(w.startswith("<<") for w in words):
+        return None
+    return words[:-1], words[-1]
+
+
+def _copies(stage: Stage) -> Iterator[tuple[Instruction, list[str], str]]:
+    """COPY/ADD of a stage with their destinations made absolute against the WORKDIR in force."""
+    workdir = "/"
+    for instruction in stage.instructions:
+        if instruction.keyword == "WORKDIR":
+            workdir = posixpath.join(workdir, instruction.value.strip().strip("\"'"))
+        elif instruction.keyword in ("COPY", "ADD"):
+            arguments = copy_arguments(instruction)
+            if arguments is not None:
+                sources, destination = arguments
+                yield instruction, sources, posixpath.normpath(posixpath.join(workdir, destination))
+
+
+@rule(id="CSD097", slug="secret-file-copied", severity=Severity.ERROR,
+      aliases=("DS031", "CIS-DI-0010", "DKL-LI-0003"),
+      summary="Do not copy credential files into the image",
+      why="A key or credentials file copied into a layer stays in the image even if a later step deletes it; "
+          "anyone with the image can extract it.",
+      bad="COPY id_rsa /root/.ssh/id_rsa",
+      good="RUN --mount=type=ssh git clone git@github.com:org/private.git",
+      notes="Static form of Dockle's credential-file check: COPY/ADD sources named like private SSH keys, "
+            ".env (not .env.example and other templates), *.pem/*.key/*.p12/*.pfx whose name does not say "
+            "certificate, CA or public/signing key, credentials(.json), .npmrc, .pypirc, .netrc, "
+            ".git-credentials, .aws/credentials, .docker/config.json, .kube/config and .ssh/.aws/.gnupg "
+            "directories. Also Trivy DS031's file part: GOOGLE_APPLICATION_CREDENTIALS, AWS_CONFIG_FILE, "
+            "AWS_SHARED_CREDENTIALS_FILE, HF_TOKEN_PATH or KUBECONFIG pointing into a COPY/ADD destination "
+            "of the same stage (or a stage it is built on); Trivy checks only the final stage.")
+def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
+    for outer in dockerfile.instructions:
+        instruction = outer.effective
+        if instruction.keyword not in ("COPY", "ADD"):
+            continue
+        arguments = copy_arguments(instruction)
+        for source in arguments[0] if arguments else ():
+            kind = secret_file_kind(source)
+            if kind is not None:
+                yield Hit(f"{instruction.keyword} puts '{source}' ({kind}) into the image: {_FIX}", outer.line)
+    for stage in dockerfile.stages:
+        copied = [copy for ancestor in stage.ancestry() for copy in _copies(ancestor)]
+        for instruction in stage.all("ENV"):
+            if not any(variable in instruction.logical.upper() for variable in CREDENTIAL_FILE_VARIABLES):
+                continue
+            for name, value, line in key_values(instruction):
+                if name.upper() in CREDENTIAL_FILE_VARIABLES and value and value.startswith("/"):
+                    target = posixpath.normpath(value)
+                    for copy, _, destination in copied:
+                        if target == destination or target.startswith(destination.rstrip("/") + "/"):
+                            yield Hit(f"ENV {name} points to {value}, which {copy.keyword} on line {copy.line} "
+                                      f"puts into the image: {_FIX}", line)
+                            break

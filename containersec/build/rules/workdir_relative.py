@@ -1,0 +1,26 @@
+import re
+from collections.abc import Iterator
+
+from containersec.build.model import Dockerfile
+from containersec.build.words import unquote
+from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.findings import Severity
+
+_ABSOLUTE = re.compile(r"[/$]|[A-Za-z]:(?:[\\/]|$)|\\\\")
+
+
+@rule(id="CSD019", slug="workdir-relative", severity=Severity.ERROR,
+      aliases=("DL3000", "CKV_DOCKER_10", "DS009"),
+      summary="WORKDIR is a relative path",
+      why="A relative WORKDIR is resolved against the previous one, often the base image's, so the "
+          "directory depends on something the Dockerfile does not show.",
+      bad="WORKDIR app",
+      good="WORKDIR /app",
+      notes="Quotes are removed first; paths starting with a variable and Windows paths (`C:\\app`) are "
+            "accepted, as in the peers.")
+def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
+    for instruction in dockerfile.all("WORKDIR", onbuild=True):
+        path = unquote(instruction.value)
+        if path and not _ABSOLUTE.match(path):
+            yield Hit(f"WORKDIR {path!r} is relative to the previous working directory: write the absolute "
+                      "path", instruction.line)

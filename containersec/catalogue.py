@@ -1,0 +1,131 @@
+"""Rule metadata, the `@rule` decorator and look-up by ID, slug or peer alias."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from containersec.findings import Edit, Severity, Stage
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a check reports; the engine adds the rule's metadata and the file path."""
+
+    message: str
+    line: int
+    end_line: int | None = None
+    column: int = 1
+    edits: tuple[Edit, ...] = ()
+    secret: bool = False  # the reported line holds a secret: reporters must not print it
+
+
+@dataclass
+class RuleOptions:
+    """Config values that change what rules decide (not severities or selection)."""
+
+    trusted_registries: list[str] = field(default_factory=list)
+    allowed_images: list[str] = field(default_factory=list)
+    label_schema: dict[str, str] = field(default_factory=dict)
+    strict_labels: bool = False
+
+
+Check = Callable[[Any, RuleOptions], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    slug: str
+    stage: Stage
+    severity: Severity
+    summary: str
+    why: str
+    bad: str
+    good: str
+    aliases: tuple[str, ...]
+    check: Check
+    fixable: bool = False
+    enabled: bool = True
+    notes: str = ""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.id, self.slug, *self.aliases)
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def rule(
+    *,
+    id: str,
+    slug: str,
+    severity: Severity,
+    summary: str,
+    why: str,
+    bad: str,
+    good: str,
+    aliases: tuple[str, ...] = (),
+    stage: Stage = Stage.BUILD,
+    fixable: bool = False,
+    enabled: bool = True,
+    notes: str = "",
+) -> Callable[[Check], Check]:
+    """Register a check function under its metadata; IDs and slugs must be unique."""
+
+    if isinstance(aliases, str):
+        raise TypeError(f"rule {id}: aliases must be a tuple of IDs, not the string {aliases!r}")
+
+    def register(check: Check) -> Check:
+        if id in _RULES or any(r.slug == slug for r in _RULES.values()):
+            raise ValueError(f"rule {id} {slug} registered twice")
+        _RULES[id] = Rule(id=id, slug=slug, stage=stage, severity=severity, summary=summary, why=why,
+                          bad=bad, good=good, aliases=aliases, check=check, fixable=fixable,
+                          enabled=enabled, notes=notes)
+        return check
+
+    return register
+
+
+def all_rules(stage: Stage | None = None) -> list[Rule]:
+    _load_builtin_rules()
+    rules = sorted(_RULES.values(), key=lambda r: r.id)
+    return [r for r in rules if stage is None or r.stage is stage]
+
+
+def resolve(name: str) -> list[Rule]:
+    """Rules known by `name`: an ID, a slug or a peer alias (case-insensitive).
+
+    One alias may map to several rules (a peer check that covers two of our concepts).
+    """
+    wanted = _normalise(name)
+    return [r for r in all_rules() if wanted in {_normalise(n) for n in r.names}]
+
+
+def _normalise(name: str) -> str:
+    # Trivy prints DS-0002, AVD-DS-0002 and DS002 for one check.
+    text = name.strip().upper()
+    if text.startswith("AVD-"):
+        text = text[4:]
+    if text.startswith("DS-") and text[3:].isdigit():
+        text = f"DS{int(text[3:]):03d}"
+    return text
+
+
+# Each stage registers its rules when its rule package is imported; the catalogue names the packages
+# only, so it never depends on a stage's code.
+RULE_PACKAGES = ("containersec.build.rules",)
+
+_loaded = False
+
+
+def _load_builtin_rules() -> None:
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        import importlib
+
+        for package in RULE_PACKAGES:
+            importlib.import_module(package)

@@ -1,0 +1,1 @@
+"""The release stage: the OCI registry (audit, retention, digest pinning)."""

@@ -1,0 +1,1 @@
+"""The test stage: scanner reports (vulns) and the built image (image)."""
