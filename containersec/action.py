@@ -1,4 +1,4 @@
-"""`containersec action`: lint like `containersec lint`, then report to GitHub.
+"""`containersec action`: check every stage the inputs name, like the CLI does, then report to GitHub.
 
 Always written: the SARIF file (every finding), the job summary and the step outputs. Then the chosen
 reporter publishes the findings in scope (filter-mode); when GitHub refuses (fork pull requests, read-only
@@ -84,15 +84,19 @@ def _print(line: str) -> None:
     print(line, flush=True)
 
 
-def lint(inputs: Inputs, workspace: Path) -> tuple[Report, Severity | None]:
+def check(inputs: Inputs, workspace: Path) -> tuple[Report, Severity | None]:
+    """Every stage the inputs ask for, in one report; `fail-on` applies to all of them together."""
     from containersec.build.engine import lint_paths
     from containersec.config import load_config, with_overrides
 
     config = load_config(inputs.config, workspace)
     if inputs.fail_on is not None:
         config = with_overrides(config, fail_on=inputs.fail_on)
+    reports = []
     paths = expand_paths(inputs.paths)
-    report = lint_paths(paths, config, shellcheck="auto") if paths else Report()
+    if paths:
+        reports.append(lint_paths(paths, config, shellcheck="auto"))
+    report = Report.merged(reports) if reports else Report()
     return with_repository_paths(report, workspace), config.fail_on
 
 
@@ -196,7 +200,7 @@ def run(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]) -> int:
     from containersec.report import render
 
     try:
-        report, fail_on = lint(inputs, ctx.workspace)
+        report, fail_on = check(inputs, ctx.workspace)
     except ConfigError as exc:
         log(f"configuration error: {exc}")
         return 2
@@ -209,11 +213,11 @@ def run(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]) -> int:
         return 2
     changes = find_changes(ctx, inputs, environ)
     in_scope = scope(report.findings, inputs.filter_mode, changes)
-    exit_code = Report(stage=report.stage, findings=in_scope, errors=report.errors).exit_code(fail_on)
+    exit_code = Report(stages=report.stages, findings=in_scope, errors=report.errors).exit_code(fail_on)
     outcome = Outcome(report, in_scope, changes, fail_on, exit_code)
-    facts = SummaryFacts(outcome.conclusion, fail_on, inputs.filter_mode, report.stage, sorted(
+    facts = SummaryFacts(outcome.conclusion, fail_on, inputs.filter_mode, report.stages, sorted(
         in_scope, key=lambda f: -f.severity), len(report.findings), report.errors, inputs.sarif_file,
-        blob_link(ctx.server_url, ctx.repository, ctx.head_sha))
+        blob_link(ctx.server_url, ctx.repository, ctx.head_sha), report.summaries)
     check_run_url = publish(ctx, inputs, outcome, render_summary(facts, CHECK_SUMMARY_LIMIT), environ)
     if ctx.step_summary:
         append_summary(ctx.step_summary, render_summary(facts, STEP_SUMMARY_LIMIT))

@@ -18,8 +18,10 @@ from containersec.findings import Severity, Stage
 
 OWN_FILES = (".containersec.yaml", ".containersec.yml")
 HADOLINT_FILES = (".hadolint.yaml", ".hadolint.yml")
+# Sections the test and release stages read and validate themselves (their keys are theirs to define).
+STAGE_SECTIONS = ("vulns", "image", "registry")
 OWN_KEYS = ("select", "ignore", "severity", "fail-on", "trusted-registries", "allowed-images",
-            "required-labels", "strict-labels", "disable-ignore-pragmas", "exclude")
+            "required-labels", "strict-labels", "disable-ignore-pragmas", "exclude", *STAGE_SECTIONS)
 HADOLINT_KEYS = ("ignored", "override", "trustedRegistries", "label-schema", "strict-labels",
                  "failure-threshold", "no-fail", "disable-ignore-pragma", "no-color", "format")
 LABEL_TYPES = ("text", "url", "semver", "hash", "rfc3339", "spdx", "email")
@@ -51,6 +53,21 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     # Things worth telling the user that are not errors (hadolint codes we do not map yet).
     notices: list[str] = field(default_factory=list)
+    # The raw `vulns:`, `image:` and `registry:` mappings; each stage validates its own, raising
+    # ConfigError with `section_key` so errors name the file and the key.
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def section(self, name: str) -> dict[str, Any]:
+        return self.sections.get(name, {})
+
+    def section_error(self, key: str, problem: str) -> ConfigError:
+        """An error in a stage section, e.g. `section_error("vulns.exceptions[2].reason", "required")`."""
+        return ConfigError(self.source or COMMAND_LINE, key, problem)
+
+    @property
+    def directory(self) -> Path:
+        """Where relative paths in the config file are resolved: the file's folder, else the cwd."""
+        return Path(self.source).parent if self.source else Path.cwd()
 
 
 def load_config(explicit: str | None = None, cwd: Path | None = None) -> Config:
@@ -233,6 +250,7 @@ def _from_own(data: dict[str, Any], path: str) -> Config:
         ),
         disable_ignore_pragmas=_bool(data, "disable-ignore-pragmas", path),
         exclude=_string_list(data, "exclude", path),
+        sections={name: _mapping(data, name, path) for name in STAGE_SECTIONS if name in data},
     )
 
 

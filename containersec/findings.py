@@ -57,6 +57,11 @@ class Finding:
     fixable: bool = False
     edits: tuple[Edit, ...] = ()
     secret: bool = False  # its source line holds a secret; never printed, not part of the JSON contract
+    # Added to the finding's JSON object, additively to the contract (e.g. a "vulnerability" object).
+    extra: dict[str, object] = field(default_factory=dict)
+    # A stage's own policy may decide whether this finding fails the run (a vulnerability inside its patch
+    # window is reported but does not fail yet); None leaves it to the severity threshold.
+    fails: bool | None = None
 
     def __post_init__(self) -> None:
         if self.end_line is None or self.end_line < self.line:
@@ -79,7 +84,14 @@ class Finding:
             "column": self.column,
             "message": self.message,
             "fixable": self.fixable,
+            **self.extra,
         }
+
+    def reaches(self, fail_on: Severity | None) -> bool:
+        """Whether this finding fails a run whose threshold is `fail_on`."""
+        if self.fails is not None:
+            return self.fails and fail_on is not None
+        return fail_on is not None and self.severity >= fail_on
 
 
 @dataclass(frozen=True)
@@ -88,21 +100,49 @@ class InputError:
 
     path: str
     message: str
+    stage: Stage = Stage.BUILD  # whose SARIF run reports it; not part of the JSON contract
 
     def to_json(self) -> dict[str, str]:
         return {"path": self.path, "message": self.message}
 
 
+@dataclass(frozen=True)
+class StageSummary:
+    """Facts a stage wants shown beside its findings (text report, job summary): plain, untrusted text."""
+
+    stage: Stage
+    title: str
+    rows: tuple[tuple[str, str], ...] = ()
+
+
 @dataclass
 class Report:
-    """Everything one run found, after policy, in a stable order."""
+    """Everything one run found, after policy, in a stable order; one or several stages."""
 
-    stage: Stage = Stage.BUILD
+    stages: tuple[Stage, ...] = (Stage.BUILD,)
     findings: list[Finding] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
     files: int = 0
     notices: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
+    # Top-level JSON members a stage adds to the envelope (e.g. "reports" of the vulns stage).
+    extra: dict[str, list[object]] = field(default_factory=dict)
+    summaries: list[StageSummary] = field(default_factory=list)
+
+    @classmethod
+    def merged(cls, reports: list[Report]) -> Report:
+        """One report of several stages' reports, in the order given."""
+        merged = cls(stages=tuple(dict.fromkeys(stage for r in reports for stage in r.stages)))
+        for report in reports:
+            merged.findings.extend(report.findings)
+            merged.errors.extend(report.errors)
+            merged.files += report.files
+            merged.notices.extend(report.notices)
+            merged.sources.update(report.sources)
+            for key, values in report.extra.items():
+                merged.extra.setdefault(key, []).extend(values)
+            merged.summaries.extend(report.summaries)
+        return merged
 
     def sort(self) -> None:
         self.findings.sort(key=lambda f: f.sort_key)
@@ -117,9 +157,9 @@ class Report:
         return counts
 
     def exit_code(self, fail_on: Severity | None) -> int:
-        """2 for unreadable input, 1 for a finding at or above `fail_on`, else 0."""
+        """2 for unreadable input, 1 for a finding that reaches `fail_on`, else 0."""
         if self.errors:
             return 2
-        if fail_on is not None and any(f.severity >= fail_on for f in self.findings):
+        if any(f.reaches(fail_on) for f in self.findings):
             return 1
         return 0

@@ -22,7 +22,7 @@ def finding(line: int, severity: Severity = Severity.WARNING, message: str = "m"
 
 
 def facts(findings, *, total=None, errors=(), fail_on=Severity.WARNING) -> SummaryFacts:
-    return SummaryFacts("failure", fail_on, "added", Stage.BUILD, findings,
+    return SummaryFacts("failure", fail_on, "added", (Stage.BUILD,), findings,
                         len(findings) if total is None else total, list(errors), "out.sarif",
                         blob_link("https://ghe.example.com", "org/app", "abc123"))
 

@@ -202,7 +202,7 @@ def test_identical_lines_get_numbered_occurrences() -> None:
 def test_automation_id_names_the_stage(stage: Stage) -> None:
     # The contract id is `containersec/<stage>`; code scanning derives the category from the part before
     # the last `/`, so the documented workflows pass a per-stage `category` to upload-sarif.
-    run = only_run(sarif(Report(stage=stage)))
+    run = only_run(sarif(Report(stages=(stage,))))
     assert run["automationDetails"] == {"id": f"containersec/{stage.value}"}
 
 

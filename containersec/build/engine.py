@@ -105,7 +105,7 @@ def read_source(path: str) -> Source:
 def lint_paths(paths: list[str], config: Config, *, shellcheck: str = "off") -> Report:
     """Lint files and directories; `shellcheck` is auto (when installed), on (notice if missing) or off."""
     files, errors = discover(paths or ["."], config.exclude)
-    report = Report(stage=Stage.BUILD, errors=errors, notices=list(config.notices))
+    report = Report(stages=(Stage.BUILD,), errors=errors, notices=list(config.notices))
     chunks = _chunks(files)
     if len(chunks) > 1:
         import multiprocessing
@@ -152,7 +152,7 @@ def _size(path: str) -> int:
 
 
 def _lint_files(files: list[str], config: Config, shellcheck: str) -> Report:
-    report = Report(stage=Stage.BUILD)
+    report = Report(stages=(Stage.BUILD,))
     rules = active_rules(config, Stage.BUILD)
     parsed: list[Dockerfile] = []
     for path in files:
@@ -168,7 +168,7 @@ def _lint_files(files: list[str], config: Config, shellcheck: str) -> Report:
 
 
 def lint_text(text: str, path: str, config: Config, *, shellcheck: str = "off") -> Report:
-    report = Report(stage=Stage.BUILD)
+    report = Report(stages=(Stage.BUILD,))
     dockerfile = _lint_into(report, text, path, config, active_rules(config, Stage.BUILD))
     _add_shellcheck(report, [dockerfile] if dockerfile is not None else [], config, shellcheck)
     report.sort()

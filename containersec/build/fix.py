@@ -137,7 +137,7 @@ def _write_back(path: str, text: str) -> None:
 
 def _merge(report: Report, fixed: dict[str, Report]) -> Report:
     """`report` with the findings and input errors of each fixed file replaced by its new ones."""
-    merged = Report(stage=report.stage, files=report.files, notices=list(report.notices),
+    merged = Report(stages=report.stages, files=report.files, notices=list(report.notices),
                     sources=dict(report.sources))
     merged.findings = [f for f in report.findings if f.path not in fixed]
     merged.errors = [e for e in report.errors if e.path not in fixed]

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from containersec.findings import Finding
+from containersec.findings import Finding, Stage
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 
@@ -84,8 +84,12 @@ def _span(finding: Finding) -> range:
 
 
 def in_scope(finding: Finding, mode: str, changes: Changes | None) -> bool:
-    """reviewdog's modes: any line of the finding is added / inside a hunk / in a changed file."""
-    if mode == "nofilter" or changes is None:
+    """reviewdog's modes: any line of the finding is added / inside a hunk / in a changed file.
+
+    Only build-stage findings are about the diff: a vulnerability or an image or registry finding is
+    about the artifact, and counts whichever lines the pull request changed.
+    """
+    if mode == "nofilter" or changes is None or finding.stage is not Stage.BUILD:
         return True
     change = changes.get(normalise(finding.path))
     if change is None:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from containersec.findings import Finding, InputError, Severity, Stage
+from containersec.findings import Finding, InputError, Severity, Stage, StageSummary
 from containersec.github.templates import environment
 
 STEP_SUMMARY_LIMIT = 1024 * 1024 - 16 * 1024  # GitHub drops a step summary over 1 MiB; keep a margin
@@ -20,12 +20,13 @@ class SummaryFacts:
     conclusion: str
     fail_on: Severity | None
     filter_mode: str
-    stage: Stage
+    stages: Sequence[Stage]
     findings: Sequence[Finding]  # in scope, in the order to show
     total_findings: int  # before filter-mode
     input_errors: Sequence[InputError]
     sarif_file: str
     link: Callable[[Finding], str | None]
+    stage_summaries: Sequence[StageSummary] = ()
 
 
 def blob_link(server_url: str, repository: str, sha: str) -> Callable[[Finding], str | None]:
@@ -50,7 +51,12 @@ def render_summary(facts: SummaryFacts, limit: int) -> str:
     template = environment().get_template("summary.md.j2")
     rows = [_row(finding, facts.link(finding)) for finding in facts.findings]
     severities = [severity.label for severity in sorted(Severity, reverse=True)]
-    counts = {label: sum(1 for f in facts.findings if f.severity.label == label) for label in severities}
+    stages = []
+    for stage in facts.stages:
+        own = [f for f in facts.findings if f.stage is stage]
+        counts = {label: sum(1 for f in own if f.severity.label == label) for label in severities}
+        sections = [{"title": s.title, "rows": s.rows} for s in facts.stage_summaries if s.stage is stage]
+        stages.append({"name": stage.value, "counts": counts, "total": len(own), "sections": sections})
 
     def render(shown: int) -> str:
         return template.render(
@@ -60,7 +66,7 @@ def render_summary(facts: SummaryFacts, limit: int) -> str:
             in_scope=len(rows),
             total=facts.total_findings,
             severities=severities,
-            stages=[{"name": facts.stage.value, "counts": counts, "total": len(rows)}],
+            stages=stages,
             input_errors=facts.input_errors[:INPUT_ERRORS_SHOWN],
             more_input_errors=max(0, len(facts.input_errors) - INPUT_ERRORS_SHOWN),
             rows=rows[:shown],

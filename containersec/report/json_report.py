@@ -19,5 +19,6 @@ def render(report: Report, *, color: bool = False) -> str:
             "findings": len(report.findings),
             "by_severity": report.by_severity(),
         },
+        **report.extra,
     }
     return json.dumps(document, indent=2) + "\n"

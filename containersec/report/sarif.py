@@ -1,4 +1,4 @@
-"""SARIF 2.1.0 for GitHub code scanning and other SARIF consumers: one run per document."""
+"""SARIF 2.1.0 for GitHub code scanning and other SARIF consumers: one run per stage."""
 
 from __future__ import annotations
 
@@ -31,15 +31,25 @@ _SECURITY_SEVERITY = {
 
 
 def render(report: Report, *, color: bool = False) -> str:
+    """One run per stage of the report, each with the findings and input errors of that stage."""
     known = {r.id: r for r in all_rules()}
-    rule_ids = sorted({f.rule for f in report.findings})
+    fingerprinted = list(zip(report.findings, line_fingerprints(report), strict=True))
+    runs = [_run(stage, [pair for pair in fingerprinted if pair[0].stage is stage],
+                 [error for error in report.errors if error.stage is stage], known)
+            for stage in report.stages]
+    document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": runs}
+    return json.dumps(document, indent=2) + "\n"
+
+
+def _run(stage: Stage, fingerprinted: list[tuple[Finding, tuple[str, int]]], errors: list[InputError],
+         known: dict[str, Rule]) -> dict[str, object]:
+    findings = [finding for finding, _ in fingerprinted]
+    rule_ids = sorted({f.rule for f in findings})
     rule_index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
-    descriptors = [_descriptor(rule_id, known.get(rule_id), report.findings) for rule_id in rule_ids]
-    results = [
-        _result(finding, rule_index[finding.rule], fingerprint, occurrence)
-        for finding, (fingerprint, occurrence) in zip(report.findings, line_fingerprints(report), strict=True)
-    ]
-    run = {
+    descriptors = [_descriptor(rule_id, known.get(rule_id), findings) for rule_id in rule_ids]
+    results = [_result(finding, rule_index[finding.rule], fingerprint, occurrence)
+               for finding, (fingerprint, occurrence) in fingerprinted]
+    return {
         "tool": {
             "driver": {
                 "name": "containersec",
@@ -49,20 +59,17 @@ def render(report: Report, *, color: bool = False) -> str:
                 "rules": descriptors,
             }
         },
-        # The trailing slash makes the whole id the category, so each stage keeps its own alerts
-        # (code scanning treats only the text before the last "/" as the category).
-        "automationDetails": {"id": f"containersec/{report.stage.value}"},
+        # One id per stage, so code scanning keeps each stage's alerts apart.
+        "automationDetails": {"id": f"containersec/{stage.value}"},
         "invocations": [
             {
-                "executionSuccessful": not report.errors,
-                "toolExecutionNotifications": [_notification(error) for error in report.errors],
+                "executionSuccessful": not errors,
+                "toolExecutionNotifications": [_notification(error) for error in errors],
             }
         ],
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
-    document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2) + "\n"
 
 
 def artifact_uri(path: str) -> str:

@@ -38,6 +38,9 @@ def render(report: Report, *, color: bool = False) -> str:
         "\n".join(line for f in findings for line in _finding_lines(report, f, paint, hidden))
         for findings in by_file.values()
     ]
+    for section in report.summaries:
+        rows = (f"  {safe(label)}: {safe(value)}" for label, value in section.rows)
+        blocks.append("\n".join((paint("1", f"{section.stage.value} stage: {safe(section.title)}"), *rows)))
     if report.errors:
         label = paint(_SEVERITY_COLORS[Severity.ERROR], "error")
         lines = (f"{paint('1', safe(e.path))}: {label}: {safe(e.message)}" for e in report.errors)
