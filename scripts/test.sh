@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # Debian packages the test run needs, as "command:package"; a package is installed only when its command
-# is missing. git: tests/test_precommit.py builds git repositories for `pre-commit try-repo`.
-TEST_TOOLS=("python3:python3" "git:git")
+# is missing. git: tests/test_precommit.py builds git repositories for `pre-commit try-repo`; umoci and
+# skopeo: tests/oci_images.py builds real images without a daemon.
+TEST_TOOLS=("python3:python3" "git:git" "umoci:umoci" "skopeo:skopeo")
 
 install_debian_packages() {
     local sudo=()
