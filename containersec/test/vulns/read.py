@@ -158,7 +158,8 @@ def _trivy_record(item: Any) -> Record | None:
 def _trivy_report(path: str, document: dict[str, Any], records: list[tuple[Record, int]]) -> ScanReport:
     version = document.get("SchemaVersion")
     if version is not None and version != 2:
-        raise ReportError(f"Trivy JSON SchemaVersion {_text(version) or version!r} is not supported (2 is)")
+        shown = _text(version) or repr(version)
+        raise ReportError(f"Trivy JSON SchemaVersion {shown} is not supported (2 is)")
     results = _list(document.get("Results"))
     own: list[Record] = []
     for record, index in records:
