@@ -240,3 +240,22 @@ def test_unknown_vulns_keys_are_config_errors(project: Path) -> None:
         run(project, "vulns:\n  fail_on: HIGH\n", ALPINE)
     with pytest.raises(ConfigError, match=r"vulns\.fail-on"):
         run(project, "vulns:\n  fail-on: urgent\n", ALPINE)
+
+
+def test_the_readme_example_config_is_valid(project: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```yaml\n# .containersec.yaml\n", 1)[1].split("```", 1)[0]
+    (project / ".trivyignore").write_text("", encoding="utf-8")
+    (project / "vex").mkdir()
+    (project / "vex" / "app.openvex.json").write_text(_openvex("0.2", []), encoding="utf-8")
+    (project / "Dockerfile").write_text("FROM alpine:3.10\n", encoding="utf-8")
+    report = run(project, example, ALPINE)
+    assert report.errors == []
+    assert [f.message.split(" (")[0] for f in report.findings if f.rule == "CSV003"] == [
+        "the exception for CVE-2023-4911 in libc6"]
+    assert report.exit_code(Severity.WARNING) == 0  # fail-on: HIGH, and the report has MEDIUM only
+
+
+def test_a_missing_vex_file_is_a_config_error_naming_it(project: Path) -> None:
+    with pytest.raises(ConfigError, match=r"vex/app\.openvex\.json: no such file"):
+        run(project, "vulns:\n  vex: [vex/app.openvex.json]\n", ALPINE)
