@@ -47,6 +47,8 @@ BROKEN = {
     "old-trivy.json": (b'{"SchemaVersion": 3, "Results": []}', "SchemaVersion 3 is not supported"),
     "other-sarif.sarif": (b'{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "CodeQL"}}}]}',
                           "only Trivy and Grype SARIF"),
+    "utf16.json": ('{"SchemaVersion": 2}'.encode("utf-16"), "UTF-16 text: save the report as UTF-8"),
+    "latin1.json": (b'{"SchemaVersion": 2, "ArtifactName": "caf\xe9"}', "not valid JSON (invalid bytes in UTF8"),
 }
 
 
@@ -62,6 +64,13 @@ def test_broken_inputs_are_errors_naming_the_file_and_the_others_are_still_repor
         assert f"containersec: {name}: " in done.stderr
     assert [r["path"] for r in document["reports"]] == [ALPINE]
     assert len(document["findings"]) == 4
+    assert all("\\x" not in message and "right here" not in message for message in errors.values())
+
+
+def test_a_utf8_byte_order_mark_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "bom.json").write_bytes(b"\xef\xbb\xbf" + Path(ALPINE).read_bytes())
+    done = cli("bom.json", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 1 and json.loads(done.stdout)["reports"][0]["records"] == 4
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "checkstyle", "junit", "gitlab"])

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from containersec.test.vulns.group import Vulnerability
 from containersec.test.vulns.ignores import IgnoreRule
 from containersec.test.vulns.records import SEVERITY_RANK
-from containersec.test.vulns.settings import Exception_, VulnsSettings
+from containersec.test.vulns.settings import AcceptedRisk, VulnsSettings
 from containersec.test.vulns.vex import Statement, applicable
 
 # How suppressions are named in the summary, in this order.
@@ -34,8 +34,8 @@ class Assessed:
 @dataclass
 class Evaluation:
     assessed: list[Assessed] = field(default_factory=list)
-    expired_exceptions: list[Exception_] = field(default_factory=list)
-    unused_exceptions: list[Exception_] = field(default_factory=list)
+    expired_exceptions: list[AcceptedRisk] = field(default_factory=list)
+    unused_exceptions: list[AcceptedRisk] = field(default_factory=list)
     expired_ignores: list[IgnoreRule] = field(default_factory=list)
 
 
@@ -59,7 +59,7 @@ def evaluate(vulnerabilities: list[Vulnerability], settings: VulnsSettings, igno
     return evaluation
 
 
-def _suppression(vulnerability: Vulnerability, settings: VulnsSettings, exceptions: list[Exception_],
+def _suppression(vulnerability: Vulnerability, settings: VulnsSettings, exceptions: list[AcceptedRisk],
                  ignores: list[IgnoreRule], statements: list[Statement], used: set[int]) -> Suppression | None:
     for i, exception in enumerate(exceptions):
         if _exception_covers(exception, vulnerability):
@@ -77,7 +77,7 @@ def _suppression(vulnerability: Vulnerability, settings: VulnsSettings, exceptio
     return None
 
 
-def _exception_covers(exception: Exception_, vulnerability: Vulnerability) -> bool:
+def _exception_covers(exception: AcceptedRisk, vulnerability: Vulnerability) -> bool:
     if exception.id.upper() not in {i.upper() for i in vulnerability.ids}:
         return False
     if exception.package is not None and exception.package != vulnerability.package:

@@ -47,9 +47,12 @@ def read_report(path: str) -> ScanReport:
     }
     try:
         with open(path, "rb") as handle:
-            if not handle.read(1):
+            start = handle.read(3)
+            if not start:
                 raise ReportError("empty file: not a scanner report")
-            handle.seek(0)
+            if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+                raise ReportError("UTF-16 text: save the report as UTF-8 (PowerShell's `>` writes UTF-16)")
+            handle.seek(3 if start == b"\xef\xbb\xbf" else 0)  # a UTF-8 byte order mark is skipped
             document = walk(handle, streamed)
     except OSError as exc:
         raise ReportError(f"cannot read: {exc.strerror}") from None

@@ -18,7 +18,7 @@ FOUND_IGNORE_FILES = (".trivyignore", ".trivyignore.yaml", ".grype.yaml")
 
 
 @dataclass(frozen=True)
-class Exception_:
+class AcceptedRisk:
     """An accepted vulnerability: until `expires` (00:00 UTC of that date, like `.trivyignore`'s exp:)."""
 
     id: str
@@ -38,7 +38,7 @@ class VulnsSettings:
     fail_on: str | None = None  # a scanner severity; None leaves failing to the containersec threshold
     only_fixed: bool = False
     grace_days: dict[str, int] = field(default_factory=dict)
-    exceptions: list[Exception_] = field(default_factory=list)
+    exceptions: list[AcceptedRisk] = field(default_factory=list)
     vex: list[str] = field(default_factory=list)
     ignore_files: list[str] = field(default_factory=list)
     dockerfile: str | None = None
@@ -107,7 +107,7 @@ def _relative(directory: Path, path: str) -> str:
     return os.path.normpath(directory / path) if directory != Path.cwd() else path
 
 
-def _exception(config: Config, key: str, entry: Any) -> Exception_:
+def _exception(config: Config, key: str, entry: Any) -> AcceptedRisk:
     if not isinstance(entry, dict):
         raise config.section_error(key, "expected a mapping with id, reason and expires")
     for name in entry:
@@ -125,7 +125,7 @@ def _exception(config: Config, key: str, entry: Any) -> Exception_:
     if package is not None and (not isinstance(package, str) or not package.strip()):
         raise config.section_error(f"{key}.package", "expected a package name")
     paths = _paths(config, f"{key}.paths", entry.get("paths", []))
-    return Exception_(id=entry["id"].strip(), reason=entry["reason"].strip(), expires=_date(config, key, entry),
+    return AcceptedRisk(id=entry["id"].strip(), reason=entry["reason"].strip(), expires=_date(config, key, entry),
                       package=package.strip() if package else None, paths=tuple(paths), key=key)
 
 

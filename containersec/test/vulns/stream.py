@@ -67,7 +67,9 @@ def walk(handle: IO[bytes], streamed: dict[str, tuple[str, ItemHandler]]) -> Any
 
 def _describe(exc: Exception) -> str:
     # Only the parser's first line: the lines after it quote the document, which is untrusted text.
-    first = (str(exc).strip().splitlines() or [""])[0]
+    raw = exc.args[0] if exc.args else ""
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    first = (text.strip().splitlines() or [""])[0]
     if "premature EOF" in first:
         return "truncated JSON: the document ends before it is complete"
     return f"not valid JSON ({first.removeprefix('parse error: ').removeprefix('lexical error: ')})"
