@@ -73,3 +73,12 @@ def test_an_unreadable_dockerfile_is_an_input_error_and_the_reports_still_count(
     report = check_reports([FLUENTD], Config(), dockerfile=str(tmp_path / "missing"))
     assert [e.path for e in report.errors] == [str(tmp_path / "missing")]
     assert len(report.findings) == 2 and report.exit_code(None) == 2
+
+
+def test_grype_layer_ids_are_placed_through_the_image_config(tmp_path: Path) -> None:
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("# syntax=docker/dockerfile:1\nFROM busybox:1.32.1\nCMD [\"sh\"]\n", encoding="utf-8")
+    report = check_reports([str(REPORTS / "grype-busybox-1.32.1.json")], Config(), dockerfile=str(dockerfile))
+    assert len(report.findings) == 15
+    assert {(f.path, f.line) for f in report.findings} == {(str(dockerfile), 2)}
+    assert all("from the base image busybox:1.32.1" in f.message for f in report.findings)
