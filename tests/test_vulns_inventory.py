@@ -39,17 +39,19 @@ def test_every_report_reproduces_expected_json() -> None:
     assert mismatches == {}
 
 
-@pytest.mark.parametrize("name", [n for n, e in EXPECTED.items() if e["format"] == "sarif"])
-def test_sarif_non_vulnerability_results_are_counted_apart(name: str) -> None:
-    read = read_report(str(REPORTS / name))
-    assert read.non_vulnerability_results == sum(EXPECTED[name]["non_vulnerability_results"].values())
+def _other_results(expected: dict) -> int:
+    if expected["format"] == "sarif":
+        return sum(expected["non_vulnerability_results"].values())
+    if expected["format"] == "trivy-json":
+        return expected["misconfigurations"]["total"] + expected["secrets"]["total"]
+    return 0
 
 
-def test_trivy_misconfigurations_and_secrets_are_not_records() -> None:
-    read = read_report(str(REPORTS / "trivy-fs-vulns-misconfig-secrets.json"))
-    expected = EXPECTED["trivy-fs-vulns-misconfig-secrets.json"]
-    assert len(read.records) == expected["vulnerability_records"]
-    assert read.non_vulnerability_results == expected["misconfigurations"]["total"] + expected["secrets"]["total"]
+def test_misconfigurations_secrets_and_licenses_are_counted_apart_from_records() -> None:
+    report = check_reports([str(REPORTS / name) for name in sorted(EXPECTED)], Config())
+    got = {Path(str(entry["path"])).name: entry["other_results"] for entry in report.extra["reports"]}  # type: ignore[index]
+    assert got == {name: _other_results(expected) for name, expected in EXPECTED.items()}
+    assert got["trivy-fs-vulns-misconfig-secrets.json"] == 3
 
 
 def test_layer_data_is_read_from_trivy_and_both_grype_shapes() -> None:

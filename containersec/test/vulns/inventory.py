@@ -21,4 +21,6 @@ def inventory(report: ScanReport) -> dict[str, object]:
         "fixable": sum(1 for record in report.records if record.fixed),
         "vulnerabilities": len({record.id for record in report.records}),
         "packages": len({(record.package, record.installed) for record in report.records}),
+        # Trivy misconfigurations, secrets and licenses: listed by the scanner, not vulnerability records.
+        "other_results": report.non_vulnerability_results,
     }
