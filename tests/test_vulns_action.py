@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import jsonschema
+import pytest
 from github_emulator import GitHubEmulator
 from test_action_e2e import SHARED, emulator, make_workspace, rule_id  # noqa: F401  (emulator is a fixture)
 from test_vulns_locate import FLUENTD, FLUENTD_DOCKERFILE
@@ -64,3 +65,15 @@ def test_a_broken_report_exits_2_and_the_others_still_count(tmp_path: Path, emul
     assert "trivy.json" in result.stdout and "truncated JSON" in result.stdout
     [test_run] = [r for r in result.sarif["runs"] if r["automationDetails"]["id"] == "containersec/test"]
     assert len(test_run["results"]) == 4 and test_run["invocations"][0]["executionSuccessful"] is False
+
+
+def test_scan_reports_input_reads_paths_and_globs_per_line() -> None:
+    from containersec.github.context import ActionError, read_inputs
+
+    inputs = read_inputs({"INPUT_SCAN-REPORTS": "trivy.json 'with space.sarif'\n  reports/**/*.json\n",
+                          "INPUT_DOCKERFILE-FOR-REPORTS": " app/Dockerfile "}, on_pull_request=False)
+    assert inputs.scan_reports == ["trivy.json", "with space.sarif", "reports/**/*.json"]
+    assert inputs.dockerfile_for_reports == "app/Dockerfile"
+    assert read_inputs({}, on_pull_request=False).scan_reports == []
+    with pytest.raises(ActionError, match="input scan-reports: No closing quotation"):
+        read_inputs({"INPUT_SCAN-REPORTS": "'open"}, on_pull_request=False)

@@ -70,12 +70,12 @@ def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...], def
     return value
 
 
-def split_paths(text: str) -> list[str]:
+def split_paths(text: str, name: str = "paths") -> list[str]:
     """One or more paths per line; quote a path that holds spaces."""
     try:
         return [word for line in text.splitlines() for word in shlex.split(line, comments=True)]
     except ValueError as exc:
-        raise ActionError(f"input paths: {exc}") from None
+        raise ActionError(f"input {name}: {exc}") from None
 
 
 def read_inputs(environ: Mapping[str, str], *, on_pull_request: bool) -> Inputs:
@@ -93,7 +93,7 @@ def read_inputs(environ: Mapping[str, str], *, on_pull_request: bool) -> Inputs:
         reporter=_choice(environ, "reporter", REPORTERS, "github-check"),
         sarif_file=read_input(environ, "sarif-file") or "containersec.sarif",
         token=read_input(environ, "github-token"),
-        scan_reports=split_paths(read_input(environ, "scan-reports")),
+        scan_reports=split_paths(read_input(environ, "scan-reports"), "scan-reports"),
         dockerfile_for_reports=read_input(environ, "dockerfile-for-reports") or None,
     )
 
