@@ -259,3 +259,18 @@ def test_the_readme_example_config_is_valid(project: Path) -> None:
 def test_a_missing_vex_file_is_a_config_error_naming_it(project: Path) -> None:
     with pytest.raises(ConfigError, match=r"vex/app\.openvex\.json: no such file"):
         run(project, "vulns:\n  vex: [vex/app.openvex.json]\n", ALPINE)
+
+
+def test_a_ghsa_and_its_cve_from_two_scanners_are_one_vulnerability(project: Path) -> None:
+    grype = {"matches": [{"vulnerability": {"id": "GHSA-g2q5-5433-rhrf", "severity": "High",
+                                            "fix": {"versions": ["2.3.5"], "state": "fixed"}},
+                          "relatedVulnerabilities": [{"id": "CVE-2021-33503"}],
+                          "artifact": {"name": "urllib3", "version": "1.26.3", "type": "python"}}],
+             "source": {"type": "directory", "target": "."}, "descriptor": {"name": "grype", "version": "0.94.0"}}
+    (project / "grype.json").write_text(json.dumps(grype), encoding="utf-8")
+    report = run(project, "{}\n", str(REPORTS / "trivy-fs-vulns-misconfig-secrets.json"), "grype.json")
+    merged = [f.extra["vulnerability"] for f in report.findings if "CVE-2021-33503" in f.message]
+    assert len(merged) == 1
+    assert merged[0]["aliases"] == ["GHSA-g2q5-5433-rhrf"]  # type: ignore[index]
+    assert len(merged[0]["reports"]) == 2  # type: ignore[index]
+    assert len(report.findings) == 2  # CVE-2021-28363 stays apart

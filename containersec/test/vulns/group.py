@@ -18,7 +18,8 @@ class Vulnerability:
 
     @property
     def aliases(self) -> list[str]:
-        return list(dict.fromkeys(a for _, r in self.records for a in r.aliases if a != self.id))
+        names = (name for _, r in self.records for name in (r.id, *r.aliases))
+        return list(dict.fromkeys(name for name in names if name != self.id))
 
     @property
     def ids(self) -> set[str]:
@@ -51,17 +52,25 @@ class Vulnerability:
 
 
 def group(reports: list[ScanReport]) -> list[Vulnerability]:
-    """In first-seen order; the worst severity any scanner gave wins, and any fixed version it named."""
-    found: dict[tuple[str, str, str], Vulnerability] = {}
+    """In first-seen order; the worst severity any scanner gave wins, and any fixed version it named.
+
+    Records of one package version are one vulnerability when they share an ID or an alias (Grype's GHSA
+    with its related CVE, and Trivy's CVE).
+    """
+    found: list[Vulnerability] = []
+    index: dict[tuple[str, str, str], Vulnerability] = {}
     for report in reports:
         for record in report.records:
-            key = (record.id, record.package, record.installed)
-            vulnerability = found.get(key)
+            keys = [(name, record.package, record.installed) for name in (record.id, *record.aliases)]
+            vulnerability = next((index[key] for key in keys if key in index), None)
             if vulnerability is None:
-                vulnerability = found[key] = Vulnerability(record.id, record.package, record.installed,
-                                                           record.severity, record.fixed)
+                vulnerability = Vulnerability(record.id, record.package, record.installed, record.severity,
+                                              record.fixed)
+                found.append(vulnerability)
             elif SEVERITY_RANK[record.severity] > SEVERITY_RANK[vulnerability.severity]:
                 vulnerability.severity = record.severity
             vulnerability.fixed = vulnerability.fixed or record.fixed
             vulnerability.records.append((report, record))
-    return list(found.values())
+            for key in keys:
+                index.setdefault(key, vulnerability)
+    return found
