@@ -274,3 +274,13 @@ def test_a_ghsa_and_its_cve_from_two_scanners_are_one_vulnerability(project: Pat
     assert merged[0]["aliases"] == ["GHSA-g2q5-5433-rhrf"]  # type: ignore[index]
     assert len(merged[0]["reports"]) == 2  # type: ignore[index]
     assert len(report.findings) == 2  # CVE-2021-28363 stays apart
+
+
+def test_grype_config_folder_is_found_and_named_files_replace_the_found_ones(project: Path) -> None:
+    (project / ".grype").mkdir()
+    (project / ".grype" / "config.yaml").write_text("ignore:\n  - vulnerability: CVE-2019-1549\n", encoding="utf-8")
+    (project / "team.trivyignore").write_text("CVE-2019-1551\n", encoding="utf-8")
+    assert vulns(run(project, "{}\n", ALPINE)) == ALL_ALPINE - {("CVE-2019-1549", "libssl1.1"),
+                                                                  ("CVE-2019-1549", "libcrypto1.1")}
+    named = run(project, "vulns:\n  ignore-files: [team.trivyignore]\n", ALPINE)
+    assert vulns(named) == ALL_ALPINE - {("CVE-2019-1551", "libssl1.1"), ("CVE-2019-1551", "libcrypto1.1")}

@@ -14,7 +14,7 @@ from containersec.test.vulns.records import SEVERITY_RANK
 KEYS = ("fail-on", "only-fixed", "grace-days", "exceptions", "vex", "ignore-files", "dockerfile")
 EXCEPTION_KEYS = ("id", "package", "paths", "reason", "expires")
 # Files of the peers' ignore rules that apply without being named, looked for beside the config file.
-FOUND_IGNORE_FILES = (".trivyignore", ".trivyignore.yaml", ".grype.yaml")
+FOUND_IGNORE_FILES = (".trivyignore", ".trivyignore.yaml", ".grype.yaml", ".grype/config.yaml")
 
 
 @dataclass(frozen=True)
