@@ -313,15 +313,19 @@ def _sarif_report(path: str, document: dict[str, Any], collected: _Collected) ->
     if tool.lower() not in ("trivy", "grype"):
         raise ReportError(f"SARIF written by {tool or 'an unnamed tool'!r}: only Trivy and Grype SARIF are read")
     rules: dict[int, list[dict[str, Any]]] = {}
+    by_id: dict[tuple[int, str], dict[str, Any]] = {}
     for rule, run in collected.sarif_rules:
         rules.setdefault(run, []).append(rule)
+        by_id.setdefault((run, rule["id"]), rule)
     records: list[Record] = []
     others = 0
     for result, run in collected.sarif_results:
         run_rules = rules.get(run, [])
-        by_id = {rule["id"]: rule for rule in run_rules}
         index = result["index"]
-        rule = run_rules[index] if index is not None and 0 <= index < len(run_rules) else by_id.get(result["rule"], {})
+        indexed = run_rules[index] if index is not None and 0 <= index < len(run_rules) else None
+        if indexed is None or indexed["id"] != result["rule"]:
+            indexed = by_id.get((run, result["rule"]))
+        rule = indexed or {}
         record = _trivy_sarif_record(result, rule) if tool.lower() == "trivy" else _grype_sarif_record(result, rule)
         if record is None:
             others += 1
