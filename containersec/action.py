@@ -96,6 +96,11 @@ def check(inputs: Inputs, workspace: Path) -> tuple[Report, Severity | None]:
     paths = expand_paths(inputs.paths)
     if paths:
         reports.append(lint_paths(paths, config, shellcheck="auto"))
+    scan_reports = expand_paths(inputs.scan_reports)
+    if scan_reports:
+        from containersec.test.vulns import check_reports
+
+        reports.append(check_reports(scan_reports, config, dockerfile=inputs.dockerfile_for_reports))
     report = Report.merged(reports) if reports else Report()
     return with_repository_paths(report, workspace), config.fail_on
 

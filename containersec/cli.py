@@ -52,6 +52,22 @@ def _parser() -> argparse.ArgumentParser:
     pin.add_argument("--format", "-f", choices=FORMATS, default="text")
     pin.set_defaults(run=_run_pin)
 
+    vulns = commands.add_parser("vulns", help="vulnerability policy over Trivy/Grype/SARIF reports (test stage)")
+    vulns.add_argument("reports", nargs="+", metavar="REPORT", help="Trivy JSON, Grype JSON or SARIF files")
+    vulns.add_argument("--dockerfile", metavar="PATH", help="the Dockerfile the image was built from")
+    vulns.add_argument("--config", "-c", metavar="FILE", help="config file with a vulns: section")
+    vulns.add_argument("--fail-on", choices=LEVELS, help="lowest severity that fails the run (default: warning)")
+    vulns.add_argument("--format", "-f", choices=FORMATS, default="text")
+    vulns.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    vulns.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    vulns.add_argument("--show-suppressed", action="store_true", help="also list suppressed vulnerabilities")
+    vulns.set_defaults(run=_run_vulns)
+
+    policy = commands.add_parser("policy-check", help="fail on vulnerability exceptions that expired or expire soon")
+    policy.add_argument("--config", "-c", metavar="FILE", help="config file with a vulns: section")
+    policy.add_argument("--days", type=int, default=14, help="fail on exceptions expiring within DAYS (default 14)")
+    policy.set_defaults(run=_run_policy_check)
+
     rules = commands.add_parser("rules", help="list the rules, or explain one")
     rules.add_argument("rule", nargs="?", metavar="RULE", help="an ID, slug or peer alias (e.g. DL3008)")
     rules.add_argument("--format", "-f", choices=("text", "markdown", "json"), default="text")
@@ -126,6 +142,29 @@ def _run_pin(args: argparse.Namespace) -> int:
     report = lint_paths(args.paths, config)
     _emit(report, args.format, None, "auto")
     return report.exit_code(config.fail_on)
+
+
+def _run_vulns(args: argparse.Namespace) -> int:
+    from containersec.config import ConfigError
+    from containersec.test.vulns import check_reports
+
+    config = _config_or_exit(args)
+    if config is None:
+        return 2
+    try:
+        report = check_reports(args.reports, config, dockerfile=args.dockerfile, show_suppressed=args.show_suppressed)
+    except ConfigError as exc:
+        print(f"containersec: config error: {exc}", file=sys.stderr)
+        return 2
+    _emit(report, args.format, args.output, args.color)
+    return report.exit_code(config.fail_on)
+
+
+def _run_policy_check(args: argparse.Namespace) -> int:
+    from containersec.test.vulns import check_exceptions
+
+    config = _config_or_exit(args)
+    return 2 if config is None else check_exceptions(config, args.days)
 
 
 def _emit(report, fmt: str, output: str | None, color: str) -> None:

@@ -62,6 +62,8 @@ class Finding:
     # A stage's own policy may decide whether this finding fails the run (a vulnerability inside its patch
     # window is reported but does not fail yet); None leaves it to the severity threshold.
     fails: bool | None = None
+    # 0.0-10.0 for code scanning's ranking (e.g. a CVSS base score); None: derived from the severity.
+    security_severity: float | None = None
 
     def __post_init__(self) -> None:
         if self.end_line is None or self.end_line < self.line:

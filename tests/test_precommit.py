@@ -72,6 +72,8 @@ def test_manifest_offers_the_documented_hooks() -> None:
 )
 def test_hook_file_pattern(path: str, matches: bool) -> None:
     for hook_id, hook in hooks().items():
+        if hook_id == "containersec-policy-check":
+            continue  # it reads the config file, not Dockerfiles
         # pre-commit selects a file when `re.search(files, path)` matches its repository-relative path.
         assert bool(re.search(str(hook["files"]), path)) is matches, (hook_id, path)
 

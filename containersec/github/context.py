@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from containersec.findings import Severity
@@ -28,6 +28,8 @@ class Inputs:
     reporter: str
     sarif_file: str
     token: str
+    scan_reports: list[str] = field(default_factory=list)  # scanner reports for the test stage (paths or globs)
+    dockerfile_for_reports: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,12 +70,12 @@ def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...], def
     return value
 
 
-def split_paths(text: str) -> list[str]:
+def split_paths(text: str, name: str = "paths") -> list[str]:
     """One or more paths per line; quote a path that holds spaces."""
     try:
         return [word for line in text.splitlines() for word in shlex.split(line, comments=True)]
     except ValueError as exc:
-        raise ActionError(f"input paths: {exc}") from None
+        raise ActionError(f"input {name}: {exc}") from None
 
 
 def read_inputs(environ: Mapping[str, str], *, on_pull_request: bool) -> Inputs:
@@ -91,6 +93,8 @@ def read_inputs(environ: Mapping[str, str], *, on_pull_request: bool) -> Inputs:
         reporter=_choice(environ, "reporter", REPORTERS, "github-check"),
         sarif_file=read_input(environ, "sarif-file") or "containersec.sarif",
         token=read_input(environ, "github-token"),
+        scan_reports=split_paths(read_input(environ, "scan-reports"), "scan-reports"),
+        dockerfile_for_reports=read_input(environ, "dockerfile-for-reports") or None,
     )
 
 

@@ -84,6 +84,8 @@ def _descriptor(rule_id: str, rule: Rule | None, findings: list[Finding]) -> dic
     own = [f for f in findings if f.rule == rule_id]
     # The run's policy may have raised or lowered the rule's severity; alerts should rank as reported.
     reported = max(f.severity for f in own)
+    scores = [f.security_severity for f in own if f.security_severity is not None]
+    score = f"{max(scores):.1f}" if scores else _SECURITY_SEVERITY[reported]
     if rule is None:
         aliases = list(dict.fromkeys(alias for f in own for alias in f.aliases))
         return {
@@ -91,7 +93,7 @@ def _descriptor(rule_id: str, rule: Rule | None, findings: list[Finding]) -> dic
             "name": own[0].name,
             "shortDescription": {"text": f"{rule_id} {own[0].name}"},
             "defaultConfiguration": {"level": _LEVELS[reported]},
-            "properties": _properties(aliases, reported),
+            "properties": _properties(aliases, score),
         }
     return {
         "id": rule.id,
@@ -100,14 +102,14 @@ def _descriptor(rule_id: str, rule: Rule | None, findings: list[Finding]) -> dic
         "fullDescription": {"text": rule.why},
         "help": {"text": _help_text(rule), "markdown": _help_markdown(rule)},
         "defaultConfiguration": {"level": _LEVELS[rule.severity]},
-        "properties": _properties(list(rule.aliases), reported),
+        "properties": _properties(list(rule.aliases), score),
     }
 
 
-def _properties(aliases: list[str], severity: Severity) -> dict[str, object]:
+def _properties(aliases: list[str], score: str) -> dict[str, object]:
     return {
         "tags": list(dict.fromkeys(["security", *aliases])),
-        "security-severity": _SECURITY_SEVERITY[severity],
+        "security-severity": score,
     }
 
 
@@ -135,7 +137,7 @@ def _result(finding: Finding, rule_index: int, fingerprint: str, occurrence: int
         "endLine": max(finding.end_line or start_line, start_line),
         "startColumn": max(finding.column, 1),
     }
-    return {
+    result: dict[str, object] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": _LEVELS[finding.severity],
@@ -145,6 +147,10 @@ def _result(finding: Finding, rule_index: int, fingerprint: str, occurrence: int
         ],
         "partialFingerprints": {"primaryLocationLineHash": f"{fingerprint}:{occurrence}"},
     }
+    if finding.security_severity is not None:
+        # Each result ranks by its own score; the rule carries the highest of them.
+        result["properties"] = {"security-severity": f"{finding.security_severity:.1f}"}
+    return result
 
 
 def _notification(error: InputError) -> dict[str, object]:

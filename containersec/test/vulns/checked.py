@@ -1,0 +1,30 @@
+"""Everything the vulns rules look at: the assessed vulnerabilities, where each sits, the exceptions' state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from containersec.test.vulns.locate import Place
+from containersec.test.vulns.policy import Assessed, Evaluation
+from containersec.test.vulns.settings import VulnsSettings
+
+
+@dataclass
+class Checked:
+    evaluation: Evaluation
+    settings: VulnsSettings
+    now: dt.datetime
+    dockerfile: str | None = None
+    places: dict[int, Place] = field(default_factory=dict)  # by id() of the Assessed
+    show_suppressed: bool = False
+    config_text: str = ""  # the config file, to point findings at an exception's line
+
+    def place(self, assessed: Assessed) -> Place | None:
+        return self.places.get(id(assessed))
+
+    def config_line(self, needle: str) -> int:
+        for number, line in enumerate(self.config_text.splitlines(), 1):
+            if needle in line:
+                return number
+        return 1

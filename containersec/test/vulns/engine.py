@@ -1,0 +1,87 @@
+"""`containersec vulns`: read the reports, de-duplicate, apply the policy, place findings, report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from containersec.config import Config, active_rules
+from containersec.findings import Finding, InputError, Report, Stage
+from containersec.test.vulns.checked import Checked
+from containersec.test.vulns.group import group
+from containersec.test.vulns.ignores import IgnoreRule, read_ignore_file
+from containersec.test.vulns.inventory import inventory
+from containersec.test.vulns.locate import Dockerfile
+from containersec.test.vulns.policy import evaluate
+from containersec.test.vulns.read import ReportError, read_report
+from containersec.test.vulns.records import SEVERITY_RANK, ScanReport
+from containersec.test.vulns.settings import read_settings
+from containersec.test.vulns.summary import summarize
+from containersec.test.vulns.vex import Statement, read_vex
+
+
+def check_reports(paths: list[str], config: Config, *, dockerfile: str | None = None, show_suppressed: bool = False,
+                  now: dt.datetime | None = None) -> Report:
+    """One report of the test stage over scanner reports; a ConfigError propagates (the caller exits 2)."""
+    now = now or dt.datetime.now(dt.UTC)
+    settings = read_settings(config)
+    ignores: list[IgnoreRule] = [rule for path in settings.ignore_files for rule in read_ignore_file(path)]
+    statements: list[Statement] = [s for path in settings.vex for s in read_vex(path)]
+    reports: list[ScanReport] = []
+    errors: list[InputError] = []
+    for path in paths:
+        try:
+            reports.append(read_report(path))
+        except ReportError as exc:
+            errors.append(InputError(path, str(exc), Stage.TEST))
+    evaluation = evaluate(group(reports), settings, ignores, statements, now)
+    checked = Checked(evaluation, settings, now, show_suppressed=show_suppressed,
+                      config_text=_text_or_empty(settings.source))
+    sources: dict[str, str] = {}
+    dockerfile = dockerfile or settings.dockerfile
+    if dockerfile is not None:
+        try:
+            text = Path(dockerfile).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            errors.append(InputError(dockerfile, f"cannot read the Dockerfile: {_reason(exc)}", Stage.TEST))
+        else:
+            sources[dockerfile] = text
+            checked.dockerfile = dockerfile
+            _place(checked, Dockerfile(dockerfile, text))
+    findings: list[Finding] = []
+    for rule in active_rules(config, Stage.TEST):
+        findings.extend(rule.check(checked, rule))
+    findings.sort(key=_worst_first)
+    return Report(stages=(Stage.TEST,), findings=findings, errors=errors, files=len(paths), sources=sources,
+                  extra={"reports": [inventory(report) for report in reports]},
+                  summaries=[summarize(reports, checked)])
+
+
+def _place(checked: Checked, dockerfile: Dockerfile) -> None:
+    for assessed in checked.evaluation.assessed:
+        for report, record in assessed.vulnerability.records:
+            place = dockerfile.place(report.image, record.layer)
+            if place is not None:
+                checked.places[id(assessed)] = place
+                break
+
+
+def _worst_first(finding: Finding) -> tuple[int, float, int, str]:
+    vulnerability = finding.extra.get("vulnerability")
+    rank = SEVERITY_RANK.get(vulnerability.get("severity", ""), 0) if isinstance(vulnerability, dict) else 0
+    return (-finding.severity, -(finding.security_severity or 0.0), -rank, finding.message)
+
+
+def _text_or_empty(path: str | None) -> str:
+    if path is None:
+        return ""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not valid UTF-8 at byte {exc.start}"
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
