@@ -129,7 +129,10 @@ def _read_instruction(df: Dockerfile, lines: list[str], offsets: list[int], firs
     return index
 
 
-def _instruction(logical: str, line_map: LineMap, line: int, end_line: int, offset: int = 0) -> Instruction | None:
+def _instruction(logical: str, line_map: LineMap, line: int, end_line: int, offset: int = 0,
+                 wrapped: bool = False) -> Instruction | None:
+    """One instruction; an ONBUILD's trigger is read one level deep only (`wrapped`): Docker rejects
+    `ONBUILD ONBUILD`, and a chain of thousands must not exhaust the stack."""
     words = logical[offset:].split(None, 1)
     if not words:
         return None
@@ -138,7 +141,8 @@ def _instruction(logical: str, line_map: LineMap, line: int, end_line: int, offs
     instruction = Instruction(keyword=keyword, line=line, end_line=end_line, start=0, end=0, logical=logical,
                               line_map=line_map, value_offset=value_offset, known=keyword in INSTRUCTIONS)
     if keyword == "ONBUILD":
-        instruction.inner = _instruction(logical, line_map, line, end_line, value_offset)
+        if not wrapped:
+            instruction.inner = _instruction(logical, line_map, line, end_line, value_offset, wrapped=True)
         return instruction
     if keyword in _FLAGGED:
         _read_flags(instruction)
@@ -170,7 +174,7 @@ def _exec_form(instruction: Instruction) -> list[str] | None:
         return None
     try:
         parsed = json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays nested too deep; not a list of strings
         return None
     if isinstance(parsed, list) and all(isinstance(item, str) for item in parsed):
         return parsed
