@@ -124,16 +124,21 @@ class Instruction:
 
 @dataclass
 class Stage:
-    index: int
-    line: int  # the FROM line
-    base: str  # the image text as written
+    """A FROM and the instructions after it; or, in a file that does not begin with FROM (a fragment or a
+    template), the instructions before the first FROM, which hadolint also checks as a stage of their own."""
+
+    index: int  # position in Dockerfile.stages
+    line: int  # the FROM line (an implicit stage's first instruction)
+    base: str  # the image text as written ("" for an implicit stage)
     image: str  # with ARG defaults substituted
     name: str | None  # the `AS` alias as written
     platform: str | None
-    instruction: Instruction  # the FROM
-    instructions: list[Instruction] = field(default_factory=list)  # after the FROM
+    instruction: Instruction  # the FROM (an implicit stage's first instruction)
+    instructions: list[Instruction] = field(default_factory=list)  # after the FROM (all, for an implicit stage)
     parent: Stage | None = None  # the earlier stage named as base
     is_final: bool = False
+    implicit: bool = False  # no FROM: the instructions before the first FROM
+    number: int | None = None  # what `COPY --from=<n>` and `FROM <n>` call it: FROM stages count from 0
 
     @property
     def end_line(self) -> int:
@@ -179,8 +184,7 @@ class Dockerfile:
         """A stage by alias (case-insensitive) or index, optionally only among the first `before`."""
         candidates = self.stages if before is None else self.stages[:before]
         if name.isdigit():
-            index = int(name)
-            return candidates[index] if index < len(candidates) else None
+            return next((s for s in candidates if s.number == int(name)), None)
         for stage in candidates:
             if stage.name is not None and stage.name.lower() == name.lower():
                 return stage

@@ -229,26 +229,33 @@ def _build_stages(df: Dockerfile) -> None:
     shells: dict[int, tuple[str, ...]] = {}
     default = DEFAULT_SHELL
     shell = default
+    seen_from = False
     pragmas = [(line, match[1]) for line, text in df.comments if (match := _SHELL_PRAGMA.fullmatch(text))]
     for instruction in df.instructions:
         keyword = instruction.keyword
         # `# hadolint shell=powershell` before the first FROM sets every stage's shell, after a FROM its own.
         while pragmas and pragmas[0][0] < instruction.line:
-            if current is None:
+            if not seen_from:
                 default = (pragmas[0][1],)
             shell = (pragmas.pop(0)[1],)
         if keyword == "FROM":
+            seen_from = True
             current = _stage(df, instruction, len(df.stages))
             df.stages.append(current)
             shell = shells.get(current.parent.index, default) if current.parent else default
             continue
-        if current is None:
-            if keyword == "ARG":
-                from containersec.build.keyvalue import key_values
-
-                for name, value, _ in key_values(instruction):
-                    df.global_args[name] = value
+        if not seen_from and keyword == "ARG":
+            # An ARG before the first FROM is global, as in BuildKit, even after other instructions.
+            for name, value, _ in instruction.pairs:
+                df.global_args[name] = value
             continue
+        if current is None:
+            if not instruction.known:
+                continue  # a typo, reported as a problem, such as `FORM alpine`: not the start of a stage
+            # A fragment or template: what comes before the first FROM is checked as a stage of its own.
+            current = Stage(index=0, line=instruction.line, base="", image="", name=None, platform=None,
+                            instruction=instruction, implicit=True)
+            df.stages.append(current)
         instruction.stage = current
         if instruction.inner is not None:
             instruction.inner.stage = current
@@ -274,7 +281,8 @@ def _stage(df: Dockerfile, instruction: Instruction, index: int) -> Stage:
     defaults = {k: v for k, v in df.global_args.items() if v is not None}
     image = substitute(base, defaults)
     parent = df.stage_named(image, before=index) if image and not image.isdigit() else None
+    number = index - 1 if df.stages and df.stages[0].implicit else index
     stage = Stage(index=index, line=instruction.line, base=base, image=image, name=name,
-                  platform=instruction.flag("platform"), instruction=instruction, parent=parent)
+                  platform=instruction.flag("platform"), instruction=instruction, parent=parent, number=number)
     instruction.stage = stage
     return stage
