@@ -50,7 +50,7 @@ def test_onbuild_first_is_checked_like_its_trigger() -> None:
 def test_global_args_do_not_start_a_stage() -> None:
     # Only ARGs before the first FROM: an ordinary file, whose final stage has the USER.
     text = "ARG BASE=alpine:3.20\nARG UID=10001\nFROM $BASE\nUSER $UID\n"
-    assert lines("CSD001", text) == []
+    assert lines("CSD029", text) == []
     assert lines(FIRST_NOT_FROM, text) == []
 
 

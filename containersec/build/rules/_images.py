@@ -127,6 +127,17 @@ def lineage_has(stage: Stage, keyword: str) -> bool:
     return any(s.all(keyword) for s in stage.ancestry())
 
 
+def final_user(dockerfile: Dockerfile) -> tuple[Stage, Instruction] | None:
+    """The USER in force in the final image: the last one of the final stage or the stages it is built on,
+    with its stage; None when none of them has a USER."""
+    final = dockerfile.final_stage
+    for stage in final.ancestry() if final is not None else ():
+        user = stage.last("USER")
+        if user is not None:
+            return stage, user
+    return None
+
+
 def repeated(dockerfile: Dockerfile, keyword: str) -> Iterator[Hit]:
     """A hit on each repetition of `keyword` within a stage: only the last one takes effect."""
     for stage in dockerfile.stages:
