@@ -40,6 +40,13 @@ APT = Manager(
     frozenset({"-o", "--option", "-c", "--config-file", "-t", "--target-release", "--default-release",
                "-a", "--host-architecture", "-P", "--build-profiles"}),
     frozenset({"install", "reinstall", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "source"}))
+# aptitude takes apt's `pkg=version` pins and `-y`, but not apt-get's option names (no
+# --no-install-recommends), so it is a manager of its own that only some apt rules check.
+APTITUDE = Manager(
+    "aptitude", frozenset({"aptitude"}),
+    frozenset({"-o", "-t", "--target-release", "-F", "--display-format", "-w", "--width", "-S", "--sort",
+               "--add-user-tag", "--remove-user-tag"}),
+    frozenset({"install", "reinstall", "safe-upgrade", "full-upgrade", "build-dep"}))
 APK = Manager(
     "apk", frozenset({"apk"}),
     frozenset({"-X", "--repository", "-t", "--virtual", "-p", "--root", "--arch", "--cache-dir",
@@ -235,6 +242,18 @@ def insert_after(dockerfile: Dockerfile, word: ShellWord, text: str) -> tuple[Ed
         return ()
     offset = line_offset(dockerfile, word.line) + start + len(word.raw)
     return (Edit(offset, offset, text),)
+
+
+def vcs_ref(url: str, marker: str) -> str:
+    """The commit or tag a version-control source names: what follows `marker` (pip's `@`, npm's `#`).
+
+    For pip the ref follows an `@` in the path, so `git+ssh://git@host/repo` (a user name) names none, and
+    the `#egg=`/`#subdirectory=` fragment is not a ref.
+    """
+    if marker == "#":
+        return url.partition("#")[2]
+    path = url.partition("#")[0].partition("://")[2].partition("/")[2]
+    return path.rpartition("@")[2] if "@" in path else ""
 
 
 def has_variable(text: str) -> bool:
