@@ -10,7 +10,7 @@ from fnmatch import fnmatchcase
 from itertools import pairwise
 
 from containersec.build.model import Dockerfile, Instruction, Stage
-from containersec.build.variables import has_variable
+from containersec.build.variables import has_variable, referenced_names, substitute
 from containersec.build.words import split_words
 from containersec.catalogue import Hit
 
@@ -63,11 +63,23 @@ def resolve(dockerfile: Dockerfile, text: str, stage: Stage | None) -> str:
     return dockerfile.resolve(text, stage) if "$" in text else text
 
 
-def external_base(dockerfile: Dockerfile, stage: Stage) -> str | None:
-    """The image a stage's FROM pulls, or None for `scratch`, an earlier stage or an unresolved variable."""
+def external_base(dockerfile: Dockerfile, stage: Stage, *, registry_may_vary: bool = False) -> str | None:
+    """The image a stage's FROM pulls, or None for `scratch`, an earlier stage or an unresolved variable.
+
+    A name no global ARG declares is empty, as BuildKit expands it (`FROM alpine$TAG` pulls `alpine`).
+    With `registry_may_vary`, a variable confined to the registry part (`${REGISTRY}/ubuntu`) is kept: the
+    repository's tag and digest can still be judged.
+    """
     image = stage.image
-    if not image or stage.parent is not None or image.lower() == "scratch" or has_variable(image):
+    if has_variable(image):
+        undeclared = {name: "" for name in referenced_names(image) if name not in dockerfile.global_args}
+        image = substitute(image, undeclared)
+    if not image or stage.parent is not None or image.lower() == "scratch":
         return None
+    if has_variable(image):
+        registry, slash, rest = image.partition("/")
+        if not (registry_may_vary and slash and rest and has_variable(registry) and not has_variable(rest)):
+            return None
     return image
 
 
