@@ -238,3 +238,20 @@ def test_onbuild_onbuild_is_read_one_level_deep() -> None:
 def test_exec_form_nested_arrays_are_shell_form() -> None:
     df = parse(f"FROM alpine:3.20\nCMD {'[' * 5000}{']' * 5000}\nCMD [[\"a\"]]\n")
     assert [i.exec_form for i in df.instructions[1:]] == [None, None]
+
+
+def test_backtick_escape_keeps_backslashes_in_words() -> None:
+    df = parse("""
+        # escape=`
+        FROM mcr.microsoft.com/windows/servercore:ltsc2022
+        COPY --chown=app C:\\src\\app.exe "C:\\Program Files\\app\\" `
+            C:\\dest\\
+    """)
+    copy = df.instructions[1]
+    assert copy.flag("chown") == "app"
+    assert [w.text for w in copy.words()] == ["C:\\src\\app.exe", "C:\\Program Files\\app\\", "C:\\dest\\"]
+
+
+def test_backslash_escape_is_the_default() -> None:
+    df = parse('FROM alpine:3.20\nCOPY a\\ b "c\\"d" /x/\n')
+    assert [w.text for w in df.instructions[1].words()] == ["a b", 'c"d', "/x/"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from containersec.build.model import Instruction
-from containersec.build.words import split_words
 
 
 def key_values(instruction: Instruction) -> list[tuple[str, str | None, int]]:
@@ -42,7 +41,7 @@ def parse_pairs(instruction: Instruction) -> list[tuple[str, str | None, int]]:
 
 def _words_with_offsets(instruction: Instruction) -> list[tuple[str, int]]:
     return [(w.text, instruction.value_offset + w.start)
-            for w in split_words(instruction.logical[instruction.value_offset:])]
+            for w in instruction.words(instruction.logical[instruction.value_offset:])]
 
 
 def _arg_pair(word: str, instruction: Instruction, offset: int) -> tuple[str, str | None, int]:

@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from containersec.build.variables import substitute
+from containersec.build.words import Word, split_words
 
 if TYPE_CHECKING:
     from containersec.build.shell import Command, Script
@@ -76,10 +77,15 @@ class Instruction:
     stage: Stage | None = None
     shell: tuple[str, ...] = DEFAULT_SHELL  # the SHELL in force (RUN, CMD, ENTRYPOINT, HEALTHCHECK)
     known: bool = True
+    escape: str = "\\"  # the file's escape character (`# escape=`)
 
     @property
     def value(self) -> str:
         return self.logical[self.value_offset:].strip()
+
+    def words(self, text: str | None = None) -> list[Word]:
+        """Quote-aware words of `text` (default: the value), with the file's escape character."""
+        return split_words(self.value if text is None else text, self.escape)
 
     def line_of(self, offset: int) -> int:
         """Source line of an offset in `logical`."""

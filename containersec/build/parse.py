@@ -23,7 +23,7 @@ from containersec.build.model import (
     Stage,
 )
 from containersec.build.variables import substitute
-from containersec.build.words import split_words, unquote
+from containersec.build.words import unquote
 
 INSTRUCTIONS = frozenset({
     "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
@@ -111,7 +111,7 @@ def _read_instruction(df: Dockerfile, lines: list[str], offsets: list[int], firs
     logical = "".join(pieces)
     line_map = LineMap(starts, line_numbers)
     last = index - 1
-    instruction = _instruction(logical, line_map, first + 1, last + 1)
+    instruction = _instruction(logical, line_map, first + 1, last + 1, escape)
     if instruction is None:
         return index
     if not instruction.known:
@@ -129,7 +129,7 @@ def _read_instruction(df: Dockerfile, lines: list[str], offsets: list[int], firs
     return index
 
 
-def _instruction(logical: str, line_map: LineMap, line: int, end_line: int, offset: int = 0,
+def _instruction(logical: str, line_map: LineMap, line: int, end_line: int, escape: str, offset: int = 0,
                  wrapped: bool = False) -> Instruction | None:
     """One instruction; an ONBUILD's trigger is read one level deep only (`wrapped`): Docker rejects
     `ONBUILD ONBUILD`, and a chain of thousands must not exhaust the stack."""
@@ -139,10 +139,11 @@ def _instruction(logical: str, line_map: LineMap, line: int, end_line: int, offs
     keyword = words[0].upper()
     value_offset = logical.find(words[0], offset) + len(words[0])
     instruction = Instruction(keyword=keyword, line=line, end_line=end_line, start=0, end=0, logical=logical,
-                              line_map=line_map, value_offset=value_offset, known=keyword in INSTRUCTIONS)
+                              line_map=line_map, value_offset=value_offset, known=keyword in INSTRUCTIONS,
+                              escape=escape)
     if keyword == "ONBUILD":
         if not wrapped:
-            instruction.inner = _instruction(logical, line_map, line, end_line, value_offset, wrapped=True)
+            instruction.inner = _instruction(logical, line_map, line, end_line, escape, value_offset, wrapped=True)
         return instruction
     if keyword in _FLAGGED:
         _read_flags(instruction)
@@ -154,11 +155,11 @@ def _instruction(logical: str, line_map: LineMap, line: int, end_line: int, offs
 def _read_flags(instruction: Instruction) -> None:
     text = instruction.logical
     position = instruction.value_offset
-    for word in split_words(text[position:]):
+    for word in instruction.words(text[position:]):
         match = _FLAG.fullmatch(word.raw)
         if not match:
             break
-        value = unquote(match[2]) if match[2] is not None else None
+        value = unquote(match[2], instruction.escape) if match[2] is not None else None
         instruction.flags.append(Flag(match[1].lower(), value, position + word.start))
         instruction.value_offset = position + word.end
 
@@ -196,11 +197,11 @@ def _check_exec_form(df: Dockerfile, instruction: Instruction) -> None:
 
 
 def _read_heredocs(df: Dockerfile, instruction: Instruction, lines: list[str], index: int) -> int:
-    for word in split_words(instruction.logical[instruction.value_offset:]):
+    for word in instruction.words(instruction.logical[instruction.value_offset:]):
         match = _HEREDOC_WORD.fullmatch(word.raw)
         if not match or match[2].startswith("<"):
             continue
-        delimiter = unquote(match[2])
+        delimiter = unquote(match[2], instruction.escape)
         if not delimiter:
             continue
         strip_tabs = match[1] == "-"
@@ -271,7 +272,7 @@ def _build_stages(df: Dockerfile) -> None:
 
 
 def _stage(df: Dockerfile, instruction: Instruction, index: int) -> Stage:
-    words = [w.text for w in split_words(instruction.value)]
+    words = [w.text for w in instruction.words()]
     base = words[0] if words else ""
     name = words[2] if len(words) >= 3 and words[1].lower() == "as" else None
     if not words:

@@ -11,7 +11,6 @@ from itertools import pairwise
 
 from containersec.build.model import Dockerfile, Instruction, Stage
 from containersec.build.variables import has_variable, referenced_names, substitute
-from containersec.build.words import split_words
 from containersec.catalogue import Hit
 
 DOCKER_HUB = "docker.io"
@@ -129,7 +128,15 @@ def copy_arguments(instruction: Instruction) -> list[str]:
     """Sources then destination of a COPY or ADD (quotes removed), from the JSON or the shell form."""
     if instruction.exec_form is not None:
         return list(instruction.exec_form)
-    return [word.text for word in split_words(instruction.value)]
+    return [word.text for word in instruction.words()]
+
+
+def sources_and_destination(instruction: Instruction) -> tuple[list[str], str] | None:
+    """(sources, destination) of a COPY/ADD, or None for heredoc sources or too few arguments."""
+    words = copy_arguments(instruction)
+    if len(words) < 2 or any(w.startswith("<<") for w in words):
+        return None
+    return words[:-1], words[-1]
 
 
 # --- stage state --------------------------------------------------------------------------------------
@@ -216,7 +223,7 @@ class PortSpec:
 
 def exposed_ports(dockerfile: Dockerfile, instruction: Instruction) -> Iterator[PortSpec]:
     """EXPOSE's port specs with ARG/ENV defaults substituted; those still holding a variable are skipped."""
-    for word in split_words(instruction.value):
+    for word in instruction.words():
         text = resolve(dockerfile, word.text, instruction.stage)
         if has_variable(text):
             continue

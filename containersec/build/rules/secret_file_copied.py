@@ -3,8 +3,8 @@ from collections.abc import Iterator
 
 from containersec.build.keyvalue import key_values
 from containersec.build.model import Dockerfile, Instruction, Stage
+from containersec.build.rules._images import sources_and_destination
 from containersec.build.rules._secrets import secret_file_kind
-from containersec.build.words import split_words
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
 
@@ -14,17 +14,6 @@ CREDENTIAL_FILE_VARIABLES = frozenset({"GOOGLE_APPLICATION_CREDENTIALS", "AWS_CO
 _FIX = "mount it at build time with RUN --mount=type=secret (type=ssh for SSH keys) and add it to .dockerignore"
 
 
-def copy_arguments(instruction: Instruction) -> tuple[list[str], str] | None:
-    """(sources, destination) of a COPY/ADD, or None for heredoc sources or too few arguments."""
-    if instruction.exec_form is not None:
-        words = instruction.exec_form
-    else:
-        words = [w.text for w in split_words(instruction.value)]
-    if len(words) < 2 or any(w.startswith("<<") for w in words):
-        return None
-    return words[:-1], words[-1]
-
-
 def _copies(stage: Stage) -> Iterator[tuple[Instruction, list[str], str]]:
     """COPY/ADD of a stage with their destinations made absolute against the WORKDIR in force."""
     workdir = "/"
@@ -32,7 +21,7 @@ def _copies(stage: Stage) -> Iterator[tuple[Instruction, list[str], str]]:
         if instruction.keyword == "WORKDIR":
             workdir = posixpath.join(workdir, instruction.value.strip().strip("\"'"))
         elif instruction.keyword in ("COPY", "ADD"):
-            arguments = copy_arguments(instruction)
+            arguments = sources_and_destination(instruction)
             if arguments is not None:
                 sources, destination = arguments
                 yield instruction, sources, posixpath.normpath(posixpath.join(workdir, destination))
@@ -57,7 +46,7 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
         instruction = outer.effective
         if instruction.keyword not in ("COPY", "ADD"):
             continue
-        arguments = copy_arguments(instruction)
+        arguments = sources_and_destination(instruction)
         for source in arguments[0] if arguments else ():
             kind = secret_file_kind(source)
             if kind is not None:
