@@ -160,6 +160,13 @@ class Stage:
     def all(self, keyword: str) -> list[Instruction]:
         return [i for i in self.instructions if i.keyword == keyword]
 
+    def executed(self) -> list[Instruction]:
+        """What building this stage runs, in order: the ONBUILD triggers of the stage it is built FROM
+        (they fire at its FROM, once: a grandparent's triggers were spent building the parent), then its
+        own instructions, with its own ONBUILDs left out (they fire in the images built from it)."""
+        triggers = [i.inner for i in self.parent.instructions if i.inner is not None] if self.parent else []
+        return [*triggers, *(i for i in self.instructions if i.keyword != "ONBUILD")]
+
     def last(self, keyword: str) -> Instruction | None:
         found = self.all(keyword)
         return found[-1] if found else None
