@@ -203,6 +203,10 @@ class Dockerfile:
                 return stage
         return None
 
+    def built_on(self, stage: Stage) -> list[Stage]:
+        """The later stages built FROM `stage`, directly or through other stages."""
+        return [s for s in self.stages[stage.index + 1:] if any(a is stage for a in s.ancestry())]
+
     def all(self, keyword: str, *, onbuild: bool = False) -> Iterator[Instruction]:
         """Instructions with `keyword`; with onbuild=True also the ones wrapped in ONBUILD."""
         for instruction in self.instructions:
