@@ -58,3 +58,12 @@ def test_the_stage_before_from_is_not_the_final_one() -> None:
     # The final image is the last FROM's stage: root in the fragment part does not make it root.
     assert lines("CSD001", "USER root\nFROM alpine:3.20\nUSER 10001\n") == []
     assert lines("CSD001", "USER 10001\nFROM alpine:3.20\nUSER root\n") == [3]
+
+
+def test_messages_name_stages_as_buildkit_numbers_them() -> None:
+    from tests.rules.helpers import findings
+
+    text = "ENV API_TOKEN=x\nFROM alpine:3.20\nENV DB_PASSWORD=y\nFROM alpine:3.20\nUSER 10001\n"
+    messages = [f.message for f in findings("CSD095", text)]
+    assert "build stage before the first FROM's image" in messages[0]
+    assert "build stage 0's image" in messages[1]

@@ -147,6 +147,13 @@ class Stage:
     number: int | None = None  # what `COPY --from=<n>` and `FROM <n>` call it: FROM stages count from 0
 
     @property
+    def title(self) -> str:
+        """How messages name the stage: `stage build`, `stage 1` (BuildKit's number), `stage before the first FROM`."""
+        if self.implicit:
+            return "stage before the first FROM"
+        return f"stage {self.name or self.number}"
+
+    @property
     def end_line(self) -> int:
         return self.instructions[-1].end_line if self.instructions else self.instruction.end_line
 

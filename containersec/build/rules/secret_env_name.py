@@ -13,7 +13,7 @@ def _where(keyword: str, stage: Stage | None, final: set[int]) -> str:
     if keyword == "ENV":
         if stage is None or stage.index in final:
             return "is stored in the final image's config, readable by anyone who can pull it"
-        return f"is stored in build stage {stage.name or stage.index}'s image and build cache"
+        return f"is stored in build {stage.title}'s image and build cache"
     return "is recorded in the image history of every RUN that sees it (docker history shows the value)"
 
 
