@@ -264,9 +264,12 @@ def _build_stages(df: Dockerfile) -> None:
         if keyword == "SHELL" and instruction.exec_form:
             shell = tuple(instruction.exec_form)
         instruction.shell = shell
-        if instruction.inner is not None:
-            instruction.inner.shell = shell
         shells[current.index] = shell
+    for stage in df.stages:
+        # A trigger runs in the images built on this one, under the SHELL this stage ends with.
+        for instruction in stage.instructions:
+            if instruction.inner is not None:
+                instruction.inner.shell = shells[stage.index]
     if df.stages:
         df.stages[-1].is_final = True
 
