@@ -26,6 +26,12 @@ def _quoted_pattern(escape: str) -> re.Pattern[str]:
     return re.compile(rf"""'([^']*)'?|"((?:[^"{e}]|{e}.)*)"?|{e}(.)""", re.DOTALL)
 
 
+@cache
+def _escaped_in_double_quotes(escape: str) -> re.Pattern[str]:
+    e = re.escape(escape)
+    return re.compile(rf'{e}([{e}"$`])')
+
+
 @dataclass(frozen=True)
 class Word:
     raw: str
@@ -49,7 +55,7 @@ def unquote(raw: str, escape: str = BACKSLASH) -> str:
     """Remove shell-style quotes and escapes (no expansion)."""
     if not any(c in raw for c in ("'", '"', escape)):
         return raw
-    inner_escape = re.compile(rf'{re.escape(escape)}([{re.escape(escape)}"$`])')
+    inner_escape = _escaped_in_double_quotes(escape)
 
     def replace(match: re.Match[str]) -> str:
         if match[1] is not None:
