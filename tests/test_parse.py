@@ -255,3 +255,19 @@ def test_backtick_escape_keeps_backslashes_in_words() -> None:
 def test_backslash_escape_is_the_default() -> None:
     df = parse('FROM alpine:3.20\nCOPY a\\ b "c\\"d" /x/\n')
     assert [w.text for w in df.instructions[1].words()] == ["a b", 'c"d', "/x/"]
+
+
+def test_env_and_label_pairs_keep_windows_paths_under_a_backtick_escape() -> None:
+    df = parse("""
+        # escape=`
+        FROM mcr.microsoft.com/windows/servercore:ltsc2022
+        ENV APP_HOME=C:\\app PATH="C:\\tools;${PATH}" `
+            MODE=prod
+        LABEL org.example.dir="C:\\data"
+        ENV LEGACY some value
+    """)
+    assert [i.pairs for i in df.instructions[1:]] == [
+        [("APP_HOME", "C:\\app", 3), ("PATH", "C:\\tools;${PATH}", 3), ("MODE", "prod", 4)],
+        [("org.example.dir", "C:\\data", 5)],
+        [("LEGACY", "some value", 6)],
+    ]
