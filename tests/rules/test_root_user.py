@@ -76,3 +76,7 @@ def test_rootless_names_are_not_root() -> None:
     assert lines(RULE, "FROM alpine:3.19\nUSER rootless\n") == []
     assert lines(RULE, "FROM alpine:3.19\nUSER 1000:0\n") == []
 
+
+
+def test_a_parent_onbuild_root_user_fires_in_the_child() -> None:
+    assert lines(RULE, "FROM alpine:3.19 AS base\nUSER 10001\nONBUILD USER root\nFROM base\nRUN true\n") == [3]

@@ -42,3 +42,7 @@ def test_peer_aliases_select_it() -> None:
 def test_onbuild_user_does_not_count() -> None:
     # It only runs in the images built FROM this one.
     assert lines(RULE, "FROM alpine:3.19\nONBUILD USER app\n") == [1]
+
+
+def test_a_parent_onbuild_user_fires_in_the_child():
+    assert lines(RULE, "FROM alpine:3.19 AS base\nONBUILD USER 10001\nFROM base\nRUN true\n") == []

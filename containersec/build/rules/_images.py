@@ -147,13 +147,13 @@ def lineage_has(stage: Stage, keyword: str) -> bool:
 
 
 def final_user(dockerfile: Dockerfile) -> tuple[Stage, Instruction] | None:
-    """The USER in force in the final image: the last one of the final stage or the stages it is built on,
-    with its stage; None when none of them has a USER."""
+    """The USER in force in the final image: the last one the final stage or the stages it is built on run
+    (an ONBUILD USER of a parent included, which fires in its child), with its stage; None when none does."""
     final = dockerfile.final_stage
     for stage in final.ancestry() if final is not None else ():
-        user = stage.last("USER")
-        if user is not None:
-            return stage, user
+        users = [i for i in stage.executed() if i.keyword == "USER"]
+        if users:
+            return stage, users[-1]
     return None
 
 

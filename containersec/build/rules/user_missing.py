@@ -15,7 +15,8 @@ from containersec.findings import Severity
       good="FROM alpine:3.19\nRUN adduser -D -u 10001 app\nUSER 10001",
       notes="hadolint has no rule for this: its DL3002 only fires on an explicit `USER root` (CSD001 "
             "root-user here). The final stage and the stages it is built FROM are searched for a USER; "
-            "one in a builder stage does not count. A base image whose default user is not root cannot "
+            "one in a builder stage does not count, a parent stage's ONBUILD USER does (it fires in the "
+            "child). A base image whose default user is not root cannot "
             "be seen without the image, so the file is reported; ignore the rule for such a base.")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     final = dockerfile.final_stage
