@@ -76,3 +76,9 @@ def test_a_destination_resolved_from_env_points_at_the_credential_file():
         ENV GOOGLE_APPLICATION_CREDENTIALS=/etc/gcloud/key.json
     """) == [4]
     assert lines("CSD097", "FROM alpine:3.20\nENV AWS_CONFIG_FILE=/run/aws/config\nCOPY app /app\n") == []
+
+
+def test_windows_paths_name_the_same_files():
+    text = ("# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nCOPY keys\\id_rsa C:\\Users\\app\\.ssh\\\n"
+            "COPY C:\\build\\.env C:\\app\\\nCOPY C:\\build\\app.exe C:\\app\\\n")
+    assert lines("CSD097", text) == [3, 4]

@@ -139,7 +139,8 @@ _ENV_TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".default
 
 def secret_file_kind(source: str) -> str | None:
     """What a COPY/ADD source is when it looks like a credential file or directory, else None."""
-    path = posixpath.normpath(source.strip()).lstrip("/")
+    # Windows paths (a backtick escape keeps their backslashes) name the same files.
+    path = posixpath.normpath(source.strip().replace("\\", "/")).lstrip("/")
     base = posixpath.basename(path)
     if base in _SECRET_FILES:
         return _SECRET_FILES[base]
