@@ -48,7 +48,7 @@ def test_bad_example_finds_the_same_after_a_global_arg(rule: object, prefix: str
     assert found(prefix + bad, shift=1) == before
 
 
-def test_the_examples_find_their_rule_either_way() -> None:
+def test_every_example_finds_its_own_rule() -> None:
     # Guards the comparison above: the same findings must not be the same silence.
     silent = [rule.id for rule in all_rules(Stage.BUILD) if rule.id not in {r for r, _ in found(rule.bad + "\n")}]
     assert not silent
