@@ -15,6 +15,9 @@ from containersec.catalogue import Rule, resolve
 
 _END_OF_FILE = sys.maxsize
 _SHELLCHECK_CODE = re.compile(r"SC\d{4}", re.IGNORECASE)
+# A peer's pragma may name its own checks that we do not have (a newer hadolint code): those are for the
+# peer. One of our IDs that names no rule, though, is a typo that would silently ignore nothing.
+_OUR_ID = re.compile(r"CS[DIVR]\d+", re.IGNORECASE)
 
 _OWN = re.compile(r"#\s*containersec\s*:(?P<body>.*)", re.IGNORECASE)
 _OWN_BODY = re.compile(
@@ -46,7 +49,7 @@ class _Range:
 @dataclass
 class Suppressions:
     ranges: list[_Range] = field(default_factory=list)
-    # (line, name) of containersec pragmas that name no known rule.
+    # (line, name) of containersec pragmas that name no known rule, and of peer pragmas naming an unknown ID of ours.
     unknown: list[tuple[int, str]] = field(default_factory=list)
     # (line, problem) of containersec pragmas that cannot apply as written.
     malformed: list[tuple[int, str]] = field(default_factory=list)
@@ -85,7 +88,7 @@ def build_suppressions(
         codes = set()
         for name in pragma.names:
             found = _codes(name)
-            if pragma.own and not found:
+            if not found and (pragma.own or _OUR_ID.fullmatch(name)):
                 result.unknown.append((pragma.line, name))
             codes |= found or {name.upper()}
         result.ranges.append(_Range(frozenset(codes), *lines))

@@ -70,6 +70,47 @@ def broken_rule():
     catalogue._RULES.pop("CSDT99")
 
 
+@pytest.fixture
+def recursing_rule():
+    @catalogue.rule(id="CSDT98", slug="recurses-forever", severity=Severity.ERROR, summary="test", why="test",
+                   bad="", good="")
+    def check(dockerfile, options):
+        return check(dockerfile, options)
+
+    yield "CSDT98"
+    catalogue._RULES.pop("CSDT98")
+
+
+def test_a_rule_exhausting_the_stack_is_an_error_for_that_file_only(tmp_path: Path, recursing_rule: str) -> None:
+    broken, fine = tmp_path / "a.Dockerfile", tmp_path / "b.Dockerfile"
+    broken.write_text("FROM alpine:3.20\nRUN sudo true\n")
+    fine.write_text("FROM alpine:3.20\nRUN sudo true\n")
+    report = lint_paths([str(broken), str(fine)], Config(select=[recursing_rule, "CSD080"]))
+    assert [(f.path, f.rule) for f in report.findings] == [(str(broken), "CSD080"), (str(fine), "CSD080")]
+    assert [e.message.split(":")[0] for e in report.errors] == ["internal error in rule CSDT98 recurses-forever"] * 2
+    assert all("RecursionError" in e.message for e in report.errors)
+
+
+def test_a_parser_failure_is_an_error_for_that_file_only(tmp_path: Path, monkeypatch) -> None:
+    from containersec.build import engine
+
+    def parse(text: str, path: str):
+        if path.endswith("a.Dockerfile"):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real_parse(text, path)
+
+    real_parse = engine.parse_dockerfile
+    monkeypatch.setattr(engine, "parse_dockerfile", parse)
+    (tmp_path / "a.Dockerfile").write_text("FROM alpine:3.20\n")
+    (tmp_path / "b.Dockerfile").write_text("FROM alpine:3.20\nRUN sudo true\n")
+    report = lint_paths([str(tmp_path / "a.Dockerfile"), str(tmp_path / "b.Dockerfile")],
+                        Config(select=["CSD080"]))
+    assert [f.path for f in report.findings] == [str(tmp_path / "b.Dockerfile")]
+    message = "internal error while parsing: RecursionError: maximum recursion depth exceeded"
+    assert [(e.path, e.message) for e in report.errors] == [(str(tmp_path / "a.Dockerfile"), message)]
+    assert report.exit_code(Severity.WARNING) == 2
+
+
 def test_a_failing_rule_is_an_error_for_that_file_and_the_other_rules_still_report(tmp_path: Path,
                                                                                      broken_rule: str) -> None:
     dockerfile = tmp_path / "Dockerfile"
@@ -89,5 +130,5 @@ def test_every_rule_has_complete_metadata() -> None:
 
 def test_aliases_resolve_to_their_rules() -> None:
     assert [r.id for r in catalogue.resolve("DS-0027")] == ["CSD051"]
-    assert [r.id for r in catalogue.resolve("AVD-DS-0002")] == ["CSD001"]
+    assert [r.id for r in catalogue.resolve("AVD-DS-0002")] == ["CSD001", "CSD029"]  # Trivy checks both
     assert [r.id for r in catalogue.resolve("dl3008")] == ["CSD057"]

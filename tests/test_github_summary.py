@@ -105,3 +105,12 @@ def test_log_annotations_errors_first_capped_and_escaped():
     assert all("\n" not in line and "\r" not in line for line in lines)
     assert "file=we%2Cird%3Adir/Dockerfile" in "".join(lines)
     assert "file=bad%2Cfile" in lines[0] and "%0A::error::forged" in lines[0]
+
+
+def test_summary_counts_agree_in_number():
+    findings = [finding(i) for i in range(1, 52)]  # one more than the table shows
+    text = render_summary(facts(findings, total=52), 10**6)
+    assert "51 of 52 findings in scope; the other 1 is in the SARIF file only" in text
+    assert "<details><summary>1 more finding</summary>" in text
+    one = render_summary(facts([], total=1), 10**6)
+    assert "0 of 1 finding in scope; the other 1 is in the SARIF file only" in one

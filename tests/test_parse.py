@@ -200,3 +200,74 @@ def test_comments_are_recorded_with_their_lines() -> None:
         RUN sudo true
     """)
     assert df.comments == [(1, "# hadolint global ignore=DL3008"), (3, "# containersec: ignore=CSD080")]
+
+
+def test_instructions_before_the_first_from_form_an_implicit_stage() -> None:
+    df = parse("""
+        RUN apk add curl
+        ARG VERSION=3.20
+        USER app
+        FROM alpine:${VERSION} AS build
+        FROM build
+        COPY --from=0 /a /b
+    """)
+    implicit, build, final = df.stages
+    assert (implicit.implicit, implicit.line, implicit.number) == (True, 1, None)
+    assert [i.keyword for i in implicit.instructions] == ["RUN", "USER"]
+    assert df.instructions[0].stage is implicit
+    # An ARG before the first FROM stays global, as in BuildKit, even after other instructions.
+    assert df.global_args == {"VERSION": "3.20"} and df.instructions[1].stage is None
+    assert (build.image, build.number, final.number, final.parent) == ("alpine:3.20", 0, 1, build)
+    assert df.stage_named("0") is build and final.is_final
+
+
+def test_a_file_of_global_args_and_froms_has_no_implicit_stage() -> None:
+    df = parse("""
+        ARG BASE
+        FROM ${BASE:-alpine:3.20}
+    """)
+    assert [(s.implicit, s.number) for s in df.stages] == [(False, 0)]
+
+
+def test_onbuild_onbuild_is_read_one_level_deep() -> None:
+    df = parse("ONBUILD ONBUILD ONBUILD RUN echo hi\n")
+    (onbuild,) = df.instructions
+    assert onbuild.inner is not None and onbuild.inner.keyword == "ONBUILD" and onbuild.inner.inner is None
+
+
+def test_exec_form_nested_arrays_are_shell_form() -> None:
+    df = parse(f"FROM alpine:3.20\nCMD {'[' * 5000}{']' * 5000}\nCMD [[\"a\"]]\n")
+    assert [i.exec_form for i in df.instructions[1:]] == [None, None]
+
+
+def test_backtick_escape_keeps_backslashes_in_words() -> None:
+    df = parse("""
+        # escape=`
+        FROM mcr.microsoft.com/windows/servercore:ltsc2022
+        COPY --chown=app C:\\src\\app.exe "C:\\Program Files\\app\\" `
+            C:\\dest\\
+    """)
+    copy = df.instructions[1]
+    assert copy.flag("chown") == "app"
+    assert [w.text for w in copy.words()] == ["C:\\src\\app.exe", "C:\\Program Files\\app\\", "C:\\dest\\"]
+
+
+def test_backslash_escape_is_the_default() -> None:
+    df = parse('FROM alpine:3.20\nCOPY a\\ b "c\\"d" /x/\n')
+    assert [w.text for w in df.instructions[1].words()] == ["a b", 'c"d', "/x/"]
+
+
+def test_env_and_label_pairs_keep_windows_paths_under_a_backtick_escape() -> None:
+    df = parse("""
+        # escape=`
+        FROM mcr.microsoft.com/windows/servercore:ltsc2022
+        ENV APP_HOME=C:\\app PATH="C:\\tools;${PATH}" `
+            MODE=prod
+        LABEL org.example.dir="C:\\data"
+        ENV LEGACY some value
+    """)
+    assert [i.pairs for i in df.instructions[1:]] == [
+        [("APP_HOME", "C:\\app", 3), ("PATH", "C:\\tools;${PATH}", 3), ("MODE", "prod", 4)],
+        [("org.example.dir", "C:\\data", 5)],
+        [("LEGACY", "some value", 6)],
+    ]

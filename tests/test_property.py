@@ -50,9 +50,19 @@ line = st.one_of(
     instruction_line, instruction_line, instruction_line, heredoc_block,
     st.sampled_from(DIRECTIVES + HEREDOCS), words,
 )
+# Global ARGs with and without defaults before FROM lines that use them: a global ARG once silenced most rules.
+GLOBAL_ARGS = ["ARG X", "ARG X=alpine", "ARG X=3.20", "ARG X=", "ARG X=${Y}", "ARG X Y=1", "ARG REGISTRY"]
+ARG_FROMS = ["FROM ${X}", "FROM $X", "FROM img:$X", "FROM ${X:-alpine}:3.20", "FROM ${REGISTRY}/img:${X}",
+             "FROM alpine$X", "FROM ${X}/app AS b", "FROM ${X:+x}scratch", "FROM $X AS $X"]
+arg_from = st.builds(
+    lambda args, froms: "".join(f"{a}\n" for a in args) + "".join(f"{f}\n" for f in froms),
+    st.lists(st.sampled_from(GLOBAL_ARGS), max_size=3),
+    st.lists(st.sampled_from(ARG_FROMS), min_size=1, max_size=2),
+)
 dockerfile_like = st.builds(
     lambda first, pairs: first + "".join(text + end for text, end in pairs),
-    st.sampled_from(["", "FROM alpine:3.20\n", "ARG BASE=alpine\nFROM $BASE AS build\n", "\ufeffFROM x\r\n"]),
+    st.one_of(st.sampled_from(["", "FROM alpine:3.20\n", "ARG BASE=alpine\nFROM $BASE AS build\n",
+                               "\ufeffFROM x\r\n"]), arg_from),
     st.lists(st.tuples(line, st.sampled_from(LINE_ENDS)), max_size=25),
 )
 any_text = st.text() | dockerfile_like
@@ -85,7 +95,19 @@ def test_parser_never_raises(text: str) -> None:
 @given(text=any_text)
 def test_rules_never_raise_and_point_inside_the_file(text: str, every_rule: Config) -> None:
     report = engine.lint_text(text, "Dockerfile", every_rule)
+    assert not [e for e in report.errors if "internal error" in e.message], report.errors
     last_line = len(text.split("\n"))
     for finding in report.findings:
         assert finding.path == "Dockerfile"
         assert 1 <= finding.line <= (finding.end_line or finding.line) <= last_line, finding
+
+
+@SETTINGS
+@given(head=arg_from, body=st.lists(instruction_line, max_size=6).map("\n".join))
+def test_a_global_arg_changes_no_finding_but_its_line(head: str, body: str, every_rule: Config) -> None:
+    # Another global ARG in front only moves every finding down one line.
+    text = head + body + "\n"
+    before = sorted((f.rule, f.line) for f in engine.lint_text(text, "Dockerfile", every_rule).findings)
+    after = engine.lint_text("ARG UNUSED_ARG=1\n" + text, "Dockerfile", every_rule)
+    assert sorted((f.rule, f.line - 1) for f in after.findings) == before
+    assert not [e for e in after.errors if "internal error" in e.message]

@@ -243,3 +243,26 @@ def test_one_megabyte_run_line_is_fast(workdir: Path, case: str) -> None:
     else:
         assert run.rule_lines(big, MAINTAINER) == [3]
     assert run.rule_lines(GOOD, LATEST) == [1]
+
+
+DEPTH = 1_000
+ONBUILD = rule_id("DL3043")
+# Nesting deep enough to exhaust Python's stack if a parser step or a rule recursed on it.
+DEEPLY_NESTED = {
+    **{f"json-{keyword.split()[0].lower()}": f"{keyword} {'[' * DEPTH}{']' * DEPTH}"
+       for keyword in ("CMD", "RUN", "ENTRYPOINT", "SHELL", "HEALTHCHECK CMD")},
+    "json-in-a-list": f'CMD ["a", {"[" * DEPTH}{"]" * DEPTH}]',
+    "onbuild-chain": "ONBUILD " * DEPTH + "RUN echo hi",
+}
+
+
+@pytest.mark.parametrize("case", DEEPLY_NESTED, ids=str)
+def test_deep_nesting_lints_without_an_internal_error(workdir: Path, case: str) -> None:
+    text = f"FROM alpine:3.20\n{DEEPLY_NESTED[case]}\nMAINTAINER someone\n"
+    deep = write(workdir, f"{case}/Dockerfile", text.encode())
+    run = lint(workdir, deep, GOOD)
+    assert not [e for e in run.errors if "internal error" in e["message"]], run.errors
+    assert run.rule_lines(deep, MAINTAINER) == [3]
+    assert run.rule_lines(GOOD, LATEST) == [1]
+    if case == "onbuild-chain":
+        assert run.rule_lines(deep, ONBUILD) == [2]

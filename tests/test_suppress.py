@@ -186,6 +186,12 @@ def test_unknown_codes_in_peer_pragmas_are_silent(rules):
     assert suppressed_lines(suppressions, rules["CSDT11"]) == [3]
 
 
+def test_an_unknown_id_of_ours_in_a_peer_pragma_is_listed(rules):
+    suppressions = scan("FROM a\n# hadolint ignore=CSD999,DL9011\nRUN x\n# trivy:ignore:csd0\nRUN y\n")
+    assert suppressions.unknown == [(2, "CSD999"), (4, "csd0")]
+    assert suppressed_lines(suppressions, rules["CSDT11"]) == [3]
+
+
 def test_hadolint_ignore_allows_a_trailing_hash_reason(rules):
     suppressions = scan("FROM a\n# hadolint ignore=DL9011, DL9012 # pinned upstream\nRUN x\n")
     assert suppressed_lines(suppressions, rules["CSDT11"]) == [3]

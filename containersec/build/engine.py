@@ -188,7 +188,11 @@ def _add_shellcheck(report: Report, dockerfiles: list[Dockerfile], config: Confi
 def _lint_into(report: Report, text: str, path: str, config: Config, rules: list[Rule]) -> Dockerfile | None:
     report.files += 1
     report.sources[path] = text
-    dockerfile = parse_dockerfile(text, path)
+    try:
+        dockerfile = parse_dockerfile(text, path)
+    except Exception as exc:  # a parser bug must stay this file's error, not lose the batch's report
+        report.errors.append(InputError(path, f"internal error while parsing: {type(exc).__name__}: {exc}"))
+        return None
     dockerfile.dockerignore = read_dockerignore(path)
     if not dockerfile.instructions:
         report.errors.append(InputError(path, "no instructions: the file is empty or only comments"))
@@ -212,7 +216,7 @@ def check_dockerfile(dockerfile: Dockerfile, config: Config, rules: list[Rule], 
     for rule in rules:
         try:
             hits = list(rule.check(dockerfile, config.options))
-        except Exception as exc:  # a rule bug must not hide the other rules' or files' results
+        except Exception as exc:  # a rule bug (RecursionError included) must not hide other results
             report.errors.append(InputError(dockerfile.path, f"internal error in rule {rule.id} {rule.slug}: "
                                             f"{type(exc).__name__}: {exc}"))
             continue

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from containersec.build.model import Instruction
-from containersec.build.words import split_words
 
 
 def key_values(instruction: Instruction) -> list[tuple[str, str | None, int]]:
@@ -22,6 +21,10 @@ def parse_pairs(instruction: Instruction) -> list[tuple[str, str | None, int]]:
         return []
     if instruction.keyword == "ARG":
         return [_arg_pair(word, instruction, start) for word, start in _words_with_offsets(instruction)]
+    if instruction.escape != "\\":
+        # dockerfile-parse knows only the backslash escape; under `# escape=`` it would eat the
+        # backslashes of Windows paths (`ENV APP=C:\\app`).
+        return _pairs_with_escape(instruction)
     from dockerfile_parse.util import extract_key_values
 
     try:
@@ -42,9 +45,19 @@ def parse_pairs(instruction: Instruction) -> list[tuple[str, str | None, int]]:
 
 def _words_with_offsets(instruction: Instruction) -> list[tuple[str, int]]:
     return [(w.text, instruction.value_offset + w.start)
-            for w in split_words(instruction.logical[instruction.value_offset:])]
+            for w in instruction.words(instruction.logical[instruction.value_offset:])]
 
 
 def _arg_pair(word: str, instruction: Instruction, offset: int) -> tuple[str, str | None, int]:
     name, sep, default = word.partition("=")
     return name, (default if sep else None), instruction.line_of(offset)
+
+
+def _pairs_with_escape(instruction: Instruction) -> list[tuple[str, str | None, int]]:
+    words = _words_with_offsets(instruction)
+    if words and "=" not in words[0][0]:
+        # The legacy `ENV KEY value with spaces` form: one name, the rest of the line as its value.
+        rest = instruction.value.split(None, 1)
+        return [(words[0][0], rest[1] if len(rest) > 1 else "", instruction.line_of(words[0][1]))]
+    return [(name, value, instruction.line_of(start))
+            for word, start in words for name, _, value in [word.partition("=")]]

@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from containersec.build.variables import substitute
+from containersec.build.words import Word, split_words
 
 if TYPE_CHECKING:
     from containersec.build.shell import Command, Script
@@ -76,10 +77,15 @@ class Instruction:
     stage: Stage | None = None
     shell: tuple[str, ...] = DEFAULT_SHELL  # the SHELL in force (RUN, CMD, ENTRYPOINT, HEALTHCHECK)
     known: bool = True
+    escape: str = "\\"  # the file's escape character (`# escape=`)
 
     @property
     def value(self) -> str:
         return self.logical[self.value_offset:].strip()
+
+    def words(self, text: str | None = None) -> list[Word]:
+        """Quote-aware words of `text` (default: the value), with the file's escape character."""
+        return split_words(self.value if text is None else text, self.escape)
 
     def line_of(self, offset: int) -> int:
         """Source line of an offset in `logical`."""
@@ -124,16 +130,28 @@ class Instruction:
 
 @dataclass
 class Stage:
-    index: int
-    line: int  # the FROM line
-    base: str  # the image text as written
+    """A FROM and the instructions after it; or, in a file that does not begin with FROM (a fragment or a
+    template), the instructions before the first FROM, which hadolint also checks as a stage of their own."""
+
+    index: int  # position in Dockerfile.stages
+    line: int  # the FROM line (an implicit stage's first instruction)
+    base: str  # the image text as written ("" for an implicit stage)
     image: str  # with ARG defaults substituted
     name: str | None  # the `AS` alias as written
     platform: str | None
-    instruction: Instruction  # the FROM
-    instructions: list[Instruction] = field(default_factory=list)  # after the FROM
+    instruction: Instruction  # the FROM (an implicit stage's first instruction)
+    instructions: list[Instruction] = field(default_factory=list)  # after the FROM (all, for an implicit stage)
     parent: Stage | None = None  # the earlier stage named as base
     is_final: bool = False
+    implicit: bool = False  # no FROM: the instructions before the first FROM
+    number: int | None = None  # what `COPY --from=<n>` and `FROM <n>` call it: FROM stages count from 0
+
+    @property
+    def title(self) -> str:
+        """How messages name the stage: `stage build`, `stage 1` (BuildKit's number), `stage before the first FROM`."""
+        if self.implicit:
+            return "stage before the first FROM"
+        return f"stage {self.name or self.number}"
 
     @property
     def end_line(self) -> int:
@@ -148,6 +166,13 @@ class Stage:
 
     def all(self, keyword: str) -> list[Instruction]:
         return [i for i in self.instructions if i.keyword == keyword]
+
+    def executed(self) -> list[Instruction]:
+        """What building this stage runs, in order: the ONBUILD triggers of the stage it is built FROM
+        (they fire at its FROM, once: a grandparent's triggers were spent building the parent), then its
+        own instructions, with its own ONBUILDs left out (they fire in the images built from it)."""
+        triggers = [i.inner for i in self.parent.instructions if i.inner is not None] if self.parent else []
+        return [*triggers, *(i for i in self.instructions if i.keyword != "ONBUILD")]
 
     def last(self, keyword: str) -> Instruction | None:
         found = self.all(keyword)
@@ -179,12 +204,15 @@ class Dockerfile:
         """A stage by alias (case-insensitive) or index, optionally only among the first `before`."""
         candidates = self.stages if before is None else self.stages[:before]
         if name.isdigit():
-            index = int(name)
-            return candidates[index] if index < len(candidates) else None
+            return next((s for s in candidates if s.number == int(name)), None)
         for stage in candidates:
             if stage.name is not None and stage.name.lower() == name.lower():
                 return stage
         return None
+
+    def built_on(self, stage: Stage) -> list[Stage]:
+        """The later stages built FROM `stage`, directly or through other stages."""
+        return [s for s in self.stages[stage.index + 1:] if any(a is stage for a in s.ancestry())]
 
     def all(self, keyword: str, *, onbuild: bool = False) -> Iterator[Instruction]:
         """Instructions with `keyword`; with onbuild=True also the ones wrapped in ONBUILD."""

@@ -23,7 +23,7 @@ from containersec.build.model import (
     Stage,
 )
 from containersec.build.variables import substitute
-from containersec.build.words import split_words, unquote
+from containersec.build.words import unquote
 
 INSTRUCTIONS = frozenset({
     "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
@@ -111,7 +111,7 @@ def _read_instruction(df: Dockerfile, lines: list[str], offsets: list[int], firs
     logical = "".join(pieces)
     line_map = LineMap(starts, line_numbers)
     last = index - 1
-    instruction = _instruction(logical, line_map, first + 1, last + 1)
+    instruction = _instruction(logical, line_map, first + 1, last + 1, escape)
     if instruction is None:
         return index
     if not instruction.known:
@@ -129,16 +129,21 @@ def _read_instruction(df: Dockerfile, lines: list[str], offsets: list[int], firs
     return index
 
 
-def _instruction(logical: str, line_map: LineMap, line: int, end_line: int, offset: int = 0) -> Instruction | None:
+def _instruction(logical: str, line_map: LineMap, line: int, end_line: int, escape: str, offset: int = 0,
+                 wrapped: bool = False) -> Instruction | None:
+    """One instruction; an ONBUILD's trigger is read one level deep only (`wrapped`): Docker rejects
+    `ONBUILD ONBUILD`, and a chain of thousands must not exhaust the stack."""
     words = logical[offset:].split(None, 1)
     if not words:
         return None
     keyword = words[0].upper()
     value_offset = logical.find(words[0], offset) + len(words[0])
     instruction = Instruction(keyword=keyword, line=line, end_line=end_line, start=0, end=0, logical=logical,
-                              line_map=line_map, value_offset=value_offset, known=keyword in INSTRUCTIONS)
+                              line_map=line_map, value_offset=value_offset, known=keyword in INSTRUCTIONS,
+                              escape=escape)
     if keyword == "ONBUILD":
-        instruction.inner = _instruction(logical, line_map, line, end_line, value_offset)
+        if not wrapped:
+            instruction.inner = _instruction(logical, line_map, line, end_line, escape, value_offset, wrapped=True)
         return instruction
     if keyword in _FLAGGED:
         _read_flags(instruction)
@@ -150,11 +155,11 @@ def _instruction(logical: str, line_map: LineMap, line: int, end_line: int, offs
 def _read_flags(instruction: Instruction) -> None:
     text = instruction.logical
     position = instruction.value_offset
-    for word in split_words(text[position:]):
+    for word in instruction.words(text[position:]):
         match = _FLAG.fullmatch(word.raw)
         if not match:
             break
-        value = unquote(match[2]) if match[2] is not None else None
+        value = unquote(match[2], instruction.escape) if match[2] is not None else None
         instruction.flags.append(Flag(match[1].lower(), value, position + word.start))
         instruction.value_offset = position + word.end
 
@@ -170,7 +175,7 @@ def _exec_form(instruction: Instruction) -> list[str] | None:
         return None
     try:
         parsed = json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays nested too deep; not a list of strings
         return None
     if isinstance(parsed, list) and all(isinstance(item, str) for item in parsed):
         return parsed
@@ -192,11 +197,11 @@ def _check_exec_form(df: Dockerfile, instruction: Instruction) -> None:
 
 
 def _read_heredocs(df: Dockerfile, instruction: Instruction, lines: list[str], index: int) -> int:
-    for word in split_words(instruction.logical[instruction.value_offset:]):
+    for word in instruction.words(instruction.logical[instruction.value_offset:]):
         match = _HEREDOC_WORD.fullmatch(word.raw)
         if not match or match[2].startswith("<"):
             continue
-        delimiter = unquote(match[2])
+        delimiter = unquote(match[2], instruction.escape)
         if not delimiter:
             continue
         strip_tabs = match[1] == "-"
@@ -225,26 +230,33 @@ def _build_stages(df: Dockerfile) -> None:
     shells: dict[int, tuple[str, ...]] = {}
     default = DEFAULT_SHELL
     shell = default
+    seen_from = False
     pragmas = [(line, match[1]) for line, text in df.comments if (match := _SHELL_PRAGMA.fullmatch(text))]
     for instruction in df.instructions:
         keyword = instruction.keyword
         # `# hadolint shell=powershell` before the first FROM sets every stage's shell, after a FROM its own.
         while pragmas and pragmas[0][0] < instruction.line:
-            if current is None:
+            if not seen_from:
                 default = (pragmas[0][1],)
             shell = (pragmas.pop(0)[1],)
         if keyword == "FROM":
+            seen_from = True
             current = _stage(df, instruction, len(df.stages))
             df.stages.append(current)
             shell = shells.get(current.parent.index, default) if current.parent else default
             continue
-        if current is None:
-            if keyword == "ARG":
-                from containersec.build.keyvalue import key_values
-
-                for name, value, _ in key_values(instruction):
-                    df.global_args[name] = value
+        if not seen_from and keyword == "ARG":
+            # An ARG before the first FROM is global, as in BuildKit, even after other instructions.
+            for name, value, _ in instruction.pairs:
+                df.global_args[name] = value
             continue
+        if current is None:
+            if not instruction.known:
+                continue  # a typo, reported as a problem, such as `FORM alpine`: not the start of a stage
+            # A fragment or template: what comes before the first FROM is checked as a stage of its own.
+            current = Stage(index=0, line=instruction.line, base="", image="", name=None, platform=None,
+                            instruction=instruction, implicit=True)
+            df.stages.append(current)
         instruction.stage = current
         if instruction.inner is not None:
             instruction.inner.stage = current
@@ -252,15 +264,18 @@ def _build_stages(df: Dockerfile) -> None:
         if keyword == "SHELL" and instruction.exec_form:
             shell = tuple(instruction.exec_form)
         instruction.shell = shell
-        if instruction.inner is not None:
-            instruction.inner.shell = shell
         shells[current.index] = shell
+    for stage in df.stages:
+        # A trigger runs in the images built on this one, under the SHELL this stage ends with.
+        for instruction in stage.instructions:
+            if instruction.inner is not None:
+                instruction.inner.shell = shells[stage.index]
     if df.stages:
         df.stages[-1].is_final = True
 
 
 def _stage(df: Dockerfile, instruction: Instruction, index: int) -> Stage:
-    words = [w.text for w in split_words(instruction.value)]
+    words = [w.text for w in instruction.words()]
     base = words[0] if words else ""
     name = words[2] if len(words) >= 3 and words[1].lower() == "as" else None
     if not words:
@@ -270,7 +285,8 @@ def _stage(df: Dockerfile, instruction: Instruction, index: int) -> Stage:
     defaults = {k: v for k, v in df.global_args.items() if v is not None}
     image = substitute(base, defaults)
     parent = df.stage_named(image, before=index) if image and not image.isdigit() else None
+    number = index - 1 if df.stages and df.stages[0].implicit else index
     stage = Stage(index=index, line=instruction.line, base=base, image=image, name=name,
-                  platform=instruction.flag("platform"), instruction=instruction, parent=parent)
+                  platform=instruction.flag("platform"), instruction=instruction, parent=parent, number=number)
     instruction.stage = stage
     return stage

@@ -16,7 +16,6 @@ from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from containersec.build.model import NON_POSIX_SHELLS, Instruction, LineMap
-from containersec.build.words import split_words
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
@@ -218,7 +217,7 @@ def script_for(instruction: Instruction) -> Script | None:
         return Script(b"", lambda _: instruction.line, dialect)
     pieces = _value_pieces(instruction)
     heredocs = instruction.heredocs
-    words = split_words(instruction.value)
+    words = instruction.words()
     heredoc_only = heredocs and all(w.raw.lstrip("0123456789").startswith("<<") for w in words)
     if heredoc_only and len(heredocs) == 1:
         dialect = _shebang(heredocs[0].body) or dialect

@@ -35,3 +35,8 @@ def substitute(text: str, values: Mapping[str, str]) -> str:
 
 def has_variable(text: str) -> bool:
     return _REFERENCE.search(text) is not None
+
+
+def referenced_names(text: str) -> set[str]:
+    """The variable names `text` refers to."""
+    return {m["braced"] or m["plain"] for m in _REFERENCE.finditer(text)}

@@ -27,3 +27,8 @@ def test_credentials_masked_and_arg_resolved() -> None:
 
 def test_onbuild() -> None:
     assert lines(RULE, "FROM alpine:3.19\nONBUILD ADD http://example.com/x /x\n") == [2]
+
+
+def test_checkov_add_check_selects_it_with_the_local_add_rule():
+    text = "FROM alpine:3.20\nADD https://example.com/tool.tar.gz /opt/\nADD app.py /app/\n"
+    assert lines("CKV_DOCKER_4", text) == [2, 3]

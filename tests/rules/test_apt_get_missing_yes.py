@@ -52,3 +52,21 @@ def test_fix_inserts_yes_after_install():
               git
     """) == ("FROM debian:12\nRUN apt-get update && apt-get install -y curl && \\\n"
              "    apt-get install -y \\\n      git\n")
+
+
+def test_quiet_level_two_implies_yes_however_it_is_spelled():
+    assert lines(RULE, """
+        FROM debian:12
+        RUN apt-get -qq install curl
+        RUN apt-get -q -q install curl
+        RUN apt-get --quiet --quiet install curl
+        RUN apt-get -q=2 install curl
+        RUN apt-get install -qqy curl
+    """) == []
+    assert lines(RULE, "FROM debian:12\nRUN apt-get -q install curl\nRUN apt-get -q=1 install curl\n") == [2, 3]
+
+
+def test_aptitude_prompts_too():
+    assert lines(RULE, "FROM debian:12\nRUN aptitude install curl\nRUN aptitude -y install curl\n"
+                       "RUN aptitude --assume-yes safe-upgrade\n") == [2]
+    assert fixed(RULE, "RUN aptitude install curl\n") == "RUN aptitude install -y curl\n"

@@ -41,3 +41,8 @@ def test_apt_nested_and_onbuild():
         apt-get install -y wget
         EOF
     """) == [2, 3, 4, 6]
+
+
+def test_aptitude_takes_the_same_pins():
+    assert lines(RULE, "FROM debian:12\nRUN aptitude install -y curl wget=1.21.3-1+b2\n") == [2]
+    assert lines(RULE, "FROM debian:12\nRUN aptitude -y install curl=7.88.1-10+deb12u5 ~nlibfoo\n") == []

@@ -44,3 +44,8 @@ def test_nested_scripts_and_stages():
         dnf clean all
         EOF
     """) == [5]
+
+
+def test_short_forms_leave_a_cache_too():
+    assert lines(RULE, "FROM fedora:40\nRUN dnf -y in curl-8.6.0\nRUN dnf -y up-min\n") == [2, 3]
+    assert lines(RULE, "FROM fedora:40\nRUN dnf -y in curl-8.6.0 && dnf clean all\n") == []

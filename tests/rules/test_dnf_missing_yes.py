@@ -32,3 +32,14 @@ def test_fix_inserts_yes():
             microdnf install curl
     """) == ("FROM fedora:40\nRUN dnf --setopt=tsflags=nodocs install -y git && \\\n"
              "    microdnf install -y curl\n")
+
+
+def test_short_forms_prompt_like_the_subcommands():
+    assert lines(RULE, """
+        FROM fedora:40
+        RUN dnf in curl-8.6.0
+        RUN dnf up
+        RUN dnf upgrade-minimal
+        RUN dnf rei wget-1.21
+        RUN dnf -y up && dnf in -y curl-8.6.0
+    """) == [2, 3, 4, 5]

@@ -32,3 +32,16 @@ def test_heredoc():
             make
         EOF
     """) == [5]
+
+
+def test_module_streams_are_not_packages():
+    assert lines(RULE, """
+        FROM fedora:40
+        RUN dnf module install -y nodejs:20/common && dnf -y module enable php:8.2
+        RUN dnf -y module install nodejs && microdnf module enable -y ruby:3.1
+    """) == []
+
+
+def test_short_forms_are_the_subcommands():
+    assert lines(RULE, "FROM fedora:40\nRUN dnf -y in curl && dnf -y rei wget\n") == [2, 2]
+    assert lines(RULE, "FROM fedora:40\nRUN dnf -y in curl-8.6.0\n") == []

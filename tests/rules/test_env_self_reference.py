@@ -20,3 +20,14 @@ def test_separate_env_and_self_extension_pass() -> None:
 
 def test_later_pair_not_a_reference() -> None:
     assert lines(RULE, "FROM alpine:3.19\nENV B=$A A=1\n") == []
+
+
+def test_text_docker_does_not_expand_is_no_reference() -> None:
+    text = "FROM alpine:3.19\nENV A=1 B='$A' C=\\$A D=\"x\\${A}\"\n"
+    assert lines(RULE, text) == []
+    assert lines(RULE, "FROM alpine:3.19\nENV A=1 B=\"$A\" C=${A:-0}\n") == [2, 2]
+
+
+def test_backtick_escape() -> None:
+    assert lines(RULE, "# escape=`\nFROM alpine:3.19\nENV A=C:\\app B=`$A\n") == []
+    assert lines(RULE, "# escape=`\nFROM alpine:3.19\nENV A=C:\\app `\n    B=$A\\bin\n") == [4]

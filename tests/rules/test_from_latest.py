@@ -33,3 +33,8 @@ def test_stage_alias_skipped_and_each_stage_checked() -> None:
 
 def test_lowercase_from() -> None:
     assert lines(RULE, "from node:latest\n") == [1]
+
+
+def test_a_variable_registry_does_not_hide_latest():
+    assert lines(RULE, "ARG REGISTRY\nFROM ${REGISTRY}/node:latest\n") == [2]
+    assert lines(RULE, "ARG REGISTRY\nFROM ${REGISTRY}/node:20\n") == []

@@ -32,3 +32,19 @@ def test_earlier_stage_case_insensitive() -> None:
 def test_later_stage_name_is_an_image() -> None:
     # `FROM app` before a stage named app pulls the image `app`.
     assert lines(RULE, "FROM app AS x\nFROM alpine:3.19 AS app\n") == [1]
+
+
+def test_a_variable_registry_does_not_hide_the_tag():
+    assert lines(RULE, "ARG REGISTRY\nFROM ${REGISTRY}/ubuntu\n") == [2]
+    assert lines(RULE, "ARG REGISTRY=ghcr.io\nFROM $REGISTRY/org/app\n") == [2]
+    assert lines(RULE, "ARG REGISTRY\nFROM ${REGISTRY}/ubuntu:24.04\n") == []
+    # A variable in the repository or tag part can be the tag itself.
+    assert lines(RULE, "ARG IMAGE\nFROM registry.example.com/${IMAGE}\n") == []
+    assert lines(RULE, "ARG REGISTRY\nARG TAG\nFROM ${REGISTRY}/ubuntu$TAG\n") == []
+
+
+def test_an_undeclared_variable_is_empty():
+    # BuildKit expands a name no global ARG declares to nothing: this pulls `alpine`.
+    assert lines(RULE, "FROM alpine$TAG\n") == [1]
+    assert lines(RULE, "FROM alpine:${TAG:-3.20}\n") == []
+    assert lines(RULE, "ARG TAG\nFROM alpine$TAG\n") == []

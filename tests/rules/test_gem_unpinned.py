@@ -26,3 +26,8 @@ def test_nested_and_onbuild():
         RUN sh -c 'gem install -N rails'
         ONBUILD RUN gem install bundler
     """) == [2, 3, 4]
+
+
+def test_build_options_after_dashes_are_not_gems():
+    assert lines(RULE, "FROM ruby:3.3\nRUN gem install bundler:2.0.1 -- --use-system-libraries=true\n") == []
+    assert lines(RULE, "FROM ruby:3.3\nRUN gem install nokogiri -- --use-system-libraries\n") == [2]

@@ -35,3 +35,13 @@ def test_nested_and_onbuild():
         RUN sh -c 'go install github.com/x/y@HEAD'
         ONBUILD RUN go install github.com/x/z
     """) == [2, 3, 4]
+
+
+def test_tool_dependencies_and_meta_patterns():
+    # `-tool` records a tool dependency: what follows is still a module to pin; `tool` alone means them all.
+    assert lines(RULE, "FROM golang:1.24\nRUN go get -tool golang.org/x/tools/cmd/stringer\n") == [2]
+    assert lines(RULE, """
+        FROM golang:1.24
+        RUN go get -tool golang.org/x/tools/cmd/stringer@v0.30.0
+        RUN go install tool && go get tool && go install std cmd all
+    """) == []

@@ -30,3 +30,10 @@ def test_onbuild_and_heredoc():
         microdnf install -y git
         EOF
     """) == [2, 4]
+
+
+def test_hadolint_code_selects_it_with_the_dnf_rule():
+    from containersec.catalogue import resolve
+
+    assert sorted(r.id for r in resolve("DL3040")) == ["CSD050", "CSD051"]
+    assert lines("DL3040", "FROM ubi9-minimal\nRUN microdnf install -y httpd-2.4.57\n") == [2]

@@ -30,3 +30,21 @@ def test_aliases_nested_and_onbuild():
         RUN sh -c 'npm install --save express'
         ONBUILD RUN npm install -g pm2
     """) == [2, 3, 4, 5]
+
+
+def test_git_sources_need_a_commit_or_tag():
+    assert lines(RULE, """
+        FROM node:20
+        RUN npm install git+ssh://git@github.com:npm/cli.git
+        RUN npm install git+https://github.com/x/y.git github:x/y
+        RUN npm install expressjs/express gitlab:x/y bitbucket:x/y
+    """) == [2, 3, 3, 4, 4, 4]
+
+
+def test_git_sources_with_a_ref_pass():
+    assert lines(RULE, """
+        FROM node:20
+        RUN npm install git+ssh://git@github.com:npm/cli.git#v1.0.27
+        RUN npm install git+https://github.com/x/y.git#4b825dc6 github:x/y#semver:^5.0 x/y#v2
+        RUN npm install file:../lib npm:left-pad@1.3.0 @scope/pkg@1.0.0 https://example.com/p.tgz
+    """) == []

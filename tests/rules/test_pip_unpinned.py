@@ -22,7 +22,7 @@ def test_specifiers_and_sources_pass():
         RUN pip install $PACKAGES "flask==${FLASK_VERSION}" ${TOOL}
         RUN pip install --no-index --find-links /wheels app
         RUN pip install --upgrade pip && python -m pip install -U pip
-        RUN pip download flask && pipx install black
+        RUN pip download flask && pipx run black
     """) == []
 
 
@@ -34,3 +34,36 @@ def test_python_m_pip_and_upgrades_of_other_packages():
         RUN pip3.12 install --index-url https://pypi.example.com/simple --target /opt/lib flask
         ONBUILD RUN sh -c 'pip install flask'
     """) == [2, 3, 4, 5]
+
+
+def test_version_control_sources_need_a_commit_or_tag():
+    assert lines(RULE, """
+        FROM python:3.12
+        RUN pip install git+https://github.com/x/y.git#egg=y
+        RUN pip install git+ssh://git@github.com/x/y.git
+        RUN pip install "y @ git+https://github.com/x/y" hg+https://hg.example.com/y#egg=y
+    """) == [2, 3, 4, 4]
+
+
+def test_version_control_sources_with_a_ref_pass():
+    assert lines(RULE, """
+        FROM python:3.12
+        RUN pip install git+https://github.com/x/y.git@v1.2.0#egg=y
+        RUN pip install git+ssh://git@github.com/x/y.git@4b825dc642cb6eb9a060e54bf8d69288fbee4904
+        RUN pip install "y @ git+https://github.com/x/y@v1" svn+https://svn.example.com/y@1234
+    """) == []
+
+
+def test_a_constraints_file_pins():
+    assert lines(RULE, "FROM python:3.12\nRUN pip install -c constraints.txt flask\n"
+                       "RUN pip install --constraint=/c.txt flask\n") == []
+
+
+def test_pipx_installs_are_pip_installs():
+    found = findings(RULE, """
+        FROM python:3.12
+        RUN pipx install black && pipx install --python python3.12 "poetry==1.8.5"
+        RUN pipx inject poetry poetry-plugin-export ruff==0.6.0
+    """)
+    assert [(f.line, f.message.split("'")[1]) for f in found] == [(2, "black"), (3, "poetry-plugin-export")]
+    assert "pipx install black==<version>" in found[0].message

@@ -88,3 +88,15 @@ def test_harmless_producers_no_pipe_and_non_posix_shell_are_skipped() -> None:
 def test_message_names_the_pipe_and_the_fix() -> None:
     [finding] = findings("CSD082", "FROM a\nRUN curl -s https://x | tar -x\n")
     assert "'curl | tar'" in finding.message and "pipefail" in finding.message
+
+
+def test_an_onbuild_trigger_runs_under_the_shell_its_stage_ends_with():
+    text = """
+        FROM alpine:3.20 AS base
+        ONBUILD RUN wget -qO- https://example.com/x | tar -x
+        SHELL ["/bin/ash", "-o", "pipefail", "-c"]
+        FROM base
+    """
+    assert lines("CSD082", text) == []
+    assert lines("CSD082", "FROM alpine:3.20\nSHELL [\"/bin/ash\", \"-o\", \"pipefail\", \"-c\"]\n"
+                       "ONBUILD RUN wget -qO- https://x/y | tar -x\nSHELL [\"/bin/sh\", \"-c\"]\n") == [3]

@@ -40,3 +40,21 @@ def test_enabled_verification_and_git_are_not_this_rule() -> None:
 def test_message_quotes_the_setting() -> None:
     [finding] = findings("CSD090", "FROM a\nRUN dnf install -y --setopt=sslverify=0 x\n")
     assert "'sslverify=0'" in finding.message
+
+
+def test_printed_to_the_build_log_is_not_a_setting():
+    assert lines("CSD090", """
+        FROM fedora:40
+        RUN echo "sslverify=0"
+        RUN echo "remember: sslverify=false is unsafe" >&2 && printf 'sslverify=0\\n' >/dev/null
+    """) == []
+
+
+def test_written_to_a_file_or_piped_on_is_a_setting():
+    assert lines("CSD090", """
+        FROM fedora:40
+        RUN echo "sslverify=0" >> /etc/yum.repos.d/internal.repo
+        RUN printf '[x]\\nsslverify=false\\n' > /etc/dnf/dnf.conf
+        RUN echo "sslverify=0" | tee -a /etc/yum.repos.d/internal.repo
+        RUN echo sslverify=0 1>/etc/dnf/dnf.conf; echo done
+    """) == [2, 3, 4, 5]

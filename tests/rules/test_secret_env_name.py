@@ -54,3 +54,12 @@ def test_env_of_a_stage_the_final_one_is_built_on_reaches_the_final_image() -> N
         """
     [finding] = findings("CSD095", text)
     assert "final image" in finding.message
+
+
+def test_credential_file_variables_hold_a_path_not_a_secret():
+    assert lines("CSD095", """
+        FROM alpine:3.20
+        ENV GOOGLE_APPLICATION_CREDENTIALS=/secrets/sa.json AWS_SHARED_CREDENTIALS_FILE=/run/aws/credentials
+        ARG KUBECONFIG
+    """) == []
+    assert lines("CSD095", "FROM alpine:3.20\nENV GOOGLE_CREDENTIALS=abc\n") == [2]

@@ -55,3 +55,30 @@ def test_variable_into_a_builder_copy_only_counts_for_stages_built_on_it() -> No
         ENV GOOGLE_APPLICATION_CREDENTIALS=/secrets/sa.json
         """
     assert lines("CSD097", text) == [6]
+
+
+def test_copy_to_a_credential_file_variable():
+    found = lines("CSD097", """
+        FROM alpine:3.20
+        ENV AWS_CONFIG_FILE=/run/aws/config
+        COPY config $AWS_CONFIG_FILE
+        COPY sa.json ${GOOGLE_APPLICATION_CREDENTIALS:-/sa.json}
+        USER 10001
+    """)
+    assert found == [3, 4]
+
+
+def test_a_destination_resolved_from_env_points_at_the_credential_file():
+    assert lines("CSD097", """
+        FROM alpine:3.20
+        ENV CONF_DIR=/etc/gcloud
+        COPY key.json $CONF_DIR/
+        ENV GOOGLE_APPLICATION_CREDENTIALS=/etc/gcloud/key.json
+    """) == [4]
+    assert lines("CSD097", "FROM alpine:3.20\nENV AWS_CONFIG_FILE=/run/aws/config\nCOPY app /app\n") == []
+
+
+def test_windows_paths_name_the_same_files():
+    text = ("# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nCOPY keys\\id_rsa C:\\Users\\app\\.ssh\\\n"
+            "COPY C:\\build\\.env C:\\app\\\nCOPY C:\\build\\app.exe C:\\app\\\n")
+    assert lines("CSD097", text) == [3, 4]

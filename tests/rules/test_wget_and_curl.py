@@ -34,3 +34,14 @@ def test_nested_scripts_count():
         wget -q https://example.com/b
         EOF
     """) == [5]
+
+
+def test_onbuild_runs_count_where_they_run():
+    text = """
+        FROM debian:12 AS base
+        ONBUILD RUN curl -fsSO https://example.com/a
+        FROM base
+        RUN wget -q https://example.com/b
+    """
+    assert lines(RULE, text) == [4]
+    assert lines(RULE, "FROM debian:12\nONBUILD RUN curl -fsSO https://x/a\nRUN wget -q https://x/b\n") == []

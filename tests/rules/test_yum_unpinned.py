@@ -28,3 +28,7 @@ def test_nested_and_onbuild():
         ONBUILD RUN yum -y install vim
         RUN dnf install -y git
     """) == [2, 3]
+
+
+def test_module_streams_are_not_packages():
+    assert lines(RULE, "FROM rockylinux:8\nRUN yum module install -y php:8.1 && yum -y module reset php\n") == []

@@ -31,3 +31,12 @@ def test_install_after_clean_is_flagged():
         RUN zypper clean -a && zypper -n in curl
         ONBUILD RUN zypper -n in git
     """) == [2, 3]
+
+
+def test_every_spelling_of_the_clean_up_counts():
+    assert lines(RULE, """
+        FROM opensuse/leap:15.6
+        RUN zypper -n in curl-8.6.0 && zypper cc
+        RUN zypper --non-interactive install curl-8.6.0 && zypper -n clean --all
+        RUN zypper -n in curl-8.6.0 && zypper --quiet cc --all
+    """) == []

@@ -10,8 +10,7 @@ from fnmatch import fnmatchcase
 from itertools import pairwise
 
 from containersec.build.model import Dockerfile, Instruction, Stage
-from containersec.build.variables import has_variable
-from containersec.build.words import split_words
+from containersec.build.variables import has_variable, referenced_names, substitute
 from containersec.catalogue import Hit
 
 DOCKER_HUB = "docker.io"
@@ -63,11 +62,23 @@ def resolve(dockerfile: Dockerfile, text: str, stage: Stage | None) -> str:
     return dockerfile.resolve(text, stage) if "$" in text else text
 
 
-def external_base(dockerfile: Dockerfile, stage: Stage) -> str | None:
-    """The image a stage's FROM pulls, or None for `scratch`, an earlier stage or an unresolved variable."""
+def external_base(dockerfile: Dockerfile, stage: Stage, *, registry_may_vary: bool = False) -> str | None:
+    """The image a stage's FROM pulls, or None for `scratch`, an earlier stage or an unresolved variable.
+
+    A name no global ARG declares is empty, as BuildKit expands it (`FROM alpine$TAG` pulls `alpine`).
+    With `registry_may_vary`, a variable confined to the registry part (`${REGISTRY}/ubuntu`) is kept: the
+    repository's tag and digest can still be judged.
+    """
     image = stage.image
-    if not image or stage.parent is not None or image.lower() == "scratch" or has_variable(image):
+    if has_variable(image):
+        undeclared = {name: "" for name in referenced_names(image) if name not in dockerfile.global_args}
+        image = substitute(image, undeclared)
+    if not image or stage.parent is not None or image.lower() == "scratch":
         return None
+    if has_variable(image):
+        registry, slash, rest = image.partition("/")
+        if not (registry_may_vary and slash and rest and has_variable(registry) and not has_variable(rest)):
+            return None
     return image
 
 
@@ -117,7 +128,15 @@ def copy_arguments(instruction: Instruction) -> list[str]:
     """Sources then destination of a COPY or ADD (quotes removed), from the JSON or the shell form."""
     if instruction.exec_form is not None:
         return list(instruction.exec_form)
-    return [word.text for word in split_words(instruction.value)]
+    return [word.text for word in instruction.words()]
+
+
+def sources_and_destination(instruction: Instruction) -> tuple[list[str], str] | None:
+    """(sources, destination) of a COPY/ADD, or None for heredoc sources or too few arguments."""
+    words = copy_arguments(instruction)
+    if len(words) < 2 or any(w.startswith("<<") for w in words):
+        return None
+    return words[:-1], words[-1]
 
 
 # --- stage state --------------------------------------------------------------------------------------
@@ -125,6 +144,17 @@ def copy_arguments(instruction: Instruction) -> list[str]:
 def lineage_has(stage: Stage, keyword: str) -> bool:
     """Whether the stage or a stage it is built FROM has an instruction with `keyword`."""
     return any(s.all(keyword) for s in stage.ancestry())
+
+
+def final_user(dockerfile: Dockerfile) -> tuple[Stage, Instruction] | None:
+    """The USER in force in the final image: the last one the final stage or the stages it is built on run
+    (an ONBUILD USER of a parent included, which fires in its child), with its stage; None when none does."""
+    final = dockerfile.final_stage
+    for stage in final.ancestry() if final is not None else ():
+        users = [i for i in stage.executed() if i.keyword == "USER"]
+        if users:
+            return stage, users[-1]
+    return None
 
 
 def repeated(dockerfile: Dockerfile, keyword: str) -> Iterator[Hit]:
@@ -193,7 +223,7 @@ class PortSpec:
 
 def exposed_ports(dockerfile: Dockerfile, instruction: Instruction) -> Iterator[PortSpec]:
     """EXPOSE's port specs with ARG/ENV defaults substituted; those still holding a variable are skipped."""
-    for word in split_words(instruction.value):
+    for word in instruction.words():
         text = resolve(dockerfile, word.text, instruction.stage)
         if has_variable(text):
             continue

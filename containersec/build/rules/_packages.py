@@ -30,9 +30,14 @@ class Manager:
     names: frozenset[str]  # command basenames
     value_options: frozenset[str]  # options whose value is the next word
     install: frozenset[str] = frozenset()  # subcommands that download and install packages
+    aliases: tuple[tuple[str, str], ...] = ()  # (short form, subcommand): `dnf in` is `dnf install`
 
     def matches(self, name: str) -> bool:
         return name in self.names
+
+    def canonical(self, subcommand: str) -> str:
+        """The subcommand a short form stands for, so that every rule reads `dnf in` as `dnf install`."""
+        return next((full for short, full in self.aliases if short == subcommand), subcommand)
 
 
 APT = Manager(
@@ -40,6 +45,13 @@ APT = Manager(
     frozenset({"-o", "--option", "-c", "--config-file", "-t", "--target-release", "--default-release",
                "-a", "--host-architecture", "-P", "--build-profiles"}),
     frozenset({"install", "reinstall", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "source"}))
+# aptitude takes apt's `pkg=version` pins and `-y`, but not apt-get's option names (no
+# --no-install-recommends), so it is a manager of its own that only some apt rules check.
+APTITUDE = Manager(
+    "aptitude", frozenset({"aptitude"}),
+    frozenset({"-o", "-t", "--target-release", "-F", "--display-format", "-w", "--width", "-S", "--sort",
+               "--add-user-tag", "--remove-user-tag"}),
+    frozenset({"install", "reinstall", "safe-upgrade", "full-upgrade", "build-dep"}))
 APK = Manager(
     "apk", frozenset({"apk"}),
     frozenset({"-X", "--repository", "-t", "--virtual", "-p", "--root", "--arch", "--cache-dir",
@@ -52,9 +64,13 @@ _RPM_VALUE_OPTIONS = frozenset({
     "--color", "--advisory", "--advisories", "--bz", "--cve", "--sec-severity", "--secseverity",
     "--platform-id"})
 _RPM_INSTALL = frozenset({"install", "groupinstall", "localinstall", "reinstall", "update", "upgrade",
-                          "distro-sync", "downgrade", "builddep", "group", "module", "makecache"})
-YUM = Manager("yum", frozenset({"yum"}), _RPM_VALUE_OPTIONS, _RPM_INSTALL)
-DNF = Manager("dnf", frozenset({"dnf", "dnf5", "tdnf"}), _RPM_VALUE_OPTIONS, _RPM_INSTALL)
+                          "upgrade-minimal", "distro-sync", "downgrade", "builddep", "group", "module", "makecache"})
+# dnf's documented short forms (yum on RHEL 8+ is dnf and takes them too).
+_RPM_ALIASES = (("in", "install"), ("rei", "reinstall"), ("up", "upgrade"), ("up-min", "upgrade-minimal"),
+                ("update-minimal", "upgrade-minimal"), ("rm", "remove"), ("dsync", "distro-sync"),
+                ("dg", "downgrade"), ("grp", "group"), ("mc", "makecache"))
+YUM = Manager("yum", frozenset({"yum"}), _RPM_VALUE_OPTIONS, _RPM_INSTALL, _RPM_ALIASES)
+DNF = Manager("dnf", frozenset({"dnf", "dnf5", "tdnf"}), _RPM_VALUE_OPTIONS, _RPM_INSTALL, _RPM_ALIASES)
 MICRODNF = Manager("microdnf", frozenset({"microdnf"}), _RPM_VALUE_OPTIONS, _RPM_INSTALL)
 ZYPPER = Manager(
     "zypper", frozenset({"zypper"}),
@@ -139,8 +155,9 @@ def subcommand_word(command: Command, manager: Manager) -> ShellWord | None:
 
 
 def subcommand(command: Command, manager: Manager) -> str:
+    """The subcommand, short forms expanded."""
     word = subcommand_word(command, manager)
-    return word.text if word is not None else ""
+    return manager.canonical(word.text) if word is not None else ""
 
 
 def package_words(command: Command, manager: Manager) -> list[ShellWord]:
@@ -237,6 +254,18 @@ def insert_after(dockerfile: Dockerfile, word: ShellWord, text: str) -> tuple[Ed
     return (Edit(offset, offset, text),)
 
 
+def vcs_ref(url: str, marker: str) -> str:
+    """The commit or tag a version-control source names: what follows `marker` (pip's `@`, npm's `#`).
+
+    For pip the ref follows an `@` in the path, so `git+ssh://git@host/repo` (a user name) names none, and
+    the `#egg=`/`#subdirectory=` fragment is not a ref.
+    """
+    if marker == "#":
+        return url.partition("#")[2]
+    path = url.partition("#")[0].partition("://")[2].partition("/")[2]
+    return path.rpartition("@")[2] if "@" in path else ""
+
+
 def has_variable(text: str) -> bool:
     return "$" in text or "`" in text
 
@@ -256,7 +285,8 @@ def unanswered_prompts(dockerfile: Dockerfile, manager: Manager, prompting: froz
     """Commands of `manager` whose subcommand in `prompting` asks for confirmation nobody gives."""
     for _, command in invocations(dockerfile, manager):
         word = subcommand_word(command, manager)
-        if word is not None and word.text in prompting and not answered(command) and not fed_by_yes(command):
+        if (word is not None and manager.canonical(word.text) in prompting and not answered(command)
+                and not fed_by_yes(command)):
             yield command, word
 
 
@@ -269,8 +299,8 @@ def missing_yes_hits(dockerfile: Dockerfile, manager: Manager, prompting: frozen
 
 
 RPM_PROMPTING = frozenset({"install", "groupinstall", "localinstall", "reinstall", "remove", "erase", "update",
-                           "upgrade", "downgrade", "distro-sync", "group", "module", "autoremove", "builddep",
-                           "swap"})
+                           "upgrade", "upgrade-minimal", "downgrade", "distro-sync", "group", "module", "autoremove",
+                           "builddep", "swap"})
 
 
 def rpm_answered(command: Command) -> bool:

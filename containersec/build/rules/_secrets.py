@@ -28,6 +28,10 @@ _DESCRIPTIVE_LAST_WORDS = frozenset({
     "prefix", "location", "ttl", "expiry", "timeout", "format", "mode", "usage", "store", "ring",
 })
 _FRONTEND_PREFIXES = ("VITE_", "REACT_APP_")
+# Variables that name a credential file the program will read: their value is a path, not the secret
+# (what matters is whether the file itself is copied into the image).
+CREDENTIAL_FILE_VARIABLES = frozenset({"GOOGLE_APPLICATION_CREDENTIALS", "AWS_CONFIG_FILE",
+                                       "AWS_SHARED_CREDENTIALS_FILE", "HF_TOKEN_PATH", "KUBECONFIG"})
 
 
 # Substrings of every secret word and known name: an instruction without any of them names no secret.
@@ -47,6 +51,8 @@ def is_secret_name(name: str) -> bool:
             upper = upper[len(prefix):]
     if upper in KNOWN_SECRET_NAMES:
         return True
+    if upper in CREDENTIAL_FILE_VARIABLES:
+        return False
     words = [w for w in upper.lower().split("_") if w]
     if not words or _ALLOW_WORDS.intersection(words):
         return False
@@ -133,7 +139,8 @@ _ENV_TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".default
 
 def secret_file_kind(source: str) -> str | None:
     """What a COPY/ADD source is when it looks like a credential file or directory, else None."""
-    path = posixpath.normpath(source.strip()).lstrip("/")
+    # Windows paths (a backtick escape keeps their backslashes) name the same files.
+    path = posixpath.normpath(source.strip().replace("\\", "/")).lstrip("/")
     base = posixpath.basename(path)
     if base in _SECRET_FILES:
         return _SECRET_FILES[base]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from containersec.build.keyvalue import key_values
 from containersec.build.model import Dockerfile, Instruction
-from containersec.build.shell import Command, ShellWord
+from containersec.build.shell import Command, Script, ShellWord
 from containersec.build.words import unquote
 from containersec.catalogue import Hit
 
@@ -102,18 +102,42 @@ def _mentions(text: bytes, hints: tuple[bytes, ...]) -> bool:
     return any(hint in text for hint in hints)
 
 
-def script_matches(dockerfile: Dockerfile, pattern: re.Pattern[bytes],
-                   hints: tuple[bytes, ...]) -> Iterator[tuple[re.Match[bytes], int, int]]:
+def script_matches(dockerfile: Dockerfile, pattern: re.Pattern[bytes], hints: tuple[bytes, ...], *,
+                   written_only: bool = False) -> Iterator[tuple[re.Match[bytes], int, int]]:
     """Matches of a bytes regex in every RUN script's text (heredoc bodies included): (match, line, column).
 
-    Only scripts whose lower-cased text contains one of `hints` are searched.
+    Only scripts whose lower-cased text contains one of `hints` are searched. With `written_only`, text
+    that an echo or printf only prints to the build log (no redirect, no pipe) is left out: it configures
+    nothing.
     """
     for run in dockerfile.runs():
         script = run.script
         if script is None or not _mentions(script.source.lower(), hints):
             continue
         for match in pattern.finditer(script.source):
-            yield match, script.line_of(match.start()), script.column_of(match.start())
+            if not (written_only and _printed_only(script, match.start())):
+                yield match, script.line_of(match.start()), script.column_of(match.start())
+
+
+_PRINTERS = frozenset({"echo", "printf"})
+_STATEMENT_END = re.compile(rb"[;|\n]|(?<!>)&")  # the `&` of `>&2` does not end the statement
+# A redirect of standard output to a file (`> f`, `>> f`, `1> f`), not `>&2` or a device.
+_TO_FILE = re.compile(rb"(?<![0-9&])[1]?>>?(?!&)\s*+(?!/dev/(?:null|stdout|stderr|tty)\b)")
+
+
+def _printed_only(script: Script, offset: int) -> bool:
+    """Whether `offset` is inside the arguments of an echo/printf whose output goes to the build log."""
+    for command in script.commands:
+        if command.name not in _PRINTERS or command.wrapper is not None or len(command.argv) < 2:
+            continue
+        start, end = command.argv[1].start, command.argv[-1].end
+        if not start <= offset < end:
+            continue
+        if len(command.pipeline) > 1 and command.pipe_index < len(command.pipeline) - 1:
+            return False  # piped on (`| tee file`, `| sh`): the text may well be written
+        stop = _STATEMENT_END.search(script.source, end)
+        return _TO_FILE.search(script.source, end, stop.start() if stop else len(script.source)) is None
+    return False
 
 
 def setting_hits(dockerfile: Dockerfile, names: str, disables: Callable[[str], bool], effect: str,

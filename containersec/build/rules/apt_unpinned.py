@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from containersec.build.model import Dockerfile
-from containersec.build.rules._packages import APT, is_path_or_url, unpinned_hits
+from containersec.build.rules._packages import APT, APTITUDE, is_path_or_url, unpinned_hits
 from containersec.build.shell import Command
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
@@ -25,6 +25,8 @@ def _example(command: Command, name: str) -> str:
       notes="Each unpinned package is reported at its own line and column. Not flagged: local .deb files "
             "and paths, the value of -t/--target-release and -o, and words with a variable (`$PKGS`, "
             "`curl=${CURL_VERSION}`: decided at build time, hadolint #928). `pkg/release` selects a "
-            "release, not a version, and is flagged. `apt install` is checked too.")
+            "release, not a version, and is flagged. `apt install` and `aptitude install` (same pins) are "
+            "checked too.")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
-    yield from unpinned_hits(dockerfile, APT, frozenset({"install"}), _is_pinned, _example)
+    for manager in (APT, APTITUDE):
+        yield from unpinned_hits(dockerfile, manager, frozenset({"install"}), _is_pinned, _example)

@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
 from containersec.build.model import Dockerfile
+from containersec.build.rules._images import sources_and_destination
 from containersec.build.rules._secrets import dockerignored
-from containersec.build.rules.secret_file_copied import copy_arguments
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
 
@@ -31,7 +31,7 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
         instruction = outer.effective
         if instruction.keyword not in ("COPY", "ADD") or instruction.flag("from") is not None:
             continue
-        arguments = copy_arguments(instruction)
+        arguments = sources_and_destination(instruction)
         if arguments is None or not _WHOLE_CONTEXT.intersection(arguments[0]):
             continue
         names = " and ".join(missing)

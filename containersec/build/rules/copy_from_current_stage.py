@@ -19,6 +19,6 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
         if stage is None or not source:
             continue
         source = source.strip("\"'")
-        if (stage.name is not None and source.lower() == stage.name.lower()) or source == str(stage.index):
+        if (stage.name is not None and source.lower() == stage.name.lower()) or source == str(stage.number):
             yield Hit(f"COPY --from={source} refers to the stage it is in: copy from an earlier stage",
                       instruction.line)

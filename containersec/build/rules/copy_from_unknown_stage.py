@@ -31,7 +31,7 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
             continue
         if dockerfile.stage_named(source, before=stage.index) is not None:
             continue
-        if (stage.name is not None and source.lower() == stage.name.lower()) or source == str(stage.index):
+        if (stage.name is not None and source.lower() == stage.name.lower()) or source == str(stage.number):
             continue  # the current stage: copy-from-current-stage
         later = dockerfile.stage_named(source)
         if later is not None:

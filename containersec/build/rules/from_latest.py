@@ -16,10 +16,11 @@ from containersec.findings import Severity
       notes="ARG defaults are substituted in FROM; a reference that still contains a variable, `scratch` "
             "and earlier stage names are skipped. A reference pinned by digest (`:latest@sha256:...`) "
             "is not flagged. Dockle's DKL-DI-0006 judges the scanned image's reference; this is its "
-            "static form.")
+            "static form. A variable only in the registry part (`${REGISTRY}/node:latest`) does not stop "
+            "the check; a name no global ARG declares is empty, as in BuildKit.")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     for stage in dockerfile.stages:
-        image = external_base(dockerfile, stage)
+        image = external_base(dockerfile, stage, registry_may_vary=True)
         if image is None:
             continue
         reference = parse_image(image)

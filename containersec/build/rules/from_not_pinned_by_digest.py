@@ -15,10 +15,11 @@ from containersec.findings import Severity
       bad="FROM python:3.12-slim",
       good="FROM python:3.12-slim@sha256:<digest>",
       notes="None of hadolint, Checkov, Trivy or Dockle checks this (Dockle's CIS-DI-0005 content trust "
-            "is the nearest). `scratch`, earlier stages and references that stay a variable are skipped.")
+            "is the nearest). `scratch`, earlier stages and references that stay a variable are skipped, "
+            "unless the variable is only in the registry part (`${REGISTRY}/python:3.12`).")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     for stage in dockerfile.stages:
-        image = external_base(dockerfile, stage)
+        image = external_base(dockerfile, stage, registry_may_vary=True)
         if image is not None and parse_image(image).digest is None:
             yield Hit(f"base image {image!r} is not pinned by digest: use {image}@sha256:<digest> "
                       f"(the digest is in `docker buildx imagetools inspect {image}`)", stage.line)

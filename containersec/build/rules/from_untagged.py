@@ -15,10 +15,12 @@ from containersec.findings import Severity
       good="FROM ubuntu:24.04",
       notes="ARG defaults are substituted (`FROM ${BASE}` with `ARG BASE=ubuntu` is untagged); a "
             "reference that stays a variable, `scratch` and earlier stages are skipped. A registry port "
-            "is not a tag (`host:5000/img` is untagged, which Checkov misses). A digest pins the image.")
+            "is not a tag (`host:5000/img` is untagged, which Checkov misses). A digest pins the image. "
+            "A variable only in the registry part (`${REGISTRY}/ubuntu`) does not stop the check, and a "
+            "name no global ARG declares is empty, as BuildKit expands it (`FROM alpine$TAG` is untagged).")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     for stage in dockerfile.stages:
-        image = external_base(dockerfile, stage)
+        image = external_base(dockerfile, stage, registry_may_vary=True)
         if image is None:
             continue
         reference = parse_image(image)

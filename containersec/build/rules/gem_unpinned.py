@@ -16,7 +16,11 @@ def _is_pinned(word: str) -> bool:
 
 
 def _packages(command: Command) -> list[ShellWord]:
-    return [] if command.has_option("-v", "--version") else package_words(command, GEM)
+    if command.has_option("-v", "--version"):
+        return []
+    # Words after `--` are build options handed to the gems' extensions, not gems.
+    dashes = next((w.start for w in command.args if w.text == "--"), None)
+    return [w for w in package_words(command, GEM) if dashes is None or w.start < dashes]
 
 
 def _example(command: Command, name: str) -> str:
@@ -30,7 +34,7 @@ def _example(command: Command, name: str) -> str:
           "reproducible and a breaking release reaches the image unnoticed.",
       bad="RUN gem install bundler",
       good="RUN gem install bundler:2.5.10",
-      notes="`name:version` and -v/--version count; .gem files, paths and words with a variable are not "
-            "flagged.")
+      notes="`name:version` and -v/--version count; .gem files, paths, words with a variable and the "
+            "build options after `--` are not flagged.")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     yield from unpinned_hits(dockerfile, GEM, frozenset({"install", "i"}), _is_pinned, _example, _packages)

@@ -48,7 +48,7 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
         present = set().union(*(own[s.index] for s in stage.ancestry()))
         missing = [key for key in options.label_schema if key not in present]
         if missing:
-            where = f"stage {stage.name!r}" if stage.name else f"stage {stage.index}"
+            where = f"stage {stage.name!r}" if stage.name else stage.title
             names = ", ".join(missing)
             yield Hit(f"{where} lacks the label{'s' if len(missing) > 1 else ''} {names} required by the label "
                       f"schema: add LABEL {missing[0]}=<value>", stage.line)

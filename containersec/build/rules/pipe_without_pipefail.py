@@ -63,7 +63,8 @@ def _first_unprotected(script: Script, shell_sets_pipefail: bool) -> list[Comman
             "own shebang (hadolint #806); pipes inside `sh -c '...'` or a heredoc fed to a shell are checked "
             "against that shell's own options (`bash -o pipefail -c '...'` is fine), since SHELL does not "
             "reach them; pipelines fed only by echo, printf, yes or true are not flagged. Exec-form RUN and "
-            "non-POSIX SHELLs are skipped. One finding per RUN, on its first unprotected pipeline.")
+            "non-POSIX SHELLs are skipped. One finding per RUN, on its first unprotected pipeline. An ONBUILD "
+            "RUN is judged under the SHELL its stage ends with: the images built on it run the trigger so.")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     for run in dockerfile.runs():
         script = run.script

@@ -24,13 +24,15 @@ _DISABLED = re.compile(
       good="COPY internal-ca.pem /etc/pki/ca-trust/source/anchors/\nRUN update-ca-trust",
       notes="Beyond Checkov: `--setopt` on yum/dnf/microdnf themselves, `sslverify=0` written into .repo "
             "files by echo, sed or a heredoc, apt's Acquire::https::Verify-Peer/Verify-Host false, and "
-            "zypper's `?ssl_verify=no` repository URLs.")
+            "zypper's `?ssl_verify=no` repository URLs. An echo or printf that only prints the setting to "
+            "the build log (no redirect to a file, no pipe) configures nothing and is not flagged.")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     yield from unique(_hits(dockerfile))
 
 
 def _hits(dockerfile: Dockerfile) -> Iterator[Hit]:
-    for match, line, column in script_matches(dockerfile, _DISABLED, (b"sslverify", b"::verify-", b"ssl_verify")):
+    hints = (b"sslverify", b"::verify-", b"ssl_verify")
+    for match, line, column in script_matches(dockerfile, _DISABLED, hints, written_only=True):
         setting = match[0].decode("utf-8", "replace")
         yield Hit(f"'{setting}' turns TLS verification off for a package repository: remove it and trust the "
                   "repository's CA instead", line, column=column)

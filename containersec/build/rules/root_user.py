@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from containersec.build.model import Dockerfile
-from containersec.build.rules._images import resolve
+from containersec.build.rules._images import final_user, resolve
 from containersec.build.variables import has_variable
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
@@ -9,9 +9,8 @@ from containersec.findings import Severity
 _ROOT = frozenset({"root", "0"})
 
 
-@rule(id="CSD001", slug="root-user", severity=Severity.WARNING,
-      aliases=("DL3002", "CKV_DOCKER_3", "CKV_DOCKER_8", "DS002", "CIS-DI-0001"),
-      summary="The final image runs as root",
+@rule(id="CSD001", slug="root-user", severity=Severity.WARNING, aliases=("DL3002", "CKV_DOCKER_8", "DS002"),
+      summary="The last USER of the final image is root",
       why="A process running as root in the container is root on the host's kernel: one container "
           "escape or writable host mount away from the host. Switch to an unprivileged user in the "
           "final stage.",
@@ -21,22 +20,15 @@ _ROOT = frozenset({"root", "0"})
             "stage does not make the image non-root, which Checkov and Trivy miss. hadolint DL3002 "
             "checks the last USER of every stage; builder stages running as root are not flagged here. "
             "`0`, `root:<group>` and `0:<gid>` count as root (Checkov only knows `root`); ARG/ENV "
-            "defaults are substituted and a user that stays a variable is not judged. A base image "
-            "whose default user is not root cannot be seen without the image, so a final stage without "
-            "USER is reported.")
+            "defaults are substituted and a user that stays a variable is not judged. A final image "
+            "with no USER at all is CSD029 user-missing.")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
-    final = dockerfile.final_stage
-    if final is None:
+    found = final_user(dockerfile)
+    if found is None:
         return
-    for stage in final.ancestry():
-        user = stage.last("USER")
-        if user is None:
-            continue
-        value = resolve(dockerfile, user.value, stage).strip("\"'")
-        name = value.split(":", 1)[0].strip()
-        if name in _ROOT and not has_variable(value):
-            yield Hit(f"the last USER of the final stage is root ({user.value!r}): switch to an "
-                      "unprivileged user, e.g. USER 10001", user.line)
-        return
-    yield Hit("no USER in the final stage: the image runs as root; add USER <non-root user> "
-              "after the steps that need root", final.line)
+    stage, user = found
+    value = resolve(dockerfile, user.value, stage).strip("\"'")
+    name = value.split(":", 1)[0].strip()
+    if name in _ROOT and not has_variable(value):
+        yield Hit(f"the last USER of the final stage is root ({user.value!r}): switch to an "
+                  "unprivileged user, e.g. USER 10001", user.line)

@@ -13,7 +13,7 @@ def _where(keyword: str, stage: Stage | None, final: set[int]) -> str:
     if keyword == "ENV":
         if stage is None or stage.index in final:
             return "is stored in the final image's config, readable by anyone who can pull it"
-        return f"is stored in build stage {stage.name or stage.index}'s image and build cache"
+        return f"is stored in build {stage.title}'s image and build cache"
     return "is recorded in the image history of every RUN that sees it (docker history shows the value)"
 
 
@@ -29,6 +29,8 @@ def _where(keyword: str, stage: Stage | None, final: set[int]) -> str:
             "as AWS_ACCESS_KEY_ID or PGPASSWORD; VITE_ and REACT_APP_ prefixes are stripped as Trivy does. Not "
             "secret: names with public/pub or gpg/pgp (GPG_KEY, as Dockle), and names whose last word says the "
             "value is a reference or a setting (*_FILE, *_PATH, *_ID such as KMS_KEY_ID, *_URL, *_LENGTH, ...). "
+            "Variables that name a credential file (GOOGLE_APPLICATION_CREDENTIALS, AWS_CONFIG_FILE, KUBECONFIG, "
+            "...) hold a path, not the secret; CSD097 checks whether the file is copied in. "
             "`usr`, `auth` and `access` are not secret words (USR_LOCAL, AUTH_URL, ACCESS_LOG). Unlike Trivy "
             "DS031 every stage is checked: an ARG in a builder stage still lands in that stage's history and "
             "cache; the message says when an ENV reaches the final image.")

@@ -3,7 +3,7 @@ from collections.abc import Iterator
 
 from containersec.build.model import Dockerfile, Instruction
 from containersec.build.rules._images import resolve
-from containersec.build.words import split_words, unquote
+from containersec.build.words import unquote
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
 
@@ -33,7 +33,7 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
 
 def _paths(instruction: Instruction) -> list[str]:
     if instruction.keyword == "WORKDIR":
-        return [unquote(instruction.value)]
+        return [unquote(instruction.value, instruction.escape)]
     if instruction.exec_form is not None:
         return instruction.exec_form
-    return [word.text for word in split_words(instruction.value)]
+    return [word.text for word in instruction.words()]

@@ -29,20 +29,21 @@ _SHELL_ONLY = frozenset({
       notes="The fix writes the exec form only when it means exactly the same: every word is plain (no "
             "`$`, quotes, globs, `~`, `\\`, redirections or separators), the first word is a program and "
             "not shell syntax, the instruction fits on one line and the SHELL is a POSIX shell. An "
-            "ENTRYPOINT is fixed only when no CMD is set in the stage or the stages it is built FROM, "
-            "since exec form appends CMD, and a CMD only when no ENTRYPOINT is in force, since its words are "
-            "then the ENTRYPOINT's arguments. hadolint also flags shell-form `HEALTHCHECK CMD`; the probe is "
-            "not PID 1, so that is not flagged here.")
+            "ENTRYPOINT is fixed only when no CMD is set in the stage, the stages it is built FROM or the "
+            "stages built on it, since exec form appends CMD, and a CMD only when no ENTRYPOINT is in force, "
+            "since its words are then the ENTRYPOINT's arguments. hadolint also flags shell-form "
+            "`HEALTHCHECK CMD`; the probe is not PID 1, so that is not flagged here.")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     for keyword in ("CMD", "ENTRYPOINT"):
         for instruction in dockerfile.all(keyword, onbuild=True):
             if instruction.exec_form is not None or not instruction.value:
                 continue
             yield Hit(f"{keyword} in shell form runs under /bin/sh, which receives the stop signal: write "
-                      f"{keyword} [\"executable\", \"arg\", ...]", instruction.line, edits=_fix(instruction))
+                      f"{keyword} [\"executable\", \"arg\", ...]", instruction.line,
+                      edits=_fix(dockerfile, instruction))
 
 
-def _fix(instruction: Instruction) -> tuple[Edit, ...]:
+def _fix(dockerfile: Dockerfile, instruction: Instruction) -> tuple[Edit, ...]:
     words = instruction.value.split()
     stage = instruction.stage
     onbuild = instruction.logical.lstrip()[:7].upper() == "ONBUILD"
@@ -50,7 +51,8 @@ def _fix(instruction: Instruction) -> tuple[Edit, ...]:
             or not instruction.shell or instruction.shell[0].rsplit("/", 1)[-1] not in SHELLS
             or not all(_PLAIN_WORD.fullmatch(word) for word in words)
             or words[0] in _SHELL_ONLY or "=" in words[0]
-            or (instruction.keyword == "ENTRYPOINT" and lineage_has(stage, "CMD"))
+            or (instruction.keyword == "ENTRYPOINT" and (lineage_has(stage, "CMD") or any(
+                child.all("CMD") for child in dockerfile.built_on(stage))))
             # With an ENTRYPOINT in force, CMD words are its arguments: exec form would change them.
             or (instruction.keyword == "CMD" and lineage_has(stage, "ENTRYPOINT"))):
         return ()

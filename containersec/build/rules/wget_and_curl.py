@@ -14,11 +14,12 @@ from containersec.findings import Severity
       good="RUN curl -fsSLO https://example.com/a.tgz && curl -fsSLO https://example.com/b.tgz",
       notes="Per stage, counting `wget` and `curl` only as command words (installing a package named curl "
             "is not a use, as Trivy DS014's `install` exemption approximates); reported once per stage at "
-            "the first use of the second tool. ONBUILD RUNs run in another image and are not counted.")
+            "the first use of the second tool. An ONBUILD RUN counts in the stages built FROM its stage, "
+            "where it runs.")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     for stage in dockerfile.stages:
         first: dict[str, int] = {}
-        for run in stage.all("RUN"):
+        for run in (i for i in stage.executed() if i.keyword == "RUN"):
             for command in run.commands("wget", "curl"):
                 if command.name in first:
                     continue

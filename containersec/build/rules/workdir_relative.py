@@ -17,10 +17,11 @@ _ABSOLUTE = re.compile(r"[/$]|[A-Za-z]:(?:[\\/]|$)|\\\\")
       bad="WORKDIR app",
       good="WORKDIR /app",
       notes="Quotes are removed first; paths starting with a variable and Windows paths (`C:\\app`) are "
-            "accepted, as in the peers.")
+            "accepted, as in the peers. Under `# escape=`` (backtick) a backslash is a path character, so "
+            "`WORKDIR C:\\app` stays absolute.")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     for instruction in dockerfile.all("WORKDIR", onbuild=True):
-        path = unquote(instruction.value)
+        path = unquote(instruction.value, instruction.escape)
         if path and not _ABSOLUTE.match(path):
             yield Hit(f"WORKDIR {path!r} is relative to the previous working directory: write the absolute "
                       "path", instruction.line)
