@@ -57,7 +57,7 @@ def test_secret_names_and_values_in_env_and_labels_are_masked():
     assert sorted(f.rule for f in findings) == ["CSI003", "CSI003", "CSI004", "CSI004"]
     assert all(GITHUB_TOKEN not in f.message for f in findings)
     assert any("'ghp_****'" in f.message for f in findings)
-    assert all(f.secret for f in findings)
+    assert not any(f.secret for f in findings)  # no source line to hide: messages are masked
 
 
 def test_history_secrets_by_name_and_value_say_which_entry():

@@ -58,9 +58,10 @@ def split_reference(argument: str) -> tuple[str, str | None]:
     path, at, digest = argument.rpartition("@")
     if at and os.path.exists(path):
         return path, digest
-    path, colon, tag = argument.rpartition(":")
-    if colon and "/" not in tag and os.path.exists(path):
-        return path, tag
+    # The reference may hold colons itself (`image.tar:test/app:v2`): the path is the shortest prefix that exists.
+    for position, char in enumerate(argument):
+        if char == ":" and os.path.exists(argument[:position]):
+            return argument[:position], argument[position + 1:]
     return argument, None
 
 
@@ -71,6 +72,8 @@ class Store:
         self.path = path
         self._tar: tarfile.TarFile | None = None
         self._members: dict[str, tarfile.TarInfo] = {}
+        if not os.path.exists(path):
+            raise ArchiveError("no such file or directory")
         if os.path.isdir(path):
             return
         try:

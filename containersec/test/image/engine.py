@@ -100,7 +100,8 @@ def _check_one(report: Report, argument: str, rules: list[Rule], options: ImageO
 
     image_facts = {"image": argument, "format": selected.format, "reference": selected.reference,
                    "config_digest": selected.config_digest}
-    findings, errors = _findings(image, rules, options, location, image_facts, layers=facts)
+    findings, errors = _findings(image, rules, options, location, image_facts, layers=facts,
+                                 on_source=locator is not None)
     report.findings.extend(findings)
     report.errors.extend(InputError(argument, message, Stage.TEST) for message in errors)
     report.summaries.append(_summary(argument, selected, facts, filesystem, len(findings)))
@@ -117,7 +118,8 @@ def _read(store: Store, layer, filesystem: Filesystem, options: ImageOptions) ->
 
 
 def _findings(image: Image, rules: list[Rule], options: ImageOptions, location, facts: dict[str, object], *,  # type: ignore[no-untyped-def]
-              layers: Sequence[LayerFacts] = ()) -> tuple[list[Finding], list[str]]:
+              layers: Sequence[LayerFacts] = (), on_source: bool = False) -> tuple[list[Finding], list[str]]:
+    """Findings of `rules`; `on_source`: they are placed on Dockerfile lines, which a secret hides."""
     findings: list[Finding] = []
     errors: list[str] = []
     today = dt.date.today()
@@ -135,7 +137,7 @@ def _findings(image: Image, rules: list[Rule], options: ImageOptions, location, 
             path, line = location(hit)
             findings.append(Finding(
                 rule=rule.id, name=rule.slug, severity=rule.severity, stage=rule.stage, path=path, line=line,
-                message=hit.message, aliases=rule.aliases, secret=hit.secret,
+                message=hit.message, aliases=rule.aliases, secret=hit.secret and on_source,
                 extra={"image": {**facts, **_hit_facts(image, hit, layers)}}))
     return findings, errors
 
