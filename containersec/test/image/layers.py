@@ -80,15 +80,20 @@ def _decompressed(compressed: HashingReader, media_type: str) -> BinaryIO:
     if head.startswith(_GZIP_MAGIC) or media_type.endswith("+gzip"):
         return gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[arg-type]
     if head.startswith(_ZSTD_MAGIC) or media_type.endswith("+zstd"):
-        try:
-            from compression import zstd  # type: ignore[import-not-found]  # Python 3.14
-        except ImportError:
-            try:
-                from backports import zstd  # type: ignore[import-not-found,no-redef]
-            except ImportError:
-                raise LayerError(f"is zstd-compressed; {ZSTD_HINT}") from None
-        return zstd.ZstdFile(stream, mode="rb")
+        return _zstd().ZstdFile(stream, mode="rb")
     return stream  # type: ignore[return-value]
+
+
+def _zstd():  # type: ignore[no-untyped-def]
+    """Python 3.14's compression.zstd, else the backports-zstd package (the `zstd` extra)."""
+    import importlib
+
+    for name in ("compression.zstd", "backports.zstd"):
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            continue
+    raise LayerError(f"is zstd-compressed; {ZSTD_HINT}")
 
 
 @dataclass
