@@ -102,17 +102,18 @@ def good_archive(tmp_path: Path) -> Path:
     return export_docker_archive(layout, "v1", tmp_path / "good.tar")
 
 
-def test_a_truncated_tarball_is_an_error_and_the_other_image_is_still_checked(tmp_path):
+@pytest.mark.parametrize("fraction", [0.3, 0.5, 0.7, 0.85])
+def test_a_truncated_tarball_is_an_error_and_the_other_image_is_still_checked(tmp_path, fraction):
     good = good_archive(tmp_path)
     data = good.read_bytes()
     truncated = tmp_path / "truncated.tar"
-    truncated.write_bytes(data[: len(data) // 2])
+    truncated.write_bytes(data[: int(len(data) * fraction)])
     result = run_cli(str(truncated), str(good))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     document = json.loads(result.stdout)
     [error] = document["errors"]
     assert error["path"] == str(truncated)
-    assert any(word in error["message"] for word in ("truncated", "ends early", "missing", "does not match"))
+    assert "truncated" in error["message"]
     assert {f["rule"] for f in document["findings"]} >= {"CSI021"}  # the good image's world-writable file
     assert f"containersec: {truncated}:" in result.stderr
 

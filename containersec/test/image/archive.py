@@ -86,6 +86,14 @@ class Store:
         except OSError as exc:
             raise ArchiveError(f"cannot read: {exc.strerror or exc}") from None
 
+    def ends_cleanly(self) -> bool:
+        """A folder, or a tar that ends with the two zero blocks of a complete archive."""
+        if self._tar is None:
+            return True
+        with open(self.path, "rb") as handle:
+            handle.seek(max(os.path.getsize(self.path) - 1024, 0))
+            return handle.read() == bytes(1024)
+
     def close(self) -> None:
         if self._tar is not None:
             self._tar.close()
@@ -148,7 +156,9 @@ def select(store: Store, reference: str | None, platform: str | None) -> Selecte
         return _select_docker(store, reference)
     if store.has("index.json"):
         return _select_oci(store, reference, platform)
-    raise ArchiveError("neither a docker-archive (no manifest.json) nor an OCI image layout (no index.json)")
+    raise ArchiveError("neither a docker-archive (no manifest.json) nor an OCI image layout (no index.json)"
+                       + ("" if store.ends_cleanly() else "; the tarball ends without its end-of-archive blocks, "
+                          "so it may be truncated"))
 
 
 def _select_docker(store: Store, reference: str | None) -> Selected:
