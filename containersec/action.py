@@ -96,6 +96,11 @@ def check(inputs: Inputs, workspace: Path) -> tuple[Report, Severity | None]:
     paths = expand_paths(inputs.paths)
     if paths:
         reports.append(lint_paths(paths, config, shellcheck="auto"))
+    images = expand_paths(inputs.images)
+    if images:
+        from containersec.test.image import check_images
+
+        reports.append(check_images(images, config))
     report = Report.merged(reports) if reports else Report()
     return with_repository_paths(report, workspace), config.fail_on
 

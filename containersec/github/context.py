@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from containersec.findings import Severity
@@ -28,6 +28,7 @@ class Inputs:
     reporter: str
     sarif_file: str
     token: str
+    images: list[str] = field(default_factory=list)  # image tarballs and OCI layouts (test stage)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ def read_inputs(environ: Mapping[str, str], *, on_pull_request: bool) -> Inputs:
         reporter=_choice(environ, "reporter", REPORTERS, "github-check"),
         sarif_file=read_input(environ, "sarif-file") or "containersec.sarif",
         token=read_input(environ, "github-token"),
+        images=split_paths(read_input(environ, "images")),
     )
 
 

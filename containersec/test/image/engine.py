@@ -95,7 +95,7 @@ def _check_one(report: Report, argument: str, rules: list[Rule], options: ImageO
 
     def location(hit: ImageHit) -> tuple[str, int]:
         if locator is None:
-            return argument, 1
+            return path, 1  # the file, without a :TAG or @DIGEST (kept in the "image" facts)
         return locator.path, locator.line(config, hit)
 
     image_facts = {"image": argument, "format": selected.format, "reference": selected.reference,
