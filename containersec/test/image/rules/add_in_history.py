@@ -12,7 +12,7 @@ _BASE_ROOTFS = re.compile(r"^file:[0-9a-f]{64} in /\s*$")
 
 
 @rule(id="CSI007", slug="image-add-in-history", severity=Severity.WARNING, stage=Stage.TEST,
-      aliases=("CIS-DI-0009", "CIS-4.9"),
+      aliases=("CIS-DI-0009",),
       summary="Use COPY instead of ADD",
       why="ADD fetches URLs and unpacks archives implicitly: what lands in the image depends on the remote "
           "server and the file's type, not on what the Dockerfile says.",

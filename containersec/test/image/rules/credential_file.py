@@ -9,7 +9,7 @@ from containersec.test.image.rules._sightings import sighting_hits
 
 
 @rule(id="CSI027", slug="image-credential-file", severity=Severity.ERROR, stage=Stage.TEST,
-      aliases=("CIS-DI-0010", "CIS-4.10"),
+      aliases=("CIS-DI-0010",),
       summary="No private keys or credential files in any layer",
       why="Every layer ships: a key deleted by a later RUN is still in the tarball, one `tar -x` away for "
           "anyone who can pull the image.",

@@ -7,7 +7,7 @@ from containersec.test.image.options import ImageOptions
 
 
 @rule(id="CSI002", slug="image-healthcheck-missing", severity=Severity.INFO, stage=Stage.TEST,
-      aliases=("CIS-DI-0006", "CIS-4.6"),
+      aliases=("CIS-DI-0006",),
       summary="The image should declare a HEALTHCHECK",
       why="Without a health check the runtime only knows whether the process exists, not whether it serves; "
           "a hung service is never restarted.",

@@ -11,7 +11,7 @@ BUILD_RULES = ("CSD048",)
 
 @rule(id="CSI010", slug="image-history-apk-no-cache", severity=Severity.INFO, stage=Stage.TEST,
       aliases=("DKL-DI-0004",),
-      summary="apk add with --no-cache in the image's build steps",
+      summary="Use apk add --no-cache in the image's build steps",
       why="Without --no-cache the package index stays in the layer: dead weight in every pull.",
       bad="RUN apk add curl",
       good="RUN apk add --no-cache curl",

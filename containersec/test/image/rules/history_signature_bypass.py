@@ -10,7 +10,7 @@ BUILD_RULES = ("CSD091",)
 
 
 @rule(id="CSI012", slug="image-history-signature-bypass", severity=Severity.ERROR, stage=Stage.TEST,
-      aliases=("CIS-DI-0011", "CIS-4.11"),
+      aliases=("CIS-DI-0011",),
       summary="No package signature bypass in the image's build steps",
       why="Installing unsigned or unverified packages lets anyone on the path (or a compromised mirror) choose what "
           "runs in the image.",

@@ -10,7 +10,7 @@ BUILD_RULES = ("CSD040",)
 
 
 @rule(id="CSI009", slug="image-history-update-alone", severity=Severity.WARNING, stage=Stage.TEST,
-      aliases=("CIS-DI-0007", "CIS-4.7"),
+      aliases=("CIS-DI-0007",),
       summary="No package index update without an install in the same step",
       why="An index refreshed in its own layer goes stale in the build cache; later installs then fetch old versions.",
       bad="RUN apt-get update\nRUN apt-get install -y curl",

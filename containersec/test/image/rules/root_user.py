@@ -7,7 +7,7 @@ from containersec.test.image.options import ImageOptions
 
 
 @rule(id="CSI001", slug="image-runs-as-root", severity=Severity.WARNING, stage=Stage.TEST,
-      aliases=("CIS-DI-0001", "CIS-4.1"),
+      aliases=("CIS-DI-0001",),
       summary="The image should not run as root",
       why="A process that runs as root in the container is root on the host's kernel: any escape, writable "
           "mount or capability left on is a host compromise. Create a user and switch to it.",

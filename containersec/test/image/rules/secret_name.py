@@ -9,7 +9,7 @@ from containersec.test.image.rules._history import history_hits
 
 
 @rule(id="CSI003", slug="image-secret-name", severity=Severity.WARNING, stage=Stage.TEST,
-      aliases=("CIS-DI-0010", "CIS-4.10"),
+      aliases=("CIS-DI-0010",),
       summary="No secrets in the image's Env, Labels or history",
       why="Env and Labels are in the image config and ARG values in its history: anyone who can pull the image "
           "reads them with `docker inspect` or `docker history`.",

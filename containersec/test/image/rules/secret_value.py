@@ -9,7 +9,7 @@ from containersec.test.image.rules._history import history_hits
 
 
 @rule(id="CSI004", slug="image-secret-value", severity=Severity.ERROR, stage=Stage.TEST,
-      aliases=("CIS-DI-0010", "CIS-4.10"),
+      aliases=("CIS-DI-0010",),
       summary="No credentials in the image's Env, Labels or history",
       why="A token written into the config or a build step's command line ships with every copy of the image; "
           "treat it as leaked and revoke it.",

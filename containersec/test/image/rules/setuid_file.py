@@ -8,7 +8,7 @@ from containersec.test.image.rules._layers import reads_layers
 
 
 @rule(id="CSI020", slug="image-setuid-file", severity=Severity.WARNING, stage=Stage.TEST,
-      aliases=("CIS-DI-0008", "CIS-4.8"),
+      aliases=("CIS-DI-0008",),
       summary="No setuid or setgid files beyond the base image's usual ones",
       why="A setuid binary runs with its owner's rights whoever starts it: one bug in it turns any process in "
           "the container into root.",

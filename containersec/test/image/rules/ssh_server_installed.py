@@ -10,7 +10,7 @@ _SERVERS = ("/usr/sbin/sshd", "/usr/bin/sshd", "/usr/sbin/dropbear", "/etc/ssh/s
 
 
 @rule(id="CSI026", slug="image-ssh-server-installed", severity=Severity.WARNING, stage=Stage.TEST,
-      aliases=("CIS-DI-0003", "CIS-4.3"),
+      aliases=("CIS-DI-0003",),
       summary="No SSH server in the image",
       why="An SSH server is a second way into the container, with its own keys and users to manage; containers "
           "are entered with `docker exec` or a debug container.",

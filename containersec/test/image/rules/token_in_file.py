@@ -9,7 +9,7 @@ from containersec.test.image.rules._sightings import sighting_hits
 
 
 @rule(id="CSI028", slug="image-token-in-file", severity=Severity.ERROR, stage=Stage.TEST,
-      aliases=("CIS-DI-0010", "CIS-4.10"),
+      aliases=("CIS-DI-0010",),
       summary="No API tokens in the image's files, in any layer",
       why="A token in a config or script file ships with the image, and a later `rm` does not take it out of "
           "the earlier layer.",
