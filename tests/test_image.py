@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from oci_images import (
     export_docker_archive,
     export_oci_archive,
     export_oci_layout,
+    manifest_of,
     rewrite_config,
     tagged_descriptor,
 )
@@ -29,7 +31,7 @@ from oci_images import (
 from containersec.config import Config
 from containersec.test.image import check_images
 
-FORMATS = ("docker-archive", "oci-archive", "oci-layout")
+FORMATS = ("docker-archive", "docker-save-oci", "oci-archive", "oci-layout")
 GITHUB_TOKEN = "ghp_" + "Ab1" * 12
 PRIVATE_KEY = ("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAAB\n"
                "-----END OPENSSH PRIVATE KEY-----\n")
@@ -53,7 +55,10 @@ BAD_LAYERS = [
            Entry("app/cache"), Entry("app/cache/open.txt", "x", mode=0o666),
            Entry("root"), Entry("root/.ssh"), Entry("root/.ssh/deploy_key.txt", PRIVATE_KEY, mode=0o600),
            Entry("root/.aws"), Entry("root/.aws/credentials",
-                                     "[default]\naws_access_key_id = x\naws_secret_access_key = y\n")],
+                                     "[default]\naws_access_key_id = x\naws_secret_access_key = y\n"),
+           Entry("home"), Entry("home/app"), Entry("home/app/.npmrc", "//registry.npmjs.org/:_authToken=npm_abc123\n"),
+           Entry("home/app/.pypirc", "[pypi]\nusername = __token__\npassword = pypi-AgEIcHlwaS5vcmc\n"),
+           Entry("home/app/.netrc", "machine example.com login app password s3cret\n")],
           created_by="COPY . /app # buildkit"),
     Layer([Entry("app/cache/new.txt", "x")], deleted=["root/.ssh/deploy_key.txt", "usr/bin/gone"], opaque=["app/cache"],
           created_by="RUN /bin/sh -c rm -f /root/.ssh/deploy_key.txt /usr/bin/gone && sudo apt-get update # buildkit"),
@@ -66,7 +71,9 @@ GOOD_LAYERS = [
            Entry("etc/group", GROUP), Entry("usr"), Entry("usr/bin"), Entry("usr/bin/su", b"\x7fELF su", mode=0o4755),
            Entry("tmp", mode=0o1777), Entry("var/lib/apt/lists/lock", "")],
           created_by=BASE),
-    Layer([Entry("app"), Entry("app/main.py", "print('hello')\n"), Entry("app/README.md", "token: see the vault\n")],
+    Layer([Entry("app"), Entry("app/main.py", "print('hello')\n"), Entry("app/README.md", "token: see the vault\n"),
+           Entry("app/.npmrc", "//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n"),
+           Entry("app/id_rsa.pub", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI app@example\n")],
           created_by="COPY app /app # buildkit"),
     Layer([Entry("app/cache")], opaque=["app/cache"],
           created_by="RUN /bin/sh -c apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/* "
@@ -79,9 +86,25 @@ def _with_healthcheck(config: dict) -> None:
     config["config"]["Healthcheck"] = {"Test": ["CMD", "/app/health"], "Interval": 30_000_000_000}
 
 
+def export_docker_save_oci(layout: Path, tag: str, destination: Path) -> Path:
+    """The tarball Docker 25 and later `docker save` writes: an OCI layout plus a manifest.json naming its blobs."""
+    folder = export_oci_layout(layout, tag, destination.parent / f"{destination.name}.d")
+    manifest = manifest_of(folder, tag)
+    (folder / "manifest.json").write_text(json.dumps([{
+        "Config": "blobs/sha256/" + manifest["config"]["digest"].partition(":")[2],
+        "RepoTags": [f"test/app:{tag}"],
+        "Layers": ["blobs/sha256/" + layer["digest"].partition(":")[2] for layer in manifest["layers"]]}]))
+    with tarfile.open(destination, "w") as tar:
+        for path in sorted(folder.rglob("*")):
+            tar.add(path, arcname=str(path.relative_to(folder)), recursive=False)
+    return destination
+
+
 def export(layout: Path, tag: str, fmt: str, directory: Path) -> Path:
     if fmt == "docker-archive":
         return export_docker_archive(layout, tag, directory / f"{tag}.docker.tar", f"test/app:{tag}")
+    if fmt == "docker-save-oci":
+        return export_docker_save_oci(layout, tag, directory / f"{tag}.docker25.tar")
     if fmt == "oci-archive":
         return export_oci_archive(layout, tag, directory / f"{tag}.oci.tar")
     return export_oci_layout(layout, tag, directory / f"{tag}-layout")
@@ -126,7 +149,8 @@ EXPECTED = {
     "CSI024": ["/var/lib/apt/lists"],
     "CSI025": ["/app/.git", "/app/Dockerfile", "/root/.aws", "/root/.ssh"],
     "CSI026": ["/usr/sbin/sshd"],
-    "CSI027": ["/root/.aws/credentials", "/root/.ssh/deploy_key.txt"],
+    "CSI027": ["/home/app/.netrc", "/home/app/.npmrc", "/home/app/.pypirc", "/root/.aws/credentials",
+               "/root/.ssh/deploy_key.txt"],
     "CSI028": ["/app/config.yml"],
 }
 
