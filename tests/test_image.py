@@ -310,3 +310,19 @@ def test_platform_picks_one_image_of_an_index(tmp_path):
     assert {"CSI001", "CSI021"} <= arm and not {"CSI001", "CSI021"} & amd
     wrong = check_images([f"{layout}:multi"], Config(), platform="linux/s390x").errors[0].message
     assert "no image for platform linux/s390x" in wrong
+
+
+def test_an_unreadable_dockerfile_is_an_error_and_findings_stay_on_the_image(exported, tmp_path):
+    report = check_images([str(exported["bad"])], Config(), dockerfile=str(tmp_path / "missing"))
+    assert [e.path for e in report.errors] == [str(tmp_path / "missing")]
+    assert report.findings and {f.path for f in report.findings} == {str(exported["bad"])}
+    assert report.exit_code(Config().fail_on) == 2
+
+
+def test_cli_needs_an_image_and_a_valid_config(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "containersec", "image"], capture_output=True, text=True)
+    assert done.returncode == 2 and "name at least one image" in done.stderr
+    (tmp_path / ".containersec.yaml").write_text("image:\n  setuid-allow: [relative/path]\n")
+    done = subprocess.run([sys.executable, "-m", "containersec", "image", "x.tar"], capture_output=True, text=True,
+                          cwd=tmp_path)
+    assert done.returncode == 2 and "image.setuid-allow[0]" in done.stderr and "Traceback" not in done.stderr
