@@ -6,7 +6,6 @@ and a credential inside them; tokens by their known formats (the build stage's d
 
 from __future__ import annotations
 
-import posixpath
 import re
 
 from containersec.build import find_secrets
@@ -39,7 +38,7 @@ def sightings(path: str, data: bytes, layer: int) -> list[Sighting]:
         kind = (key[1].decode().strip() or "PEM").replace("ENCRYPTED", "encrypted").strip()
         found.append(Sighting(path, layer, CREDENTIAL_FILE, f"a private key ({kind})"))
     for end, pattern, kind in _CREDENTIAL_FILES:
-        if (path.endswith("/" + end) or posixpath.basename(path) == end) and pattern.search(data):
+        if path.endswith(end) and path[-len(end) - 1] == "/" and pattern.search(data):
             found.append(Sighting(path, layer, CREDENTIAL_FILE, kind))
     if all(marker in data for marker in _SERVICE_ACCOUNT):
         found.append(Sighting(path, layer, CREDENTIAL_FILE, "a Google service account key"))
