@@ -59,7 +59,7 @@ BAD_LAYERS = [
            Entry("home"), Entry("home/app"), Entry("home/app/.npmrc", "//registry.npmjs.org/:_authToken=npm_abc123\n"),
            Entry("home/app/.pypirc", "[pypi]\nusername = __token__\npassword = pypi-AgEIcHlwaS5vcmc\n"),
            Entry("home/app/.netrc", "machine example.com login app password s3cret\n")],
-          created_by="COPY . /app # buildkit"),
+          created_by="COPY --chown=0:0 . /app # buildkit"),
     Layer([Entry("app/cache/new.txt", "x")], deleted=["root/.ssh/deploy_key.txt", "usr/bin/gone"], opaque=["app/cache"],
           created_by="RUN /bin/sh -c rm -f /root/.ssh/deploy_key.txt /usr/bin/gone && sudo apt-get update # buildkit"),
 ]
@@ -184,9 +184,9 @@ def test_a_deleted_secret_is_still_extractable_from_its_layer(exported):
     key = next(f for f in findings_of(exported["bad"])
                if f.extra["image"].get("path") == "/root/.ssh/deploy_key.txt")
     assert "a private key (OPENSSH)" in key.message
-    assert "still extractable from layer 1 (COPY . /app)" in key.message
+    assert "still extractable from layer 1 (COPY --chown=0:0 . /app)" in key.message
     assert key.extra["image"]["layer"] == {"index": 1, "digest": key.extra["image"]["layer"]["digest"],
-                                           "created_by": "COPY . /app # buildkit"}
+                                           "created_by": "COPY --chown=0:0 . /app # buildkit"}
     assert key.extra["image"]["layer"]["digest"].startswith("sha256:")
     present = next(f for f in findings_of(exported["bad"]) if f.extra["image"].get("path") == "/root/.aws/credentials")
     assert "still extractable" not in present.message
@@ -233,8 +233,8 @@ FROM debian:12 AS build
 RUN make
 
 FROM debian:12
-COPY . /app
-RUN rm -f /root/.ssh/deploy_key.txt /usr/bin/gone && sudo apt-get update
+COPY --chown=0:0 . /app
+RUN --mount=type=cache,target=/var/cache/apt rm -f /root/.ssh/deploy_key.txt /usr/bin/gone && sudo apt-get update
 EXPOSE 22 8080
 """
 
@@ -265,6 +265,10 @@ def test_cli_json_exit_code_and_text(exported):
     assert result.returncode == 1, result.stderr
     document = json.loads(result.stdout)
     assert document["errors"] == [] and document["summary"]["files"] == 1
+    [facts] = document["images"]
+    assert facts["path"] == str(exported["bad"]) and len(facts["layers"]) == 3
+    assert all(layer["diff_id"].startswith("sha256:") for layer in facts["layers"])
+    assert facts["findings"] == len(document["findings"])
     assert {"path", "layer"} <= set(next(f for f in document["findings"] if f["rule"] == "CSI020")["image"])
     text = subprocess.run([*command, "--select", "CSI020", "--color", "never"], capture_output=True, text=True)
     assert text.returncode == 1 and "CSI020" in text.stdout and "CSI001" not in text.stdout
@@ -326,3 +330,11 @@ def test_cli_needs_an_image_and_a_valid_config(tmp_path):
     done = subprocess.run([sys.executable, "-m", "containersec", "image", "x.tar"], capture_output=True, text=True,
                           cwd=tmp_path)
     assert done.returncode == 2 and "image.setuid-allow[0]" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_dockerfile_text_matching_wins_over_counting(exported, tmp_path):
+    # One more layer-making instruction than the image has: counting from the end would shift every layer.
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(DOCKERFILE + "RUN echo not-in-this-image\n", encoding="utf-8")
+    found = by_rule(findings_of(exported["bad"], dockerfile=str(dockerfile)))
+    assert {f.line for f in found["CSI028"]} == {5} and {f.line for f in found["CSI008"]} == {6}

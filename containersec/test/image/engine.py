@@ -105,6 +105,12 @@ def _check_one(report: Report, argument: str, rules: list[Rule], options: ImageO
     report.findings.extend(findings)
     report.errors.extend(InputError(argument, message, Stage.TEST) for message in errors)
     report.summaries.append(_summary(argument, selected, facts, filesystem, len(findings)))
+    report.extra.setdefault("images", []).append({
+        "path": argument, "format": selected.format, "reference": selected.reference,
+        "manifest_digest": selected.manifest_digest, "config_digest": selected.config_digest,
+        "layers": [{"index": f.index, "digest": f.blob_digest, "diff_id": f.diff_id, "size": f.compressed_bytes,
+                    "entries": f.entries} for f in facts],
+        "paths": len(filesystem.files), "findings": len(findings)})
 
 
 def _read(store: Store, layer, filesystem: Filesystem, options: ImageOptions) -> LayerFacts:  # type: ignore[no-untyped-def]

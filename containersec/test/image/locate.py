@@ -22,7 +22,7 @@ def _normal(keyword: str, text: str) -> str:
 @dataclass(frozen=True)
 class _Instruction:
     keyword: str
-    normal: str
+    forms: frozenset[str]  # as history may record it: with its flags (COPY --chown=...) and without (RUN --mount)
     line: int
 
 
@@ -44,8 +44,8 @@ class DockerfileLocator:
         instructions = []
         for instruction in final.instructions:
             effective = instruction.effective
-            instructions.append(_Instruction(effective.keyword, _normal(effective.keyword, effective.value),
-                                             instruction.line))
+            forms = frozenset({_normal(effective.keyword, effective.value), " ".join(effective.logical.split())})
+            instructions.append(_Instruction(effective.keyword, forms, instruction.line))
         return cls(path, final.line, instructions)
 
     def line(self, config: ImageConfig, hit: ImageHit) -> int:
@@ -59,7 +59,7 @@ class DockerfileLocator:
             if parsed is not None:
                 wanted = _normal(parsed.keyword, parsed.text)
                 for instruction in reversed(self.instructions):
-                    if instruction.normal == wanted:
+                    if wanted in instruction.forms:
                         return instruction.line
         if hit.layer is not None:
             return self._by_count(hit.layer, len(config.diff_ids))
