@@ -338,3 +338,11 @@ def test_dockerfile_text_matching_wins_over_counting(exported, tmp_path):
     dockerfile.write_text(DOCKERFILE + "RUN echo not-in-this-image\n", encoding="utf-8")
     found = by_rule(findings_of(exported["bad"], dockerfile=str(dockerfile)))
     assert {f.line for f in found["CSI028"]} == {5} and {f.line for f in found["CSI008"]} == {6}
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "checkstyle", "junit", "gitlab"])
+def test_every_report_format_renders_image_findings(exported, fmt):
+    from containersec.report import render
+
+    text = render(check_images([str(exported["bad"])], Config()), fmt)
+    assert "CSI020" in text and GITHUB_TOKEN not in text
