@@ -14,7 +14,7 @@ import json
 import os
 import re
 import tarfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -272,7 +272,11 @@ def _platform(children: list[Any], wanted: str | None, digest: str) -> dict[str,
                        "--platform OS/ARCH")
 
 
-def _choose(entries: list[dict[str, Any]], reference: str | None, names, matches) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+Names = Callable[[dict[str, Any]], list[str]]
+
+
+def _choose(entries: list[dict[str, Any]], reference: str | None, names: Names,
+            matches: Callable[[dict[str, Any], str], bool]) -> dict[str, Any]:
     if reference is None:
         if len(entries) == 1:
             return entries[0]
@@ -293,7 +297,7 @@ def _tag_matches(name: str, reference: str) -> bool:
         not name.startswith("sha256:")
 
 
-def _label(entry: dict[str, Any], names, reference: str | None) -> str:  # type: ignore[no-untyped-def]
+def _label(entry: dict[str, Any], names: Names, reference: str | None) -> str:
     return reference or next(iter(names(entry)), "")
 
 

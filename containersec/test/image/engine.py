@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fnmatch import fnmatchcase
 from typing import Any
 
 from containersec.catalogue import Rule
 from containersec.config import Config, active_rules
 from containersec.findings import Finding, InputError, Report, Stage, StageSummary
-from containersec.test.image.archive import ArchiveError, Selected, Store, select, split_reference
+from containersec.test.image.archive import ArchiveError, LayerRef, Selected, Store, select, split_reference
 from containersec.test.image.history import redact
 from containersec.test.image.layers import LayerError, LayerFacts, read_layer
 from containersec.test.image.locate import DockerfileLocator
@@ -30,12 +30,15 @@ def config_findings(image_config: Mapping[str, Any], config: Config, *, path: st
     """Findings of every config-only image rule on an OCI image config blob (no layers needed).
 
     Each finding is placed at `path`:`line` and carries `extra` in its JSON object besides its own "image"
-    facts (history entry, layer index). Raises ConfigError for a bad `image:` section.
+    facts (history entry, layer index). Raises ConfigError for a bad `image:` section, and RuntimeError when
+    a rule fails (a bug: the findings would be incomplete).
     """
     options = image_options(config)
     image = Image(ImageConfig.from_json(image_config))
     rules = [rule for rule in image_rules(config) if rule.check not in LAYER_CHECKS]
-    findings, _ = _findings(image, rules, options, lambda hit: (path, line), {})
+    findings, errors = _findings(image, rules, options, lambda hit: (path, line), {})
+    if errors:
+        raise RuntimeError("; ".join(errors))
     for finding in findings:
         facts = finding.extra.pop("image")
         finding.extra.update(extra or {})
@@ -49,7 +52,7 @@ def check_images(arguments: Sequence[str], config: Config, *, dockerfile: str | 
     """Check each image (PATH, PATH:TAG or PATH@DIGEST); unreadable ones become errors, the rest are checked."""
     options = image_options(config)
     rules = image_rules(config)
-    report = Report(stages=(Stage.TEST,), notices=list(config.notices))
+    report = Report(stages=(Stage.TEST,))
     locator = None
     if dockerfile is not None:
         try:
@@ -113,7 +116,7 @@ def _check_one(report: Report, argument: str, rules: list[Rule], options: ImageO
         "paths": len(filesystem.files), "findings": len(findings)})
 
 
-def _read(store: Store, layer, filesystem: Filesystem, options: ImageOptions) -> LayerFacts:  # type: ignore[no-untyped-def]
+def _read(store: Store, layer: LayerRef, filesystem: Filesystem, options: ImageOptions) -> LayerFacts:
     with store.open(layer.location, f"layer {layer.index} blob") as handle:
         try:
             return read_layer(handle, index=layer.index, media_type=layer.media_type, blob_digest=layer.blob_digest,
@@ -123,8 +126,9 @@ def _read(store: Store, layer, filesystem: Filesystem, options: ImageOptions) ->
             raise LayerError(f"layer {layer.index} ({layer.location}) {exc}") from None
 
 
-def _findings(image: Image, rules: list[Rule], options: ImageOptions, location, facts: dict[str, object], *,  # type: ignore[no-untyped-def]
-              layers: Sequence[LayerFacts] = (), on_source: bool = False) -> tuple[list[Finding], list[str]]:
+def _findings(image: Image, rules: list[Rule], options: ImageOptions, location: Callable[[ImageHit], tuple[str, int]],
+              facts: dict[str, object], *, layers: Sequence[LayerFacts] = (),
+              on_source: bool = False) -> tuple[list[Finding], list[str]]:
     """Findings of `rules`; `on_source`: they are placed on Dockerfile lines, which a secret hides."""
     findings: list[Finding] = []
     errors: list[str] = []
