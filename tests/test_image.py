@@ -250,6 +250,10 @@ def test_dockerfile_places_findings_on_the_instruction_that_made_them(exported, 
     assert line["CSI008"] == [6]  # the RUN, matched by its text
     assert line["CSI005"] == [7]  # EXPOSE
     assert line["CSI001"] == [4]  # no USER: the FROM
+    from containersec.report import render
+
+    text = render(check_images([str(exported["bad"])], Config(), dockerfile=str(dockerfile)), "text")
+    assert "    EXPOSE 22 8080" in text  # the instruction is quoted under its finding
 
 
 def test_dockerfile_matching_falls_back_to_counting_layers(exported, tmp_path):

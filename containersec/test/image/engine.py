@@ -57,6 +57,7 @@ def check_images(arguments: Sequence[str], config: Config, *, dockerfile: str | 
     if dockerfile is not None:
         try:
             locator = DockerfileLocator.read(dockerfile)
+            report.sources[dockerfile] = locator.text  # the text report quotes the instruction's line
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             report.errors.append(InputError(dockerfile, f"cannot use as --dockerfile: {exc}", Stage.TEST))
     for argument in arguments:

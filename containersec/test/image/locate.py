@@ -29,6 +29,7 @@ class _Instruction:
 @dataclass
 class DockerfileLocator:
     path: str
+    text: str
     from_line: int
     instructions: list[_Instruction]
 
@@ -37,7 +38,8 @@ class DockerfileLocator:
         from containersec.build import parse_dockerfile
 
         with open(path, encoding="utf-8") as handle:
-            dockerfile = parse_dockerfile(handle.read(), path)
+            text = handle.read()
+        dockerfile = parse_dockerfile(text, path)
         final = dockerfile.final_stage
         if final is None:
             raise ValueError("no FROM instruction")
@@ -46,7 +48,7 @@ class DockerfileLocator:
             effective = instruction.effective
             forms = frozenset({_normal(effective.keyword, effective.value), " ".join(effective.logical.split())})
             instructions.append(_Instruction(effective.keyword, forms, instruction.line))
-        return cls(path, final.line, instructions)
+        return cls(path, text, final.line, instructions)
 
     def line(self, config: ImageConfig, hit: ImageHit) -> int:
         entry = None
