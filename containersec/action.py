@@ -101,6 +101,11 @@ def check(inputs: Inputs, workspace: Path) -> tuple[Report, Severity | None]:
         from containersec.test.vulns import check_reports
 
         reports.append(check_reports(scan_reports, config, dockerfile=inputs.dockerfile_for_reports))
+    images = expand_paths(inputs.images)
+    if images:
+        from containersec.test.image import check_images
+
+        reports.append(check_images(images, config))
     report = Report.merged(reports) if reports else Report()
     return with_repository_paths(report, workspace), config.fail_on
 

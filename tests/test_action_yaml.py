@@ -14,8 +14,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / "examples" / "workflows").glob("*.yml"))
-INPUTS = {"paths", "config", "fail-on", "filter-mode", "reporter", "sarif-file", "github-token", "scan-reports",
-          "dockerfile-for-reports"}
+INPUTS = {"paths", "images", "config", "fail-on", "filter-mode", "reporter", "sarif-file", "github-token",
+          "scan-reports", "dockerfile-for-reports"}
 OUTPUTS = {"findings", "errors", "warnings", "conclusion", "sarif-file", "check-run-url"}
 
 

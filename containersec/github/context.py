@@ -30,6 +30,7 @@ class Inputs:
     token: str
     scan_reports: list[str] = field(default_factory=list)  # scanner reports for the test stage (paths or globs)
     dockerfile_for_reports: str | None = None
+    images: list[str] = field(default_factory=list)  # image tarballs and OCI layouts (test stage)
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ def read_inputs(environ: Mapping[str, str], *, on_pull_request: bool) -> Inputs:
         token=read_input(environ, "github-token"),
         scan_reports=split_paths(read_input(environ, "scan-reports"), "scan-reports"),
         dockerfile_for_reports=read_input(environ, "dockerfile-for-reports") or None,
+        images=split_paths(read_input(environ, "images"), "images"),
     )
 
 
