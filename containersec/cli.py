@@ -45,10 +45,14 @@ def _parser() -> argparse.ArgumentParser:
                       help="run ShellCheck over RUN scripts when it is installed (default: auto)")
     lint.set_defaults(run=_run_lint)
 
-    pin = commands.add_parser("pin", help="check that FROM base images are pinned by digest")
+    pin = commands.add_parser("pin", help="pin the images Dockerfiles pull to their digests (or --check)")
     pin.add_argument("paths", nargs="*", metavar="PATH")
     pin.add_argument("--config", metavar="FILE")
-    pin.add_argument("--check", action="store_true", help="exit 1 when a base image is not pinned by digest")
+    pin_mode = pin.add_mutually_exclusive_group()
+    pin_mode.add_argument("--check", action="store_true",
+                          help="change nothing, no network: exit 1 when a base image is not pinned by digest")
+    pin_mode.add_argument("--update", action="store_true",
+                          help="also re-resolve pinned references and replace digests whose tag has moved")
     pin.add_argument("--format", "-f", choices=FORMATS, default="text")
     pin.set_defaults(run=_run_pin)
 
@@ -117,14 +121,35 @@ def _run_lint(args: argparse.Namespace) -> int:
 
 
 def _run_pin(args: argparse.Namespace) -> int:
+    if not args.check:
+        return _run_release("containersec.release.pin", "pin_paths", args, args.paths, update=args.update)
     from containersec.build.engine import lint_paths
 
     # Any unpinned base image fails --check, whatever severity the config gives the rule.
-    config = _config_or_exit(args, select=[PIN_RULE], fail_on="style" if args.check else "none")
+    config = _config_or_exit(args, select=[PIN_RULE], fail_on="style")
     if config is None:
         return 2
     report = lint_paths(args.paths, config)
     _emit(report, args.format, None, "auto")
+    return report.exit_code(config.fail_on)
+
+
+def _run_release(module: str, function: str, args: argparse.Namespace, *positional: object,
+                 **options: object) -> int:
+    """Run a release-stage command: its config section errors and bad references exit 2, never a traceback."""
+    import importlib
+
+    from containersec.config import ConfigError
+
+    config = _config_or_exit(args)
+    if config is None:
+        return 2
+    try:
+        report = getattr(importlib.import_module(module), function)(*positional, config, **options)
+    except ConfigError as exc:
+        print(f"containersec: config error: {exc}", file=sys.stderr)
+        return 2
+    _emit(report, args.format, getattr(args, "output", None), getattr(args, "color", "auto"))
     return report.exit_code(config.fail_on)
 
 

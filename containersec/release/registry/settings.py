@@ -24,7 +24,7 @@ DEFAULT_REQUIRED_LABELS = {
     "org.opencontainers.image.licenses": "spdx",
 }
 KEYS = ("release-tags", "patch-window-days", "required-labels", "cosign-public-key", "insecure-hosts",
-        "ca-bundle", "timeout")
+        "ca-bundle", "timeout", "retries")
 
 
 @dataclass(frozen=True)
@@ -71,13 +71,17 @@ def registry_settings(config: Config) -> RegistrySettings:
     timeout = section.get("timeout", 30)
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         raise config.section_error("registry.timeout", f"expected a number of seconds > 0, got {timeout!r}")
+    retries = section.get("retries", 4)
+    if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= 10:
+        raise config.section_error("registry.retries", f"expected a whole number from 0 to 10, got {retries!r}")
     return RegistrySettings(
         release_tags=release_tags,
         patch_window_days=window,
         required_labels=labels,
         cosign_public_key=_file(config, section, "cosign-public-key"),
         client=ClientOptions(ca_bundle=str(ca) if (ca := _file(config, section, "ca-bundle")) else None,
-                             insecure_hosts=tuple(host.lower() for host in insecure), timeout=float(timeout)),
+                             insecure_hosts=tuple(host.lower() for host in insecure), timeout=float(timeout),
+                             retries=retries),
     )
 
 
