@@ -56,6 +56,26 @@ def _parser() -> argparse.ArgumentParser:
     pin.add_argument("--format", "-f", choices=FORMATS, default="text")
     pin.set_defaults(run=_run_pin)
 
+    registry = commands.add_parser("registry", help="audit an OCI registry, plan retention (release stage)")
+    registry_commands = registry.add_subparsers(dest="registry_command", metavar="COMMAND", required=True)
+    audit = registry_commands.add_parser("audit", help="check tags, age, signatures, SBOMs and labels")
+    audit.add_argument("references", nargs="+", metavar="REF",
+                       help="host/name (every tag), host/name:tag, host/name@digest or host/ (every repository)")
+    audit.add_argument("--state", metavar="FILE", help="remember tag digests here to report tags that moved")
+    prune = registry_commands.add_parser("prune", help="plan which digests may be deleted (dry run unless --apply)")
+    prune.add_argument("repository", metavar="REPO", help="host/name")
+    prune.add_argument("--keep-last", type=int, default=None, metavar="N", help="keep the N newest tagged digests")
+    prune.add_argument("--keep-days", type=int, default=None, metavar="D", help="keep digests built in the last D days")
+    prune.add_argument("--keep-tags", default=None, metavar="REGEX", help="keep digests with a tag matching REGEX")
+    prune.add_argument("--apply", action="store_true", help="delete what the plan lists, then prove the rest resolves")
+    for command in (audit, prune):
+        command.add_argument("--config", "-c", metavar="FILE")
+        command.add_argument("--format", "-f", choices=FORMATS, default="text")
+        command.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+        command.add_argument("--fail-on", choices=LEVELS, help="lowest severity that fails the run (default: warning)")
+    audit.set_defaults(run=_run_audit)
+    prune.set_defaults(run=_run_prune)
+
     rules = commands.add_parser("rules", help="list the rules, or explain one")
     rules.add_argument("rule", nargs="?", metavar="RULE", help="an ID, slug or peer alias (e.g. DL3008)")
     rules.add_argument("--format", "-f", choices=("text", "markdown", "json"), default="text")
@@ -151,6 +171,17 @@ def _run_release(module: str, function: str, args: argparse.Namespace, *position
         return 2
     _emit(report, args.format, getattr(args, "output", None), getattr(args, "color", "auto"))
     return report.exit_code(config.fail_on)
+
+
+def _run_audit(args: argparse.Namespace) -> int:
+    return _run_release("containersec.release.registry.audit", "audit_references", args, args.references,
+                        state=args.state)
+
+
+def _run_prune(args: argparse.Namespace) -> int:
+    return _run_release("containersec.release.registry.prune", "prune_repository", args, args.repository,
+                        keep_last=args.keep_last, keep_days=args.keep_days, keep_tags=args.keep_tags,
+                        apply=args.apply)
 
 
 def _emit(report, fmt: str, output: str | None, color: str) -> None:

@@ -1,6 +1,9 @@
 """The build stage: Dockerfiles, their model, rules and fixes."""
 
-from containersec.build.engine import discover as discover
-from containersec.build.engine import read_source as read_source
-from containersec.build.parse import parse_dockerfile as parse_dockerfile
-from containersec.build.rules._images import parse_image as parse_image
+from containersec.build.engine import discover, read_source
+from containersec.build.parse import parse_dockerfile
+from containersec.build.rules._images import parse_image
+from containersec.build.rules._labels import LABEL_TYPES
+from containersec.build.rules._labels import shown as shown_label_value
+
+__all__ = ["LABEL_TYPES", "discover", "parse_dockerfile", "parse_image", "read_source", "shown_label_value"]
