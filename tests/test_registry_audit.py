@@ -90,7 +90,10 @@ def test_tags_age_labels_and_missing_attachments(registry, workdir, capsys):
     assert [f["registry"]["tag"] for f in found["CSR031"]] == ["latest"]
     assert len(found["CSR020"]) == len(found["CSR022"]) == len(found["CSR023"]) == 3
     assert document["registry"] == [{"reference": f"{registry.host}/audit/app",
-                                     "repository": f"{registry.host}/audit/app", "tags": 3, "digests": 3}]
+                                     "repository": f"{registry.host}/audit/app", "tags": 3, "digests": 3,
+                                     "requests": document["registry"][0]["requests"]}]
+    # one tag list, then per tag a manifest and a config blob, one referrers probe, and the HTTPS probe
+    assert document["registry"][0]["requests"] <= 1 + 3 * 2 + 2 + 1
 
 
 def test_signatures_sboms_and_key_verification(registry, workdir, capsys):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from containersec.findings import Severity
@@ -28,6 +28,9 @@ class Inputs:
     reporter: str
     sarif_file: str
     token: str
+    registry_refs: list[str] = field(default_factory=list)
+    registry_username: str = ""
+    registry_password: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -83,14 +86,19 @@ def read_inputs(environ: Mapping[str, str], *, on_pull_request: bool) -> Inputs:
             Severity.parse(fail_on)
         except ValueError as exc:
             raise ActionError(f"input fail-on: {exc} or none") from None
+    registry_refs = split_paths(read_input(environ, "registry-refs"))
     return Inputs(
-        paths=split_paths(read_input(environ, "paths")) or ["."],
+        # A registry-only run (a scheduled audit) lints nothing unless paths are given.
+        paths=split_paths(read_input(environ, "paths")) or ([] if registry_refs else ["."]),
         config=read_input(environ, "config") or None,
         fail_on=fail_on,
         filter_mode=_choice(environ, "filter-mode", FILTER_MODES, "added" if on_pull_request else "nofilter"),
         reporter=_choice(environ, "reporter", REPORTERS, "github-check"),
         sarif_file=read_input(environ, "sarif-file") or "containersec.sarif",
         token=read_input(environ, "github-token"),
+        registry_refs=registry_refs,
+        registry_username=read_input(environ, "registry-username"),
+        registry_password=environ.get("INPUT_REGISTRY-PASSWORD", ""),  # not stripped: any byte may be a secret's
     )
 
 

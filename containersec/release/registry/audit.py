@@ -104,6 +104,12 @@ class Auditor:
     # --- references ------------------------------------------------------------------------------------
 
     def audit(self, given: str) -> None:
+        before, audited = self.pool.requests_made, len(self.audited)
+        self._audit(given)
+        for entry in self.audited[audited:]:
+            entry["requests"] = self.pool.requests_made - before
+
+    def _audit(self, given: str) -> None:
         try:
             if given.endswith("/") and "/" not in given.rstrip("/"):
                 registry = self.pool[given.rstrip("/").lower()]
