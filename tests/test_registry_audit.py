@@ -210,3 +210,37 @@ def test_audit_with_basic_auth_over_tls(secure_registry, workdir, capsys, monkey
     out = capsys.readouterr()
     assert code == 1 and "CSR020" in out.out
     assert PASSWORD not in out.out + out.err
+
+
+def test_a_host_alone_audits_every_repository_of_the_catalogue(registry, workdir, capsys):
+    api_image(registry, "catalogue/one", "1.0.0", {"created": RECENT})
+    api_image(registry, "catalogue/two", "latest", {"created": RECENT})
+    _, document = audit(capsys, f"{registry.host}/")
+    audited = {entry["repository"] for entry in document["registry"]}
+    assert {f"{registry.host}/catalogue/one", f"{registry.host}/catalogue/two"} <= audited
+    assert any(f["rule"] == "CSR001" and f["registry"]["repository"].endswith("catalogue/two")
+               for f in document["findings"])
+
+
+@pytest.mark.parametrize(("setting", "problem"), [
+    ("patch-window-days: -3", "registry.patch-window-days: expected a whole number of days >= 1"),
+    ("release-tags: '(['", "registry.release-tags: not a valid regular expression"),
+    ("cosign-public-key: missing.pub", "registry.cosign-public-key: no such file: missing.pub"),
+    ("colour: blue", "registry.colour: unknown key"),
+])
+def test_config_errors_name_the_file_and_the_key(workdir, capsys, setting, problem):
+    (workdir / ".containersec.yaml").write_text(f"registry:\n  {setting}\n")
+    assert main(["registry", "audit", "127.0.0.1:1/app"]) == 2
+    err = capsys.readouterr().err
+    assert f".containersec.yaml: {problem}" in err and "Traceback" not in err
+
+
+def test_a_key_that_is_not_p256_is_an_input_error(workdir, capsys):
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    (workdir / "cosign.pub").write_bytes(key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    (workdir / ".containersec.yaml").write_text("registry:\n  cosign-public-key: cosign.pub\n")
+    code, document = audit(capsys, "127.0.0.1:1/app")
+    assert code == 2 and "not an ECDSA P-256 public key" in document["errors"][0]["message"]

@@ -227,3 +227,30 @@ def test_the_referrers_api_is_used_when_the_registry_has_it(server, tmp_path, mo
     found = {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]}
     assert not found & {"CSR020", "CSR022", "CSR023"}
     assert ("GET", f"/v2/app/referrers/{image}", None) in server.seen
+
+
+def test_bearer_token_challenge_with_credentials_and_scope(server):
+    def token(handler: BaseHTTPRequestHandler) -> None:
+        expected = "Basic " + base64.b64encode(f"user:{SECRET}".encode()).decode()
+        if handler.headers.get("Authorization") != expected:
+            send(handler, 401, b"{}")
+        else:
+            send(handler, 200, json.dumps({"token": "issued-token", "expires_in": 300}).encode())
+
+    def tags(handler: BaseHTTPRequestHandler) -> None:
+        if handler.headers.get("Authorization") == "Bearer issued-token":
+            send(handler, 200, b'{"name": "team/app", "tags": ["1.0"]}')
+        else:
+            send(handler, 401, b"{}", {"WWW-Authenticate": f'Bearer realm="http://{server.host}/token",'
+                                                            'service="emulated",scope="repository:team/app:pull"'})
+
+    server.routes["/token"] = token
+    server.routes["/v2/team/app/tags/list"] = tags
+    registry = client(server)
+    assert registry.tags("team/app") == ["1.0"]
+    assert registry.tags("team/app") == ["1.0"]  # the token is reused for the scope
+    token_calls = [path for method, path, _ in server.seen if path.startswith("/token")]
+    assert token_calls == ["/token?service=emulated&scope=repository%3Ateam%2Fapp%3Apull"]
+    anonymous = Registry(server.host, ClientOptions(retries=0))
+    with pytest.raises(RegistryError, match=r"token service .* refused .401."):
+        anonymous.tags("team/app")
