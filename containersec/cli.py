@@ -73,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--format", "-f", choices=FORMATS, default="text")
         command.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
         command.add_argument("--fail-on", choices=LEVELS, help="lowest severity that fails the run (default: warning)")
+    audit.add_argument("--select", action="append", default=[], metavar="RULES",
+                       help="run only these rules (IDs, slugs or peer aliases; comma-separated, repeatable)")
+    audit.add_argument("--ignore", action="append", default=[], metavar="RULES", help="skip these rules")
     audit.set_defaults(run=_run_audit)
     prune.set_defaults(run=_run_prune)
 

@@ -89,6 +89,8 @@ def test_tags_age_labels_and_missing_attachments(registry, workdir, capsys):
     assert "org.opencontainers.image.source" in found["CSR030"][0]["message"]
     assert [f["registry"]["tag"] for f in found["CSR031"]] == ["latest"]
     assert len(found["CSR020"]) == len(found["CSR022"]) == len(found["CSR023"]) == 3
+    _, only = audit(capsys, "--select", "DKL-DI-0006,image-outdated", f"{registry.host}/audit/app")
+    assert sorted(f["rule"] for f in only["findings"]) == ["CSR001", "CSR010"]
     assert document["registry"] == [{"reference": f"{registry.host}/audit/app",
                                      "repository": f"{registry.host}/audit/app", "tags": 3, "digests": 3,
                                      "requests": document["registry"][0]["requests"]}]

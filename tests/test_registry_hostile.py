@@ -254,3 +254,24 @@ def test_bearer_token_challenge_with_credentials_and_scope(server):
     anonymous = Registry(server.host, ClientOptions(retries=0))
     with pytest.raises(RegistryError, match=r"token service .* refused .401."):
         anonymous.tags("team/app")
+
+
+def test_manifests_of_the_wrong_shape_are_audited_without_a_crash(server, tmp_path, monkeypatch, capsys):
+    from containersec.cli import main
+
+    odd = json.dumps({"schemaVersion": 2, "mediaType": OCI_MANIFEST, "config": "not an object",
+                      "annotations": ["a", "list"], "layers": 5}).encode()
+    odd_index = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+                            "manifests": {"not": "a list"}}).encode()
+    server.routes["/v2/odd/tags/list"] = lambda h: send(h, 200, b'{"tags": ["1.0.0", "2.0.0", 7]}')
+    server.routes["/v2/shapes/tags/list"] = lambda h: send(h, 200, b'{"tags": ["1.0.0", "2.0.0"]}')
+    server.routes["/v2/shapes/manifests/1.0.0"] = lambda h: send(h, 200, odd, {"Content-Type": OCI_MANIFEST})
+    server.routes["/v2/shapes/manifests/2.0.0"] = lambda h: send(h, 200, odd_index, {
+        "Content-Type": "application/vnd.oci.image.index.v1+json"})
+    monkeypatch.chdir(tmp_path)
+    code = main(["registry", "audit", "--format", "json", f"{server.host}/shapes", f"{server.host}/odd"])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 2  # the malformed tag list is an input error; the odd manifests are still audited
+    assert [e["path"] for e in document["errors"]] == [f"{server.host}/odd"]
+    assert "malformed tag list" in document["errors"][0]["message"]
+    assert {f["registry"]["tag"] for f in document["findings"] if f["rule"] == "CSR011"} == {"1.0.0"}

@@ -23,6 +23,7 @@ from containersec.release.registry.credentials import CredentialError
 from containersec.release.registry.facts import AttachedFacts, ImageFacts, Locator, TagFacts
 from containersec.release.registry.reference import Reference, ReferenceError, parse_reference
 from containersec.release.registry.settings import RegistrySettings, registry_settings
+from containersec.release.registry.shapes import mapping, sequence
 from containersec.release.registry.signatures import (
     SIGNATURE_ANNOTATION,
     SIMPLE_SIGNING,
@@ -179,11 +180,11 @@ class Auditor:
                                  platforms_without))
 
     def audit_image(self, repository: Repository, locator: Locator, manifest: Manifest) -> None:
-        config_descriptor = manifest.data.get("config") or {}
+        config_descriptor = mapping(manifest.data.get("config"))
         digest = config_descriptor.get("digest")
         config = repository.registry.blob_json(repository.name, digest) if isinstance(digest, str) else {}
-        annotations = {str(k): str(v) for k, v in (manifest.data.get("annotations") or {}).items()}
-        labels = {str(k): str(v) for k, v in ((config.get("config") or {}).get("Labels") or {}).items()}
+        annotations = {str(k): str(v) for k, v in mapping(manifest.data.get("annotations")).items()}
+        labels = {str(k): str(v) for k, v in mapping(mapping(config.get("config")).get("Labels")).items()}
         labels.update(annotations)
         created_text = config.get("created") if isinstance(config.get("created"), str) else annotations.get(CREATED)
         created = parse_created(created_text) or parse_created(annotations.get(CREATED))
@@ -258,10 +259,10 @@ class Auditor:
         """How many simple-signing layers of the signature manifest verify, and what is wrong with the others."""
         manifest = repository.manifest(reference)
         good, bad = 0, []
-        for layer in manifest.data.get("layers") or []:
+        for layer in sequence(manifest.data.get("layers")):
             if not isinstance(layer, dict) or layer.get("mediaType") != SIMPLE_SIGNING:
                 continue
-            signature = (layer.get("annotations") or {}).get(SIGNATURE_ANNOTATION)
+            signature = mapping(layer.get("annotations")).get(SIGNATURE_ANNOTATION)
             if not isinstance(signature, str) or not isinstance(layer.get("digest"), str):
                 bad.append(f"{reference}: a signature layer without the {SIGNATURE_ANNOTATION} annotation")
                 continue
@@ -275,7 +276,7 @@ class Auditor:
 
 
 def _platform(entry: Mapping[str, Any]) -> str:
-    platform = entry.get("platform") or {}
+    platform = mapping(entry.get("platform"))
     text = f"{platform.get('os', '?')}/{platform.get('architecture', '?')}"
     return f"{text}/{platform['variant']}" if platform.get("variant") else text
 

@@ -27,6 +27,7 @@ import requests
 
 from containersec.release.registry.credentials import Credential
 from containersec.release.registry.reference import is_loopback
+from containersec.release.registry.shapes import sequence
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
@@ -86,7 +87,7 @@ class Manifest:
 
     @property
     def children(self) -> list[dict[str, Any]]:
-        return [d for d in self.data.get("manifests") or [] if isinstance(d, dict) and _is_digest(d.get("digest"))]
+        return [d for d in sequence(self.data.get("manifests")) if isinstance(d, dict) and _is_digest(d.get("digest"))]
 
 
 @dataclass
@@ -205,7 +206,7 @@ class Registry:
         if answer.status == 404:
             return None
         self._raise_for(answer, shown)
-        return [d for d in _json_object(answer.body, shown).get("manifests") or [] if isinstance(d, dict)]
+        return [d for d in sequence(_json_object(answer.body, shown).get("manifests")) if isinstance(d, dict)]
 
     def delete_manifest(self, repository: str, digest: str) -> None:
         """Delete by digest (which removes every tag on it); a digest already gone is not an error."""

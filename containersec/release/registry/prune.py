@@ -21,6 +21,7 @@ from containersec.release.registry.credentials import CredentialError
 from containersec.release.registry.reference import ReferenceError, parse_reference
 from containersec.release.registry.retention import Node, Plan, Policy, plan_retention
 from containersec.release.registry.settings import registry_settings
+from containersec.release.registry.shapes import mapping
 
 _COSIGN_TAG = re.compile(r"sha256-([0-9a-f]{64})\.(?:sig|att|sbom)")
 _FALLBACK_TAG = re.compile(r"sha256-([0-9a-f]{64})")
@@ -81,9 +82,8 @@ class _Graph:
         if not isinstance(config, dict) or not isinstance(config.get("digest"), str):
             return None
         blob = self.repository.registry.blob_json(self.repository.name, config["digest"])
-        annotations = data.get("annotations") if isinstance(data.get("annotations"), dict) else {}
         return parse_created(blob.get("created")) or parse_created(
-            annotations.get("org.opencontainers.image.created"))  # type: ignore[union-attr]
+            mapping(data.get("annotations")).get("org.opencontainers.image.created"))
 
     def exists(self, digest: str) -> bool:
         try:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from containersec.release.registry.shapes import mapping, sequence
+
 SIMPLE_SIGNING = "application/vnd.dev.cosign.simplesigning.v1+json"
 SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature"
 SIGNATURE_TYPES = frozenset({
@@ -59,8 +61,8 @@ def is_artifact_tag(tag: str) -> bool:
 
 def classify(descriptor: dict[str, Any]) -> str | None:
     """signature, sbom, provenance or None for a referrer descriptor (or an artifact manifest)."""
-    kind = str(descriptor.get("artifactType") or descriptor.get("config", {}).get("mediaType") or "").lower()
-    annotations = descriptor.get("annotations") or {}
+    kind = str(descriptor.get("artifactType") or mapping(descriptor.get("config")).get("mediaType") or "").lower()
+    annotations = mapping(descriptor.get("annotations"))
     predicate = str(annotations.get("in-toto.io/predicate-type") or annotations.get("predicateType") or "")
     if kind in SIGNATURE_TYPES:
         return "signature"
@@ -74,15 +76,15 @@ def classify(descriptor: dict[str, Any]) -> str | None:
 def buildkit_attestations(index: dict[str, Any]) -> dict[str, list[str]]:
     """{platform manifest digest: [attestation manifest digests]} from BuildKit's entries in an index."""
     found: dict[str, list[str]] = {}
-    for entry in index.get("manifests") or []:
-        annotations = entry.get("annotations") or {} if isinstance(entry, dict) else {}
+    for entry in map(mapping, sequence(index.get("manifests"))):
+        annotations = mapping(entry.get("annotations"))
         if annotations.get("vnd.docker.reference.type") == "attestation-manifest":
             found.setdefault(str(annotations.get("vnd.docker.reference.digest")), []).append(str(entry.get("digest")))
     return found
 
 
 def is_attestation_entry(entry: dict[str, Any]) -> bool:
-    annotations = entry.get("annotations") or {}
+    annotations = mapping(entry.get("annotations"))
     return annotations.get("vnd.docker.reference.type") == "attestation-manifest"
 
 
