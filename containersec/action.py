@@ -96,6 +96,11 @@ def check(inputs: Inputs, workspace: Path) -> tuple[Report, Severity | None]:
     paths = expand_paths(inputs.paths)
     if paths:
         reports.append(lint_paths(paths, config, shellcheck="auto"))
+    images = expand_paths(inputs.images)
+    if images:
+        from containersec.test.image import check_images
+
+        reports.append(check_images(images, config))
     if inputs.registry_refs:
         from containersec.release.registry.audit import audit_references
         from containersec.release.registry.credentials import ENV_PASSWORD, ENV_USERNAME

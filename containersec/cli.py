@@ -56,6 +56,15 @@ def _parser() -> argparse.ArgumentParser:
     pin.add_argument("--format", "-f", choices=FORMATS, default="text")
     pin.set_defaults(run=_run_pin)
 
+    image = commands.add_parser("image", help="check built images: docker-archive tarballs, OCI layouts (test stage)")
+    _add_lint_options(image)
+    image.add_argument("--dockerfile", metavar="PATH", help="place findings on the Dockerfile lines that made them")
+    image.add_argument("--platform", metavar="OS/ARCH", help="the image to check in an index of several platforms")
+    image.add_argument("--format", "-f", choices=FORMATS, default="text")
+    image.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    image.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    image.set_defaults(run=_run_image)
+
     registry = commands.add_parser("registry", help="audit an OCI registry, plan retention (release stage)")
     registry_commands = registry.add_subparsers(dest="registry_command", metavar="COMMAND", required=True)
     audit = registry_commands.add_parser("audit", help="check tags, age, signatures, SBOMs and labels")
@@ -201,6 +210,25 @@ def _emit(report, fmt: str, output: str | None, color: str) -> None:
     if fmt != "text" or output:
         for error in report.errors:
             print(f"containersec: {error.path}: {error.message}", file=sys.stderr)
+
+
+def _run_image(args: argparse.Namespace) -> int:
+    from containersec.config import ConfigError
+    from containersec.test.image import check_images
+
+    if not args.paths:
+        print("containersec: image: name at least one image (tarball, OCI layout or OCI archive)", file=sys.stderr)
+        return 2
+    config = _config_or_exit(args)
+    if config is None:
+        return 2
+    try:
+        report = check_images(args.paths, config, dockerfile=args.dockerfile, platform=args.platform)
+    except ConfigError as exc:
+        print(f"containersec: config error: {exc}", file=sys.stderr)
+        return 2
+    _emit(report, args.format, args.output, args.color)
+    return report.exit_code(config.fail_on)
 
 
 def _run_rules(args: argparse.Namespace) -> int:

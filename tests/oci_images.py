@@ -213,3 +213,36 @@ def push(layout: Path, tag: str, reference: str, *, all_platforms: bool = False,
     require_tools("skopeo")
     extra = ["--all"] if all_platforms else []
     _run("skopeo", "copy", "--quiet", *extra, *options, f"oci:{layout}:{tag}", f"docker://{reference}")
+
+
+def export_oci_layout(layout: Path, tag: str, destination: Path) -> Path:
+    """The image alone in a fresh OCI layout folder, as `skopeo copy ... oci:DIR:TAG` (or buildx type=oci) writes."""
+    require_tools("skopeo")
+    _run("skopeo", "copy", "--quiet", f"oci:{layout}:{tag}", f"oci:{destination}:{tag}")
+    return destination
+
+
+def _write_blob(layout: Path, document: dict) -> tuple[str, int]:
+    import hashlib
+
+    body = json.dumps(document).encode()
+    digest = "sha256:" + hashlib.sha256(body).hexdigest()
+    (layout / "blobs" / "sha256" / digest.partition(":")[2]).write_bytes(body)
+    return digest, len(body)
+
+
+def rewrite_config(layout: Path, tag: str, change) -> None:  # type: ignore[no-untyped-def]
+    """Edit the config of `tag` in place (`change(config_dict)`), e.g. to add a Healthcheck umoci cannot set.
+
+    The config, manifest and index.json entry are rewritten with their new digests.
+    """
+    manifest = manifest_of(layout, tag)
+    config = config_of(layout, tag)
+    change(config)
+    manifest["config"]["digest"], manifest["config"]["size"] = _write_blob(layout, config)
+    digest, size = _write_blob(layout, manifest)
+    index = index_json(layout)
+    for descriptor in index["manifests"]:
+        if descriptor.get("annotations", {}).get("org.opencontainers.image.ref.name") == tag:
+            descriptor["digest"], descriptor["size"] = digest, size
+    (layout / "index.json").write_text(json.dumps(index), encoding="utf-8")

@@ -281,3 +281,18 @@ def test_a_real_sbom_from_syft_pushed_as_a_referrer_counts(registry, workdir, ca
         "application/vnd.oci.image.index.v1+json")
     after = by_rule(audit(capsys, f"{registry.host}/audit/syft:1.0.0")[1])
     assert "CSR022" not in after and "CSR023" in after
+
+
+def test_the_image_stage_config_checks_run_on_each_config_blob(registry, workdir, capsys):
+    secret = "ghp_" + "Z9" * 18
+    digest = push_image(workdir, registry, "audit/config", "1.0.0", created=RECENT, labels=LABELS, user="0",
+                        env={"API_TOKEN": secret})
+    code = main(["registry", "audit", "--format", "json", f"{registry.host}/audit/config"])
+    text = capsys.readouterr().out
+    found = by_rule(json.loads(text))
+    assert code == 1 and secret not in text
+    for rule in ("CSI001", "CSI003"):
+        [finding] = found[rule]
+        assert finding["stage"] == "release"  # reported with the registry's findings, in its SARIF run
+        assert finding["registry"]["digest"] == digest and finding["registry"]["tag"] == "1.0.0"
+        assert finding["path"] == f"{registry.host}/audit/config"

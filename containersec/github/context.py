@@ -28,6 +28,7 @@ class Inputs:
     reporter: str
     sarif_file: str
     token: str
+    images: list[str] = field(default_factory=list)  # image tarballs and OCI layouts (test stage)
     registry_refs: list[str] = field(default_factory=list)
     registry_username: str = ""
     registry_password: str = field(default="", repr=False)
@@ -96,6 +97,7 @@ def read_inputs(environ: Mapping[str, str], *, on_pull_request: bool) -> Inputs:
         reporter=_choice(environ, "reporter", REPORTERS, "github-check"),
         sarif_file=read_input(environ, "sarif-file") or "containersec.sarif",
         token=read_input(environ, "github-token"),
+        images=split_paths(read_input(environ, "images")),
         registry_refs=registry_refs,
         registry_username=read_input(environ, "registry-username"),
         registry_password=environ.get("INPUT_REGISTRY-PASSWORD", ""),  # not stripped: any byte may be a secret's

@@ -9,6 +9,7 @@ digest until the registry shows it has no referrers API; manifests and base-imag
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -189,10 +190,19 @@ class Auditor:
         created_text = config.get("created") if isinstance(config.get("created"), str) else annotations.get(CREATED)
         created = parse_created(created_text) or parse_created(annotations.get(CREATED))
         base_name, base_digest = labels.get(BASE_NAME), labels.get(BASE_DIGEST)
+        self.config_checks(locator, config)
         self.apply(ImageFacts(
             locator, self.now, self.settings.patch_window_days, created, created_text, labels,
             self.settings.required_labels, base_name, base_digest,
             self.base_digest(locator, base_name) if base_name and base_digest else None))
+
+    def config_checks(self, locator: Locator, config: dict[str, Any]) -> None:
+        """The image stage's config-only checks (root user, secrets in Env, ...) on the config blob, no layers."""
+        from containersec.test.image import config_findings
+
+        for finding in config_findings(config, self.config, path=locator.reference, extra=locator.extra()):
+            # Found in the registry: reported with the release stage's findings, in its SARIF run.
+            self.report.findings.append(dataclasses.replace(finding, stage=Stage.RELEASE))
 
     def base_digest(self, locator: Locator, base_name: str) -> str | None:
         if base_name not in self.base_digests:

@@ -1,0 +1,182 @@
+"""The image checks end to end: open each input, read its config and layers once, run the rules, apply policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from fnmatch import fnmatchcase
+from typing import Any
+
+from containersec.catalogue import Rule
+from containersec.config import Config, active_rules
+from containersec.findings import Finding, InputError, Report, Stage, StageSummary
+from containersec.test.image.archive import ArchiveError, Selected, Store, select, split_reference
+from containersec.test.image.history import redact
+from containersec.test.image.layers import LayerError, LayerFacts, read_layer
+from containersec.test.image.locate import DockerfileLocator
+from containersec.test.image.model import Filesystem, Image, ImageConfig, ImageHit
+from containersec.test.image.options import ImageOptions, image_options
+from containersec.test.image.rules._layers import LAYER_CHECKS
+
+PREFIX = "CSI"
+
+
+def image_rules(config: Config) -> list[Rule]:
+    return [rule for rule in active_rules(config, Stage.TEST) if rule.id.startswith(PREFIX)]
+
+
+def config_findings(image_config: Mapping[str, Any], config: Config, *, path: str, line: int = 1,
+                    extra: Mapping[str, object] | None = None) -> list[Finding]:
+    """Findings of every config-only image rule on an OCI image config blob (no layers needed).
+
+    Each finding is placed at `path`:`line` and carries `extra` in its JSON object besides its own "image"
+    facts (history entry, layer index). Raises ConfigError for a bad `image:` section.
+    """
+    options = image_options(config)
+    image = Image(ImageConfig.from_json(image_config))
+    rules = [rule for rule in image_rules(config) if rule.check not in LAYER_CHECKS]
+    findings, _ = _findings(image, rules, options, lambda hit: (path, line), {})
+    for finding in findings:
+        facts = finding.extra.pop("image")
+        finding.extra.update(extra or {})
+        own = finding.extra.get("image")
+        finding.extra["image"] = {**own, **facts} if isinstance(own, Mapping) else facts
+    return findings
+
+
+def check_images(arguments: Sequence[str], config: Config, *, dockerfile: str | None = None,
+                 platform: str | None = None) -> Report:
+    """Check each image (PATH, PATH:TAG or PATH@DIGEST); unreadable ones become errors, the rest are checked."""
+    options = image_options(config)
+    rules = image_rules(config)
+    report = Report(stages=(Stage.TEST,), notices=list(config.notices))
+    locator = None
+    if dockerfile is not None:
+        try:
+            locator = DockerfileLocator.read(dockerfile)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            report.errors.append(InputError(dockerfile, f"cannot use as --dockerfile: {exc}", Stage.TEST))
+    for argument in arguments:
+        _check_one(report, argument, rules, options, locator, platform)
+    report.notices.extend(_exception_notices(options))
+    report.sort()
+    return report
+
+
+def _check_one(report: Report, argument: str, rules: list[Rule], options: ImageOptions,
+               locator: DockerfileLocator | None, platform: str | None) -> None:
+    path, reference = split_reference(argument)
+    report.files += 1
+    store = None
+    try:
+        store = Store(path)
+        selected = select(store, reference, platform)
+        config = ImageConfig.from_json(selected.config)
+        if config.diff_ids and len(config.diff_ids) != len(selected.layers):
+            raise ArchiveError(f"the config lists {len(config.diff_ids)} layers (rootfs.diff_ids), the manifest "
+                               f"{len(selected.layers)}")
+        filesystem = Filesystem()
+        facts = [_read(store, layer, filesystem, options) for layer in selected.layers]
+    except (ArchiveError, LayerError) as exc:
+        report.errors.append(InputError(argument, str(exc), Stage.TEST))
+        return
+    except OSError as exc:
+        report.errors.append(InputError(argument, f"cannot read: {exc.strerror or exc}", Stage.TEST))
+        return
+    finally:
+        if store is not None:
+            store.close()
+    image = Image(config, filesystem)
+    truncated = [f.index for f in facts if f.truncated_tail]
+    if truncated:
+        report.notices.append(f"{argument}: layer {', '.join(map(str, truncated))} ends without the tar "
+                              "end-of-archive blocks (as umoci 0.4 writes them); every complete member was read "
+                              "and the digests match")
+
+    def location(hit: ImageHit) -> tuple[str, int]:
+        if locator is None:
+            return path, 1  # the file, without a :TAG or @DIGEST (kept in the "image" facts)
+        return locator.path, locator.line(config, hit)
+
+    image_facts = {"image": argument, "format": selected.format, "reference": selected.reference,
+                   "config_digest": selected.config_digest}
+    findings, errors = _findings(image, rules, options, location, image_facts, layers=facts,
+                                 on_source=locator is not None)
+    report.findings.extend(findings)
+    report.errors.extend(InputError(argument, message, Stage.TEST) for message in errors)
+    report.summaries.append(_summary(argument, selected, facts, filesystem, len(findings)))
+
+
+def _read(store: Store, layer, filesystem: Filesystem, options: ImageOptions) -> LayerFacts:  # type: ignore[no-untyped-def]
+    with store.open(layer.location, f"layer {layer.index} blob") as handle:
+        try:
+            return read_layer(handle, index=layer.index, media_type=layer.media_type, blob_digest=layer.blob_digest,
+                              diff_id=layer.diff_id, filesystem=filesystem,
+                              scan_limit=options.secret_scan_max_bytes, accepted=options.file_accepted)
+        except LayerError as exc:
+            raise LayerError(f"layer {layer.index} ({layer.location}) {exc}") from None
+
+
+def _findings(image: Image, rules: list[Rule], options: ImageOptions, location, facts: dict[str, object], *,  # type: ignore[no-untyped-def]
+              layers: Sequence[LayerFacts] = (), on_source: bool = False) -> tuple[list[Finding], list[str]]:
+    """Findings of `rules`; `on_source`: they are placed on Dockerfile lines, which a secret hides."""
+    findings: list[Finding] = []
+    errors: list[str] = []
+    today = dt.date.today()
+    for rule in rules:
+        if image.filesystem is None and rule.check in LAYER_CHECKS:
+            continue
+        try:
+            hits = list(rule.check(image, options))
+        except Exception as exc:  # a rule bug must not hide the other rules' results
+            errors.append(f"internal error in rule {rule.id} {rule.slug}: {type(exc).__name__}: {exc}")
+            continue
+        for hit in hits:
+            if _excepted(options, rule, hit, today):
+                continue
+            path, line = location(hit)
+            findings.append(Finding(
+                rule=rule.id, name=rule.slug, severity=rule.severity, stage=rule.stage, path=path, line=line,
+                message=hit.message, aliases=rule.aliases, secret=hit.secret and on_source,
+                extra={"image": {**facts, **_hit_facts(image, hit, layers)}}))
+    return findings, errors
+
+
+def _hit_facts(image: Image, hit: ImageHit, layers: Sequence[LayerFacts]) -> dict[str, object]:
+    facts: dict[str, object] = {}
+    if hit.path is not None:
+        facts["path"] = hit.path
+    if hit.layer is not None:
+        entry = image.config.entry_of_layer(hit.layer)
+        digest = layers[hit.layer].diff_id if hit.layer < len(layers) else (
+            image.config.diff_ids[hit.layer] if hit.layer < len(image.config.diff_ids) else None)
+        facts["layer"] = {"index": hit.layer, "digest": digest, "created_by": redact(entry.created_by) if entry
+                          else None}
+    if hit.history is not None:
+        facts["history"] = {"index": hit.history, "created_by": redact(image.config.history[hit.history].created_by)}
+    return facts
+
+
+def _excepted(options: ImageOptions, rule: Rule, hit: ImageHit, today: dt.date) -> bool:
+    for exception in options.exceptions:
+        if rule.id not in exception.rules or (exception.expires is not None and exception.expires < today):
+            continue
+        if not exception.paths or (hit.path is not None and any(fnmatchcase(hit.path, p) for p in exception.paths)):
+            return True
+    return False
+
+
+def _exception_notices(options: ImageOptions) -> list[str]:
+    today = dt.date.today()
+    return [f"image.exceptions[{index}] ({', '.join(sorted(e.rules))}) expired on {e.expires}; not applied"
+            for index, e in enumerate(options.exceptions) if e.expires is not None and e.expires < today]
+
+
+def _summary(argument: str, selected: Selected, facts: Sequence[LayerFacts], filesystem: Filesystem,
+             count: int) -> StageSummary:
+    deleted = sum(1 for s in filesystem.sightings if not filesystem.still_present(s.path, s.layer))
+    rows = (("format", selected.format), ("reference", selected.reference or "-"),
+            ("layers", str(len(facts))), ("layer bytes", f"{sum(f.compressed_bytes for f in facts):,}"),
+            ("paths", f"{len(filesystem.files):,}"), ("secrets only in deleted files", str(deleted)),
+            ("findings", str(count)))
+    return StageSummary(Stage.TEST, f"image {argument}", rows)

@@ -1,0 +1,8 @@
+"""Image rules: one module per rule, registered on import (config rules, then filesystem rules)."""
+
+import importlib
+import pkgutil
+
+for _module in pkgutil.iter_modules(__path__):
+    if not _module.name.startswith("_"):
+        importlib.import_module(f"{__name__}.{_module.name}")
