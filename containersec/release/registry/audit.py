@@ -19,7 +19,14 @@ from typing import Any
 
 from containersec.config import Config, active_rules
 from containersec.findings import Finding, InputError, Report, Stage, StageSummary
-from containersec.release.registry.client import Manifest, NotFound, Registry, RegistryError, RegistryPool
+from containersec.release.registry.client import (
+    Manifest,
+    NotFound,
+    Registry,
+    RegistryError,
+    RegistryPool,
+    is_digest,
+)
 from containersec.release.registry.credentials import CredentialError
 from containersec.release.registry.facts import AttachedFacts, ImageFacts, Locator, TagFacts
 from containersec.release.registry.reference import Reference, ReferenceError, parse_reference
@@ -240,7 +247,7 @@ class Auditor:
             kind, where = classify(descriptor), f"referrer {descriptor.get('digest')}"
             if kind == "signature":
                 signatures.append(where)
-                if self.public_key is not None and isinstance(descriptor.get("digest"), str):
+                if self.public_key is not None and is_digest(descriptor.get("digest")):
                     good, bad = self.verify(repository, descriptor["digest"], digest)
                     verified, problems = verified + good, problems + bad
             elif kind == "sbom":

@@ -41,6 +41,7 @@ MAX_LIST_BYTES = 32 * 1024 * 1024
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _CHALLENGE_PARAM = re.compile(r'(\w+)="([^"]*)"')
+_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
 _NEXT_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
 # No real manifest has this digest; a DELETE of it tells whether deletes are enabled without changing anything.
 PROBE_DIGEST = "sha256:" + hashlib.sha256(b"containersec: are deletes enabled?").hexdigest()
@@ -87,7 +88,7 @@ class Manifest:
 
     @property
     def children(self) -> list[dict[str, Any]]:
-        return [d for d in sequence(self.data.get("manifests")) if isinstance(d, dict) and _is_digest(d.get("digest"))]
+        return [d for d in sequence(self.data.get("manifests")) if isinstance(d, dict) and is_digest(d.get("digest"))]
 
 
 @dataclass
@@ -98,7 +99,7 @@ class _Answer:
     url: str
 
 
-def _is_digest(value: object) -> bool:
+def is_digest(value: object) -> bool:
     return isinstance(value, str) and re.fullmatch(r"sha256:[0-9a-f]{64}", value) is not None
 
 
@@ -150,6 +151,10 @@ class Registry:
             values = page.get("tags") or []
             if not isinstance(values, list) or not all(isinstance(tag, str) for tag in values):
                 raise RegistryError(f"{self.host}/{repository}: tags/list answered a malformed tag list")
+            for tag in values:
+                # Tags go into request paths: one outside the grammar is a hostile answer, not a tag.
+                if not _TAG.fullmatch(tag):
+                    raise RegistryError(f"{self.host}/{repository}: tags/list answered an invalid tag {tag[:80]!r}")
             tags.extend(values)
         return list(dict.fromkeys(tags))
 
@@ -168,7 +173,7 @@ class Registry:
                             headers={"Accept": ", ".join(MANIFEST_TYPES)}, max_bytes=0)
         self._raise_for(answer, f"{self.host}/{repository}:{reference}")
         digest = answer.headers.get("Docker-Content-Digest")
-        return digest if _is_digest(digest) else None
+        return digest if is_digest(digest) else None
 
     def manifest(self, repository: str, reference: str) -> Manifest:
         shown = f"{self.host}/{repository}{'@' if reference.startswith('sha256:') else ':'}{reference}"
@@ -355,7 +360,8 @@ class Registry:
             token = base64.b64encode(f"{credential.username}:{credential.password}".encode()).decode()
             self._basic = f"Basic {token}"
             return True
-        if scheme == "bearer" and params.get("realm") and scope not in self._authorization:
+        if scheme == "bearer" and params.get("realm"):
+            # A fresh token each challenge: a cached one that draws a 401 has expired.
             token = self._bearer_token(params, scope or params.get("scope", ""), credential)
             self._authorization[scope] = f"Bearer {token}"
             return True

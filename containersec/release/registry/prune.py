@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from containersec.config import Config
 from containersec.findings import InputError, Report, Stage, StageSummary
 from containersec.release.registry.audit import Repository, parse_created
-from containersec.release.registry.client import NotFound, RegistryError
+from containersec.release.registry.client import NotFound, RegistryError, is_digest
 from containersec.release.registry.credentials import CredentialError
 from containersec.release.registry.reference import ReferenceError, parse_reference
 from containersec.release.registry.retention import Node, Plan, Policy, plan_retention
@@ -43,8 +43,10 @@ class _Graph:
         # Referrers of every digest seen so far (the API; the tag schema was covered by the tags above).
         for digest in list(self.nodes):
             for descriptor in self.referrers(digest):
-                if isinstance(descriptor.get("digest"), str):
+                if is_digest(descriptor.get("digest")):
                     self.add(descriptor["digest"], (), subject=digest)
+        self.gone = {node.subject for node in self.nodes.values()
+                     if node.subject is not None and node.subject not in self.nodes and not self.exists(node.subject)}
         return self.nodes
 
     def subject_of_tags(self, tags: list[str]) -> str | None:
@@ -74,8 +76,6 @@ class _Graph:
             dates = [self.nodes[c].created for c in children if self.nodes[c].created is not None]
             created = max(dates) if dates else None
         self.nodes[digest] = Node(digest, tags, created, children, subject, kind)
-        if subject is not None and subject not in self.nodes and not self.exists(subject):
-            self.gone.add(subject)
 
     def created(self, data: Mapping[str, object]) -> datetime | None:
         config = data.get("config")
