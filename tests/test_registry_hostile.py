@@ -304,3 +304,20 @@ def test_an_expired_bearer_token_is_renewed_once(server):
     assert registry.tags("app") == ["1.0"]
     assert registry.tags("app") == ["1.0"]
     assert [path for _, path, _ in server.seen].count("/token?service=s&scope=repository%3Aapp%3Apull") == 2
+
+
+def test_pin_falls_back_to_get_when_head_is_refused(server, tmp_path, monkeypatch, capsys):
+    from containersec.cli import main
+
+    def manifest(handler: BaseHTTPRequestHandler) -> None:
+        if handler.command == "HEAD":
+            send(handler, 405, b"")
+        else:
+            send(handler, 200, MANIFEST, {"Content-Type": OCI_MANIFEST})
+
+    server.routes["/v2/base/manifests/1.0"] = manifest
+    (tmp_path / "Dockerfile").write_text(f"FROM {server.host}/base:1.0\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["pin", "Dockerfile"]) == 0, capsys.readouterr()
+    assert (tmp_path / "Dockerfile").read_text() == f"FROM {server.host}/base:1.0@{digest(MANIFEST)}\n"
+    assert [method for method, path, _ in server.seen if path == "/v2/base/manifests/1.0"] == ["HEAD", "GET"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from containersec.build import discover, parse_dockerfile, read_source
 from containersec.config import Config
 from containersec.findings import InputError, Report, Stage, StageSummary
-from containersec.release.registry.client import RegistryError, RegistryPool
+from containersec.release.registry.client import NotFound, RegistryError, RegistryPool
 from containersec.release.registry.credentials import CredentialError
 from containersec.release.registry.reference import ReferenceError, parse_reference
 from containersec.release.registry.settings import registry_settings
@@ -106,8 +106,13 @@ class Resolver:
         key = f"{host}/{repository}:{tag}"
         if key not in self._known:
             registry = self.pool[host]
-            self._known[key] = (registry.head_digest(repository, tag)
-                                or registry.manifest(repository, tag).digest)
+            try:
+                digest = registry.head_digest(repository, tag)
+            except NotFound:
+                raise
+            except RegistryError:
+                digest = None  # some registries refuse HEAD; GET answers the same question
+            self._known[key] = digest or registry.manifest(repository, tag).digest
         return self._known[key]
 
 
