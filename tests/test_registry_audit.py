@@ -167,6 +167,8 @@ def test_buildkit_attestations_inside_the_index(registry, workdir, capsys):
     _, document = audit(capsys, f"{registry.host}/audit/bk:3.0.0")
     found = by_rule(document)
     assert [f["message"].rsplit(": ", 1)[1] for f in found["CSR022"]] == ["no SBOM for linux/arm64"]
+    # the attestation holds an SPDX predicate only: no provenance anywhere
+    assert [f["message"].endswith("has no provenance attached") for f in found["CSR023"]] == [True]
     # the attestation manifest is not audited as a platform
     assert {f["registry"]["platform"] for f in document["findings"]} <= {None, "linux/amd64", "linux/arm64"}
 

@@ -151,7 +151,10 @@ class Auditor:
                 self.state[key] = manifest.digest
             if manifest.digest not in digests:
                 digests.add(manifest.digest)
-                self.audit_digest(repository, locator, manifest)
+                try:
+                    self.audit_digest(repository, locator, manifest)
+                except RegistryError as exc:
+                    self.report.errors.append(InputError(given, f"{locator.shown}: {exc}", Stage.RELEASE))
         self.audited.append({"reference": given, "repository": reference.name, "tags": len(wanted),
                              "digests": len(digests)})
 
@@ -161,8 +164,8 @@ class Auditor:
         attached, problems, verified = self.attachments(repository, manifest.digest)
         platforms_without: dict[str, tuple[str, ...]] = {}
         if manifest.is_index:
-            attestations = buildkit_attestations(manifest.data)
-            lacking = []
+            attested = self.buildkit_kinds(repository, manifest)
+            lacking: dict[str, list[str]] = {"sbom": [], "provenance": []}
             for entry in manifest.children:
                 if is_attestation_entry(entry):
                     continue
@@ -173,24 +176,39 @@ class Auditor:
                 except RegistryError as exc:
                     self.report.errors.append(InputError(locator.reference, f"{child_locator.shown}: {exc}",
                                                          Stage.RELEASE))
-                if entry["digest"] not in attestations:
-                    lacking.append(platform)
-            if attestations:
-                # BuildKit attests each platform; an index without its own SBOM needs one per platform
-                attached = Attached(attached.signatures, (*attached.sboms, "BuildKit attestation"),
-                                    (*attached.provenance, "BuildKit attestation"))
-                platforms_without = {kind: tuple(lacking) for kind, found in
-                                     (("sbom", attached.sboms), ("provenance", attached.provenance))
-                                     if lacking and all(f == "BuildKit attestation" for f in found)}
+                for kind in lacking:
+                    if kind not in attested.get(entry["digest"], set()):
+                        lacking[kind].append(platform)
+            kinds = set().union(*attested.values()) if attested else set()
+            # BuildKit attests each platform: without an SBOM of the index itself, each platform needs its own.
+            if "sbom" in kinds and not attached.sboms:
+                attached = dataclasses.replace(attached, sboms=("BuildKit attestation",))
+                platforms_without["sbom"] = tuple(lacking["sbom"])
+            if "provenance" in kinds and not attached.provenance:
+                attached = dataclasses.replace(attached, provenance=("BuildKit attestation",))
+                platforms_without["provenance"] = tuple(lacking["provenance"])
         else:
             self.audit_image(repository, locator, manifest)
         self.apply(AttachedFacts(locator, attached, self.public_key is not None, tuple(problems), verified,
                                  platforms_without))
 
+    def buildkit_kinds(self, repository: Repository, index: Manifest) -> dict[str, set[str]]:
+        """{platform manifest digest: {"sbom", "provenance"}} from BuildKit's attestation manifests in the index."""
+        kinds: dict[str, set[str]] = {}
+        for subject, attestations in buildkit_attestations(index.data).items():
+            for digest in attestations:
+                if not is_digest(digest):
+                    continue
+                for layer in sequence(repository.manifest(digest).data.get("layers")):
+                    kind = classify(mapping(layer)) if isinstance(layer, dict) else None
+                    if kind in ("sbom", "provenance"):
+                        kinds.setdefault(subject, set()).add(kind)
+        return kinds
+
     def audit_image(self, repository: Repository, locator: Locator, manifest: Manifest) -> None:
         config_descriptor = mapping(manifest.data.get("config"))
         digest = config_descriptor.get("digest")
-        config = repository.registry.blob_json(repository.name, digest) if isinstance(digest, str) else {}
+        config = repository.registry.blob_json(repository.name, digest) if is_digest(digest) else {}
         annotations = {str(k): str(v) for k, v in mapping(manifest.data.get("annotations")).items()}
         labels = {str(k): str(v) for k, v in mapping(mapping(config.get("config")).get("Labels")).items()}
         labels.update(annotations)
