@@ -106,6 +106,14 @@ def check(inputs: Inputs, workspace: Path) -> tuple[Report, Severity | None]:
         from containersec.test.image import check_images
 
         reports.append(check_images(images, config))
+    if inputs.registry_refs:
+        from containersec.release.registry.audit import audit_references
+        from containersec.release.registry.credentials import ENV_PASSWORD, ENV_USERNAME
+
+        environ = dict(os.environ)
+        if inputs.registry_username and inputs.registry_password:
+            environ |= {ENV_USERNAME: inputs.registry_username, ENV_PASSWORD: inputs.registry_password}
+        reports.append(audit_references(inputs.registry_refs, config, environ=environ))
     report = Report.merged(reports) if reports else Report()
     return with_repository_paths(report, workspace), config.fail_on
 
@@ -246,6 +254,11 @@ def main(environ: Mapping[str, str] | None = None) -> int:
     except ActionError as exc:
         log(str(exc))
         return 2
+    if inputs.registry_password:
+        # Before anything could print it: the runner then hides the password in every later log line.
+        from containersec.report.workflow_commands import command
+
+        _print(command("add-mask", inputs.registry_password))
     if not ctx.workspace.is_dir():
         log(f"GITHUB_WORKSPACE {ctx.workspace} is not a directory")
         return 2

@@ -116,7 +116,8 @@ def _normalise(name: str) -> str:
 
 # Each stage registers its rules when its rule package is imported; the catalogue names the packages
 # only, so it never depends on a stage's code.
-RULE_PACKAGES = ("containersec.build.rules", "containersec.test.vulns.rules", "containersec.test.image.rules")
+RULE_PACKAGES = ("containersec.build.rules", "containersec.test.vulns.rules", "containersec.test.image.rules",
+                 "containersec.release.registry.rules")
 
 _loaded = False
 

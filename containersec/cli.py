@@ -5,11 +5,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from containersec import __version__
 from containersec.report import FORMATS
+
+if TYPE_CHECKING:
+    from containersec.config import Config
+    from containersec.findings import Report
 
 LEVELS = ("error", "warning", "info", "style", "none")
 PIN_RULE = "CSD004"
@@ -45,10 +50,14 @@ def _parser() -> argparse.ArgumentParser:
                       help="run ShellCheck over RUN scripts when it is installed (default: auto)")
     lint.set_defaults(run=_run_lint)
 
-    pin = commands.add_parser("pin", help="check that FROM base images are pinned by digest")
+    pin = commands.add_parser("pin", help="pin the images Dockerfiles pull to their digests (or --check)")
     pin.add_argument("paths", nargs="*", metavar="PATH")
     pin.add_argument("--config", metavar="FILE")
-    pin.add_argument("--check", action="store_true", help="exit 1 when a base image is not pinned by digest")
+    pin_mode = pin.add_mutually_exclusive_group()
+    pin_mode.add_argument("--check", action="store_true",
+                          help="change nothing, no network: exit 1 when a base image is not pinned by digest")
+    pin_mode.add_argument("--update", action="store_true",
+                          help="also re-resolve pinned references and replace digests whose tag has moved")
     pin.add_argument("--format", "-f", choices=FORMATS, default="text")
     pin.set_defaults(run=_run_pin)
 
@@ -76,6 +85,29 @@ def _parser() -> argparse.ArgumentParser:
     image.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     image.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     image.set_defaults(run=_run_image)
+
+    registry = commands.add_parser("registry", help="audit an OCI registry, plan retention (release stage)")
+    registry_commands = registry.add_subparsers(dest="registry_command", metavar="COMMAND", required=True)
+    audit = registry_commands.add_parser("audit", help="check tags, age, signatures, SBOMs and labels")
+    audit.add_argument("references", nargs="+", metavar="REF",
+                       help="host/name (every tag), host/name:tag, host/name@digest or host/ (every repository)")
+    audit.add_argument("--state", metavar="FILE", help="remember tag digests here to report tags that moved")
+    prune = registry_commands.add_parser("prune", help="plan which digests may be deleted (dry run unless --apply)")
+    prune.add_argument("repository", metavar="REPO", help="host/name")
+    prune.add_argument("--keep-last", type=int, default=None, metavar="N", help="keep the N newest tagged digests")
+    prune.add_argument("--keep-days", type=int, default=None, metavar="D", help="keep digests built in the last D days")
+    prune.add_argument("--keep-tags", default=None, metavar="REGEX", help="keep digests with a tag matching REGEX")
+    prune.add_argument("--apply", action="store_true", help="delete what the plan lists, then prove the rest resolves")
+    for command in (audit, prune):
+        command.add_argument("--config", "-c", metavar="FILE")
+        command.add_argument("--format", "-f", choices=FORMATS, default="text")
+        command.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+        command.add_argument("--fail-on", choices=LEVELS, help="lowest severity that fails the run (default: warning)")
+    audit.add_argument("--select", action="append", default=[], metavar="RULES",
+                       help="run only these rules (IDs, slugs or peer aliases; comma-separated, repeatable)")
+    audit.add_argument("--ignore", action="append", default=[], metavar="RULES", help="skip these rules")
+    audit.set_defaults(run=_run_audit)
+    prune.set_defaults(run=_run_prune)
 
     rules = commands.add_parser("rules", help="list the rules, or explain one")
     rules.add_argument("rule", nargs="?", metavar="RULE", help="an ID, slug or peer alias (e.g. DL3008)")
@@ -142,10 +174,14 @@ def _run_lint(args: argparse.Namespace) -> int:
 
 
 def _run_pin(args: argparse.Namespace) -> int:
+    if not args.check:
+        from containersec.release.pin import pin_paths
+
+        return _run_stage(args, lambda config: pin_paths(args.paths, config, update=args.update))
     from containersec.build.engine import lint_paths
 
     # Any unpinned base image fails --check, whatever severity the config gives the rule.
-    config = _config_or_exit(args, select=[PIN_RULE], fail_on="style" if args.check else "none")
+    config = _config_or_exit(args, select=[PIN_RULE], fail_on="style")
     if config is None:
         return 2
     report = lint_paths(args.paths, config)
@@ -153,20 +189,27 @@ def _run_pin(args: argparse.Namespace) -> int:
     return report.exit_code(config.fail_on)
 
 
-def _run_vulns(args: argparse.Namespace) -> int:
+def _run_stage(args: argparse.Namespace, check: Callable[[Config], Report]) -> int:
+    """Run one stage's check: config errors (its own section's included) exit 2, never a traceback."""
     from containersec.config import ConfigError
-    from containersec.test.vulns import check_reports
 
     config = _config_or_exit(args)
     if config is None:
         return 2
     try:
-        report = check_reports(args.reports, config, dockerfile=args.dockerfile, show_suppressed=args.show_suppressed)
+        report = check(config)
     except ConfigError as exc:
         print(f"containersec: config error: {exc}", file=sys.stderr)
         return 2
-    _emit(report, args.format, args.output, args.color)
+    _emit(report, args.format, getattr(args, "output", None), getattr(args, "color", "auto"))
     return report.exit_code(config.fail_on)
+
+
+def _run_vulns(args: argparse.Namespace) -> int:
+    from containersec.test.vulns import check_reports
+
+    return _run_stage(args, lambda config: check_reports(args.reports, config, dockerfile=args.dockerfile,
+                                                         show_suppressed=args.show_suppressed))
 
 
 def _run_policy_check(args: argparse.Namespace) -> int:
@@ -174,6 +217,20 @@ def _run_policy_check(args: argparse.Namespace) -> int:
 
     config = _config_or_exit(args)
     return 2 if config is None else check_exceptions(config, args.days)
+
+
+def _run_audit(args: argparse.Namespace) -> int:
+    from containersec.release.registry.audit import audit_references
+
+    return _run_stage(args, lambda config: audit_references(args.references, config, state=args.state))
+
+
+def _run_prune(args: argparse.Namespace) -> int:
+    from containersec.release.registry.prune import prune_repository
+
+    return _run_stage(args, lambda config: prune_repository(
+        args.repository, config, keep_last=args.keep_last, keep_days=args.keep_days, keep_tags=args.keep_tags,
+        apply=args.apply))
 
 
 def _emit(report, fmt: str, output: str | None, color: str) -> None:
@@ -193,22 +250,13 @@ def _emit(report, fmt: str, output: str | None, color: str) -> None:
 
 
 def _run_image(args: argparse.Namespace) -> int:
-    from containersec.config import ConfigError
     from containersec.test.image import check_images
 
     if not args.paths:
         print("containersec: image: name at least one image (tarball, OCI layout or OCI archive)", file=sys.stderr)
         return 2
-    config = _config_or_exit(args)
-    if config is None:
-        return 2
-    try:
-        report = check_images(args.paths, config, dockerfile=args.dockerfile, platform=args.platform)
-    except ConfigError as exc:
-        print(f"containersec: config error: {exc}", file=sys.stderr)
-        return 2
-    _emit(report, args.format, args.output, args.color)
-    return report.exit_code(config.fail_on)
+    return _run_stage(args, lambda config: check_images(args.paths, config, dockerfile=args.dockerfile,
+                                                        platform=args.platform))
 
 
 def _run_rules(args: argparse.Namespace) -> int:

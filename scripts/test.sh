@@ -8,8 +8,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # Debian packages the test run needs, as "command:package"; a package is installed only when its command
 # is missing. git: tests/test_precommit.py builds git repositories for `pre-commit try-repo`; umoci and
-# skopeo: tests/oci_images.py builds real images without a daemon.
-TEST_TOOLS=("python3:python3" "git:git" "umoci:umoci" "skopeo:skopeo")
+# skopeo: tests/oci_images.py builds real images without a daemon; docker-registry and htpasswd
+# (apache2-utils): tests/registry_server.py runs a real registry, plain and with basic auth over TLS.
+TEST_TOOLS=("python3:python3" "git:git" "umoci:umoci" "skopeo:skopeo" "docker-registry:docker-registry"
+            "htpasswd:apache2-utils")
 
 install_debian_packages() {
     local sudo=()

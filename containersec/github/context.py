@@ -31,6 +31,9 @@ class Inputs:
     scan_reports: list[str] = field(default_factory=list)  # scanner reports for the test stage (paths or globs)
     dockerfile_for_reports: str | None = None
     images: list[str] = field(default_factory=list)  # image tarballs and OCI layouts (test stage)
+    registry_refs: list[str] = field(default_factory=list)
+    registry_username: str = ""
+    registry_password: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,10 @@ def read_inputs(environ: Mapping[str, str], *, on_pull_request: bool) -> Inputs:
             Severity.parse(fail_on)
         except ValueError as exc:
             raise ActionError(f"input fail-on: {exc} or none") from None
+    registry_refs = split_paths(read_input(environ, "registry-refs"))
     return Inputs(
-        paths=split_paths(read_input(environ, "paths")) or ["."],
+        # A registry-only run (a scheduled audit) lints nothing unless paths are given.
+        paths=split_paths(read_input(environ, "paths")) or ([] if registry_refs else ["."]),
         config=read_input(environ, "config") or None,
         fail_on=fail_on,
         filter_mode=_choice(environ, "filter-mode", FILTER_MODES, "added" if on_pull_request else "nofilter"),
@@ -97,6 +102,9 @@ def read_inputs(environ: Mapping[str, str], *, on_pull_request: bool) -> Inputs:
         scan_reports=split_paths(read_input(environ, "scan-reports"), "scan-reports"),
         dockerfile_for_reports=read_input(environ, "dockerfile-for-reports") or None,
         images=split_paths(read_input(environ, "images"), "images"),
+        registry_refs=registry_refs,
+        registry_username=read_input(environ, "registry-username"),
+        registry_password=environ.get("INPUT_REGISTRY-PASSWORD", ""),  # not stripped: any byte may be a secret's
     )
 
 

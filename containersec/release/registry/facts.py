@@ -1,0 +1,80 @@
+"""What the audit learned about a tag, an image (one platform) and a digest's attachments: the rules' input.
+
+Everything here came from the registry and is untrusted text: it reaches reports only through finding
+messages and `extra`, which the reporters escape.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from containersec.release.registry.signatures import Attached
+
+
+@dataclass(frozen=True)
+class Locator:
+    """Where a finding is: the reference as given, and the repository, tag, digest and platform it is about."""
+
+    reference: str
+    repository: str
+    tag: str | None
+    digest: str | None
+    platform: str | None = None
+
+    def extra(self) -> dict[str, object]:
+        return {"registry": {"reference": self.reference, "repository": self.repository, "tag": self.tag,
+                             "digest": self.digest, "platform": self.platform}}
+
+    @property
+    def shown(self) -> str:
+        text = self.repository + (f":{self.tag}" if self.tag else "")
+        text += f"@{self.digest}" if self.digest else ""
+        return text + (f" ({self.platform})" if self.platform else "")
+
+
+@dataclass(frozen=True)
+class TagFacts:
+    locator: Locator
+    tag: str
+    release_tags: re.Pattern[str]
+    previous_digest: str | None  # from the state file; None when the tag is new or no state is kept
+
+
+@dataclass(frozen=True)
+class ImageFacts:
+    """One platform's image: its config blob and manifest annotations."""
+
+    locator: Locator
+    now: datetime
+    patch_window_days: int
+    created: datetime | None  # None: missing, unparsable or an epoch placeholder
+    created_text: str | None
+    labels: Mapping[str, str]  # config labels, then manifest annotations
+    required_labels: Mapping[str, str]  # label -> type
+    base_name: str | None = None
+    base_digest: str | None = None
+    base_current: str | None = None  # what base_name's tag names today, when it could be resolved
+
+
+@dataclass(frozen=True)
+class AttachedFacts:
+    """A tagged digest (an image, or an index as a whole) and what is attached to it."""
+
+    locator: Locator
+    attached: Attached
+    key_configured: bool
+    signature_problems: tuple[str, ...] = ()
+    verified_signatures: int = 0
+    # platforms of an index whose manifest has no SBOM or provenance of its own or from BuildKit
+    platforms_without: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def lacking(self, kind: str, label: str) -> str | None:
+        """Why `kind` ("sbom" or "provenance") is missing, or None when the digest (and each platform) has one."""
+        if not (self.attached.sboms if kind == "sbom" else self.attached.provenance):
+            return f"{self.locator.shown} has no {label} attached"
+        if self.platforms_without.get(kind):
+            return f"{self.locator.shown}: no {label} for {', '.join(self.platforms_without[kind])}"
+        return None

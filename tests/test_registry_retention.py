@@ -1,0 +1,85 @@
+"""The retention plan over random repositories: it never deletes what it must keep, in any graph."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from containersec.release.registry.retention import Node, Policy, plan_retention, release_tags
+
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+@st.composite
+def repositories(draw) -> dict[str, Node]:
+    count = draw(st.integers(1, 25))
+    digests = [f"sha256:{n:064x}" for n in range(count)]
+    nodes: dict[str, Node] = {}
+    for position, digest in enumerate(digests):
+        earlier = digests[:position]
+        kind = draw(st.sampled_from(["image", "index", "artifact"] if earlier else ["image"]))
+        tags = tuple(draw(st.lists(st.sampled_from(["latest", "1.0.0", "1.0.1", "2.0.0", "dev", "stable"]),
+                                   max_size=2, unique=True)))
+        children = tuple(draw(st.lists(st.sampled_from(earlier), max_size=3, unique=True))) if kind == "index" else ()
+        subject = draw(st.sampled_from([*earlier, "sha256:" + "f" * 64])) if kind == "artifact" else None
+        if subject is not None:
+            tags = (*tags, subject.replace(":", "-") + draw(st.sampled_from([".sig", ".att", ".sbom", ""])))
+        created = draw(st.one_of(st.none(), st.integers(0, 800).map(lambda days: NOW - timedelta(days=days))))
+        nodes[digest] = Node(digest, tags, created if kind == "image" else None, children, subject, kind)
+    # a tag names one digest
+    seen: set[str] = set()
+    for digest, node in list(nodes.items()):
+        unique = tuple(tag for tag in node.tags if tag not in seen)
+        seen.update(unique)
+        nodes[digest] = Node(digest, unique, node.created, node.children, node.subject, node.kind)
+    return nodes
+
+
+policies = st.builds(Policy, keep_last=st.one_of(st.none(), st.integers(0, 5)),
+                     keep_days=st.one_of(st.none(), st.integers(0, 400)),
+                     keep_tags=st.one_of(st.none(), st.sampled_from(["latest", r"\d+\.\d+\.\d+", "stable|dev"]).map(
+                         re.compile)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(repositories(), policies, st.booleans())
+def test_the_plan_never_deletes_a_kept_digest(nodes, policy, subject_gone):
+    gone = {"sha256:" + "f" * 64} if subject_gone else set()
+    plan = plan_retention(nodes, policy, NOW, gone)
+    kept = {d.digest for d in plan.keep}
+    deleted = [d.digest for d in plan.delete]
+    assert kept.isdisjoint(deleted) and kept | set(deleted) == set(nodes) and len(deleted) == len(set(deleted))
+    for node in nodes.values():
+        if node.digest in kept:
+            # the closure: children of a kept index and artifacts of a kept digest are kept
+            assert set(node.children) <= kept
+            assert all(other.digest in kept for other in nodes.values() if other.subject == node.digest)
+        if policy.keep_tags is not None and any(policy.keep_tags.fullmatch(t) for t in release_tags(node)):
+            assert node.digest in kept  # a digest carrying a kept tag is never deleted
+        if release_tags(node) and node.created is None:
+            assert node.digest in kept  # unknown age is never a reason to delete
+        if node.subject is not None and node.subject not in nodes and node.subject not in gone:
+            assert node.digest in kept  # attached to something untagged that may be in use
+    position = {digest: n for n, digest in enumerate(deleted)}
+    for node in nodes.values():
+        listed_by_kept = any(node.digest in nodes[k].children for k in kept)
+        if node.subject in position and not release_tags(node) and not listed_by_kept:
+            assert node.digest in position  # deleted with its subject
+    for node in nodes.values():
+        if node.digest in position:
+            if node.subject in position:
+                assert position[node.digest] < position[node.subject]  # artifacts before their subject
+            for child in node.children:
+                if child in position:
+                    assert position[node.digest] < position[child]  # an index before its children
+
+
+def test_keep_last_keeps_the_newest_dated_roots():
+    nodes = {f"sha256:{n:064x}": Node(f"sha256:{n:064x}", (f"1.0.{n}",), NOW - timedelta(days=10 * n))
+             for n in range(5)}
+    plan = plan_retention(nodes, Policy(keep_last=2), NOW)
+    assert sorted(d.tags[0] for d in plan.keep) == ["1.0.0", "1.0.1"]
+    assert [d.reason for d in plan.delete] == ["not among the newest 2"] * 3
