@@ -622,3 +622,23 @@ def test_the_shellcheck_input(tmp_path, emulator):
     off = workspace.run(tmp_path, event_name="push", reporter="workflow-commands", shellcheck="off")
     assert not any(r["ruleId"].startswith("SC") for r in off.sarif["runs"][0]["results"])
     assert workspace.run(tmp_path, event_name="push", shellcheck="sometimes").returncode == 2
+
+
+def test_the_readme_way_to_try_the_action_locally_works(tmp_path):
+    """README (GitHub Action, try it locally): the committed sample event, no token, workflow commands."""
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "GITHUB_EVENT_PATH=examples/events/pull_request.json" in readme
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "INPUT_"))}
+    env |= {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": "examples/events/pull_request.json",
+            "GITHUB_WORKSPACE": str(root), "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+            "GITHUB_OUTPUT": str(tmp_path / "outputs.txt"), "INPUT_PATHS": "examples",
+            "INPUT_REPORTER": "workflow-commands", "INPUT_FILTER-MODE": "nofilter",
+            "INPUT_SARIF-FILE": str(tmp_path / "containersec.sarif")}
+    done = subprocess.run([sys.executable, "-m", "containersec", "action"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr  # examples/bad has findings
+    assert "Traceback" not in done.stderr
+    assert any(props["file"] == "examples/bad/Dockerfile" for _, props, _ in commands(done.stdout))
+    assert (tmp_path / "summary.md").read_text().startswith("### containersec: failure")
+    assert parse_outputs((tmp_path / "outputs.txt").read_text())["conclusion"] == "failure"
