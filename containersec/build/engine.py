@@ -175,8 +175,11 @@ def lint_paths(paths: list[str], config: Config, *, shellcheck: str = "off", std
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        # The cores are shared out: each linting process runs its ShellCheck batches on its share.
+        share = [max(1, (os.cpu_count() or 1) // len(chunks))] * len(chunks)
         with ProcessPoolExecutor(len(chunks), mp_context=multiprocessing.get_context("fork")) as pool:
-            parts = list(pool.map(_lint_files, chunks, [config] * len(chunks), [shellcheck] * len(chunks)))
+            parts = list(pool.map(_lint_files, chunks, [config] * len(chunks), [shellcheck] * len(chunks),
+                                  [None] * len(chunks), share))
         if stdin is not None:
             parts.append(_lint_files([], config, shellcheck, stdin))
     else:
@@ -217,7 +220,8 @@ def _size(path: str) -> int:
         return 0
 
 
-def _lint_files(files: list[str], config: Config, shellcheck: str, stdin: Source | None = None) -> Report:
+def _lint_files(files: list[str], config: Config, shellcheck: str, stdin: Source | None = None,
+                cores: int | None = None) -> Report:
     report = Report(stages=(Stage.BUILD,))
     parsed: list[Dockerfile] = []
     sources = ([stdin] if stdin is not None else []) + [read_source(path) for path in files]
@@ -228,7 +232,7 @@ def _lint_files(files: list[str], config: Config, shellcheck: str, stdin: Source
         dockerfile = _parse_into(report, source.text, source.path)
         if dockerfile is not None:
             parsed.append(dockerfile)
-    _check_all(report, parsed, config, shellcheck)
+    _check_all(report, parsed, config, shellcheck, cores)
     return report
 
 
@@ -240,13 +244,14 @@ def lint_text(text: str, path: str, config: Config, *, shellcheck: str = "off") 
     return report
 
 
-def _check_all(report: Report, dockerfiles: list[Dockerfile], config: Config, shellcheck: str) -> None:
+def _check_all(report: Report, dockerfiles: list[Dockerfile], config: Config, shellcheck: str,
+               cores: int | None = None) -> None:
     """The rules and ShellCheck over parsed files; ShellCheck is started first and runs while the rules do."""
     pending = None
     if shellcheck != "off" and dockerfiles:
         from containersec.build.shellcheck import start_shellcheck
 
-        pending = start_shellcheck(dockerfiles, config, shellcheck)
+        pending = start_shellcheck(dockerfiles, config, shellcheck, processes=cores)
     rules = active_rules(config, Stage.BUILD)
     for dockerfile in dockerfiles:
         report.findings.extend(check_dockerfile(dockerfile, config, rules, report))

@@ -49,7 +49,6 @@ MISSING = f"ShellCheck is not installed ({_INSTALL}; or use --shellcheck auto or
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SHELL_C = re.compile(r"-[A-Za-z]*c[A-Za-z]*")
 _FILES_PER_PROCESS = 2000
-_MAX_PROCESSES = 2  # per linting process; the corpus run already has one linting process per core
 
 
 def find_shellcheck() -> str | None:
@@ -120,11 +119,13 @@ def shellcheck_findings(dockerfiles: list[Dockerfile], config: Config,
     return start_shellcheck(dockerfiles, config, mode).result()
 
 
-def start_shellcheck(dockerfiles: list[Dockerfile], config: Config, mode: str = "auto") -> PendingCheck:
+def start_shellcheck(dockerfiles: list[Dockerfile], config: Config, mode: str = "auto", *,
+                     processes: int | None = None) -> PendingCheck:
     """Start ShellCheck over every RUN script of `dockerfiles` and return at once; `result()` waits for it.
 
     `mode` is the `--shellcheck` flag: "off" never runs; "auto" runs when the binary is installed and
-    otherwise gives one notice; "on" raises ShellCheckMissing when it is not installed.
+    otherwise gives one notice; "on" raises ShellCheckMissing when it is not installed. The scripts are
+    split over `processes` ShellCheck processes (default: one per core).
     """
     if mode == "off" or not _wanted(config):
         return PendingCheck()
@@ -144,7 +145,7 @@ def start_shellcheck(dockerfiles: list[Dockerfile], config: Config, mode: str = 
             jobs.append(job)
     pending = PendingCheck(jobs, config, notices=skipped)
     if jobs:
-        pending.start(binary)
+        pending.start(binary, processes or os.cpu_count() or 1)
     return pending
 
 
@@ -282,7 +283,7 @@ class PendingCheck:
         self.directory: tempfile.TemporaryDirectory[str] | None = None
         self.deadline = 0.0
 
-    def start(self, binary: str) -> None:
+    def start(self, binary: str, processes: int) -> None:
         config = self.config
         excluded = sorted({*EXCLUDED, *(n.strip().upper() for n in config.ignore if _is_code(n))})
         included = sorted(n.strip().upper() for n in config.select if _is_code(n))
@@ -311,7 +312,7 @@ class PendingCheck:
                 Path(directory, f"{file_index}.sh").write_bytes(self.unique[file_index][0][1])
         self.deadline = time.monotonic() + BATCH_TIMEOUT_SECONDS
         for shell, indices in by_shell.items():
-            for chunk in _chunks(indices, [len(self.unique[i][0][1]) for i in indices]):
+            for chunk in _chunks(indices, [len(self.unique[i][0][1]) for i in indices], processes):
                 name = f"batch{len(self.batches)}"
                 batch = _Batch(shell, chunk, Path(directory, f"{name}.out"), Path(directory, f"{name}.err"))
                 _launch(batch, binary, options, directory)
@@ -343,9 +344,9 @@ class PendingCheck:
             self.notices.append(batch.notice)
 
 
-def _chunks(indices: list[int], sizes: list[int]) -> list[list[int]]:
-    """Split scripts into batches of similar total size, one per core, so ShellCheck uses every core."""
-    parts = max(-(-len(indices) // _FILES_PER_PROCESS), min(os.cpu_count() or 1, _MAX_PROCESSES, len(indices)))
+def _chunks(indices: list[int], sizes: list[int], processes: int) -> list[list[int]]:
+    """Split scripts into `processes` batches of similar total size, so ShellCheck uses every core."""
+    parts = max(-(-len(indices) // _FILES_PER_PROCESS), min(processes, len(indices)))
     batches: list[list[int]] = [[] for _ in range(parts)]
     totals = [0] * parts
     for size, index in sorted(zip(sizes, indices, strict=True), reverse=True):
