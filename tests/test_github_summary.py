@@ -105,3 +105,11 @@ def test_log_annotations_errors_first_capped_and_escaped():
     assert all("\n" not in line and "\r" not in line for line in lines)
     assert "file=we%2Cird%3Adir/Dockerfile" in "".join(lines)
     assert "file=bad%2Cfile" in lines[0] and "%0A::error::forged" in lines[0]
+
+
+def test_an_input_error_annotation_points_at_its_line_when_known():
+    lines: list[str] = []
+    emit_annotations([], [InputError("Dockerfile", "line 3: unterminated heredoc", line=3),
+                          InputError("other/Dockerfile", "not valid UTF-8 at byte 12")], "r.sarif", lines.append)
+    assert lines == ["::error file=Dockerfile,line=3,title=input error::unterminated heredoc",
+                     "::error file=other/Dockerfile,title=input error::not valid UTF-8 at byte 12"]
