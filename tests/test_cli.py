@@ -137,12 +137,15 @@ def test_an_unreadable_directory_met_while_walking_is_an_input_error(tmp_path: P
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads a directory whatever its mode")
 def test_an_unreadable_directory_exits_2(tmp_path: Path) -> None:
     (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "Dockerfile").write_text("FROM alpine:3.20\n")
     (tmp_path / "locked").chmod(0)
     try:
         done = cli("lint", ".", cwd=tmp_path)
+        named = cli("lint", "locked/Dockerfile", cwd=tmp_path)
     finally:
         (tmp_path / "locked").chmod(0o755)
     assert done.returncode == 2 and "locked: error: cannot read directory" in done.stdout
+    assert named.returncode == 2 and "locked/Dockerfile: error: cannot read" in named.stdout
 
 
 # --- output files (D5) -------------------------------------------------------------------------------------

@@ -62,9 +62,19 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = (), *, base: str | N
         elif os.path.lexists(path):
             files.append(path)
         else:
-            errors.append(InputError(path, "no such file or directory"))
+            errors.append(InputError(path, _missing(path)))
     chosen = [f for f in files if f == STDIN or not _excluded(f, patterns, base)]
     return list(dict.fromkeys(chosen)), errors
+
+
+def _missing(path: str) -> str:
+    try:
+        os.lstat(path)
+    except PermissionError as exc:  # a folder on the way cannot be searched
+        return f"cannot read: {exc.strerror}"
+    except OSError:
+        pass
+    return "no such file or directory"
 
 
 def _walk(root: str, errors: list[InputError] | None = None) -> Iterator[str]:
