@@ -642,3 +642,15 @@ def test_the_readme_way_to_try_the_action_locally_works(tmp_path):
     assert any(props["file"] == "examples/bad/Dockerfile" for _, props, _ in commands(done.stdout))
     assert (tmp_path / "summary.md").read_text().startswith("### containersec: failure")
     assert parse_outputs((tmp_path / "outputs.txt").read_text())["conclusion"] == "failure"
+
+
+def test_an_unreadable_event_payload_is_logged_and_the_runner_variables_take_over(tmp_path, emulator, sudo_rule):
+    workspace = make_workspace(tmp_path, emulator, {}, {"Dockerfile": "FROM alpine:3.20\nRUN sudo a\n"},
+                               select=(sudo_rule,))
+    broken = tmp_path / "broken-event.json"
+    broken.write_text("{not json")
+    result = workspace.run(tmp_path, event_name="push", environment={"GITHUB_EVENT_PATH": str(broken)})
+    assert result.returncode == 1, result.stderr
+    assert "cannot read the event payload" in result.stderr
+    [run] = emulator.check_runs.values()
+    assert run["head_sha"] == workspace.head and result.outputs["findings"] == "1"
