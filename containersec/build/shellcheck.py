@@ -345,8 +345,13 @@ class PendingCheck:
 
 
 def _chunks(indices: list[int], sizes: list[int], processes: int) -> list[list[int]]:
-    """Split scripts into `processes` batches of similar total size, so ShellCheck uses every core."""
-    parts = max(-(-len(indices) // _FILES_PER_PROCESS), min(processes, len(indices)))
+    """Split scripts into up to `processes` batches of similar total size, so ShellCheck uses every core.
+
+    No more batches than the total size over the largest script's (rounded up): the batch holding the
+    largest script cannot end sooner, so a further process would only add its start-up time.
+    """
+    useful = -(-sum(sizes) // max(max(sizes, default=1), 1))
+    parts = max(-(-len(indices) // _FILES_PER_PROCESS), min(processes, len(indices), max(useful, 1)))
     batches: list[list[int]] = [[] for _ in range(parts)]
     totals = [0] * parts
     for size, index in sorted(zip(sizes, indices, strict=True), reverse=True):
