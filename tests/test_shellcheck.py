@@ -233,15 +233,15 @@ def test_the_scripts_of_one_file_are_split_over_the_cores(monkeypatch, tmp_path)
     dockerfile = parse_dockerfile("FROM alpine:3.20\nRUN cd /a\nRUN cd /b && echo $x\nRUN cd /c\n", "Dockerfile")
     pending = start_shellcheck([dockerfile], Config())
     assert len(pending.batches) == 2 and sorted(len(b.indices) for b in pending.batches) == [1, 2]
+    found, notices = pending.result()
+    assert notices == [] and sorted((f.line, f.rule) for f in found) == [
+        (2, "SC2164"), (3, "SC2086"), (3, "SC2154"), (4, "SC2164")]
     # One script much larger than the rest bounds the run whatever the split: two processes, not four.
     monkeypatch.setattr("os.cpu_count", lambda: 4)
     lopsided = parse_dockerfile("FROM alpine:3.20\nRUN cd /a\nRUN cd /b\nRUN cd /c\nRUN "
                                 + " && ".join(["echo $x"] * 50) + "\n", "Dockerfile")
     pending = start_shellcheck([lopsided], Config())
     assert len(pending.batches) == 2 and pending.result()[1] == []
-    found, notices = pending.result()
-    assert notices == [] and sorted((f.line, f.rule) for f in found) == [
-        (2, "SC2164"), (3, "SC2086"), (3, "SC2154"), (4, "SC2164")]
 
 
 def test_shellcheck_runs_while_the_caller_goes_on(monkeypatch):
