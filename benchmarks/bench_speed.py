@@ -1,5 +1,8 @@
 """Speed of `containersec lint` against hadolint: corpus throughput and cold single-file latency.
 
+One run measures containersec with ShellCheck off, with ShellCheck on and an empty result cache, and with
+ShellCheck on and a warm cache, each beside hadolint (which always runs ShellCheck). The runs of all
+variants are interleaved, so a machine that gets busier during the benchmark slows every variant alike.
 Prints figures; it is not a test. See benchmarks/README.md for how to run it and the targets.
 """
 
@@ -22,6 +25,19 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "doc
 DEFAULT_SAMPLE = "docker-library__python/3.12__slim-bookworm__Dockerfile"
 THROUGHPUT_TARGET = 10.0  # containersec files/s >= 10x hadolint's
 LATENCY_TARGET = 1.5  # containersec cold single-file time <= 1.5x hadolint's
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way of running containersec: ShellCheck off, or on with an empty or a warm result cache."""
+
+    name: str
+    shellcheck: str
+    cache: str  # "none" (off), "empty" (a new cache folder per run) or "warm" (kept between runs)
+
+
+VARIANTS = (Variant("ShellCheck off", "off", "none"), Variant("ShellCheck on, empty cache", "on", "empty"),
+            Variant("ShellCheck on, warm cache", "on", "warm"))
 
 
 @dataclass(frozen=True)
@@ -49,10 +65,11 @@ def find_tool(name: str) -> str:
     return found
 
 
-def timed_run(command: Sequence[str], cwd: str) -> float:
+def timed_run(command: Sequence[str], cwd: str, env: dict[str, str] | None = None) -> float:
     """Wall-clock seconds of one run; exit 0 or 1 (clean or findings) is success, anything else aborts."""
     started = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    result = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            check=False)
     elapsed = time.perf_counter() - started
     if result.returncode not in (0, 1):
         sys.exit(f"bench_speed: {shlex.join(command[:4])} ... exited {result.returncode}:\n"
@@ -60,27 +77,59 @@ def timed_run(command: Sequence[str], cwd: str) -> float:
     return elapsed
 
 
-def median_seconds(command: Sequence[str], cwd: str, runs: int) -> float:
-    return statistics.median(timed_run(command, cwd) for _ in range(runs))
+class Runner:
+    """Runs containersec variants and hadolint in an empty folder, each variant with its own cache setting."""
+
+    def __init__(self, containersec: list[str], hadolint: list[str], cwd: str) -> None:
+        self.containersec = containersec
+        self.hadolint = hadolint
+        self.cwd = cwd
+        self.warm_cache = Path(cwd, "warm-cache")
+
+    def environment(self, variant: Variant) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items()
+               if key not in ("CONTAINERSEC_NO_CACHE", "CONTAINERSEC_CACHE_DIR")}
+        if variant.cache == "warm":
+            env["CONTAINERSEC_CACHE_DIR"] = str(self.warm_cache)
+        else:
+            env["CONTAINERSEC_CACHE_DIR"] = tempfile.mkdtemp(prefix="empty-cache-", dir=self.cwd)
+        return env
+
+    def ours(self, variant: Variant, paths: Sequence[str]) -> float:
+        return timed_run([*self.containersec, "--shellcheck", variant.shellcheck, *paths], self.cwd,
+                         self.environment(variant))
+
+    def theirs(self, paths: Sequence[str]) -> float:
+        return timed_run([*self.hadolint, *paths], self.cwd)
+
+    def medians(self, paths: Sequence[str], runs: int) -> tuple[dict[Variant, float], float]:
+        """Median seconds per variant and for hadolint, the runs interleaved; one warm-up run of each first."""
+        for variant in VARIANTS:  # compiles bytecode, fills the warm cache and the page cache
+            self.ours(variant, paths)
+        self.theirs(paths)
+        ours: dict[Variant, list[float]] = {variant: [] for variant in VARIANTS}
+        theirs: list[float] = []
+        for _ in range(runs):
+            theirs.append(self.theirs(paths))
+            for variant in VARIANTS:
+                ours[variant].append(self.ours(variant, paths))
+        return {variant: statistics.median(times) for variant, times in ours.items()}, statistics.median(theirs)
 
 
-def benchmark(containersec: list[str], hadolint: list[str], sample: str, runs: int, corpus_runs: int,
-              cwd: str) -> list[Row]:
+def benchmark(runner: Runner, sample: str, runs: int, corpus_runs: int) -> list[Row]:
     files = corpus_files()
-    for path in files:  # into the page cache, so the first tool timed is not the one that pays for disk reads
-        Path(path).read_bytes()
-    ours = median_seconds([*containersec, *files], cwd, corpus_runs)
-    theirs = median_seconds([*hadolint, *files], cwd, corpus_runs)
-    throughput = Row("corpus throughput", len(files) / ours, len(files) / theirs, "files/s",
-                     theirs / ours, f">= {THROUGHPUT_TARGET:g}x", theirs / ours >= THROUGHPUT_TARGET)
-
-    for command in (containersec, hadolint):  # a first start may compile bytecode or fill caches
-        timed_run([*command, sample], cwd)
-    ours = median_seconds([*containersec, sample], cwd, runs)
-    theirs = median_seconds([*hadolint, sample], cwd, runs)
-    latency = Row("cold single file", ours * 1000, theirs * 1000, "ms", theirs / ours,
-                  f"<= {LATENCY_TARGET:g}x hadolint's time", ours <= LATENCY_TARGET * theirs)
-    return [throughput, latency]
+    rows = []
+    ours, theirs = runner.medians(files, corpus_runs)
+    for variant, seconds in ours.items():
+        ratio = theirs / seconds
+        rows.append(Row(f"corpus throughput, {variant.name}", len(files) / seconds, len(files) / theirs,
+                        "files/s", ratio, f">= {THROUGHPUT_TARGET:g}x", ratio >= THROUGHPUT_TARGET))
+    ours, theirs = runner.medians([sample], runs)
+    for variant, seconds in ours.items():
+        rows.append(Row(f"cold single file, {variant.name}", seconds * 1000, theirs * 1000, "ms",
+                        theirs / seconds, f"<= {LATENCY_TARGET:g}x hadolint's time",
+                        seconds <= LATENCY_TARGET * theirs))
+    return rows
 
 
 def render(rows: list[Row]) -> str:
@@ -98,19 +147,14 @@ def render(rows: list[Row]) -> str:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=15, help="single-file runs per tool (median; default 15)")
+    parser.add_argument("--runs", type=int, default=15,
+                        help="single-file runs per tool and variant (median; default 15)")
     parser.add_argument("--corpus-runs", type=int, default=3,
-                        help="whole-corpus runs per tool (median; default 3)")
+                        help="whole-corpus runs per tool and variant (median; default 3)")
     parser.add_argument("--sample", default=DEFAULT_SAMPLE,
                         help=f"corpus file for the single-file latency (default {DEFAULT_SAMPLE})")
     parser.add_argument("--containersec-args", default="",
                         help="extra arguments for `containersec lint`, e.g. \"--select CSD008\"")
-    parser.add_argument("--shellcheck", action="store_true",
-                        help="run containersec with its ShellCheck integration on (--shellcheck on); "
-                             "without this option it is off (--shellcheck off)")
-    parser.add_argument("--warm-cache", action="store_true",
-                        help="let containersec keep ShellCheck's results between runs, as repeated pre-commit "
-                             "and CI runs do; by default every run starts with no cache (cold)")
     return parser.parse_args(argv)
 
 
@@ -119,21 +163,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     sample = CORPUS / args.sample
     if not sample.is_file():
         sys.exit(f"bench_speed: no such corpus file: {sample}")
-    extra = ["--shellcheck", "on" if args.shellcheck else "off", *shlex.split(args.containersec_args)]
-    containersec = [find_tool("containersec"), "lint", "--format", "json", *extra]
+    containersec = [find_tool("containersec"), "lint", "--format", "json", *shlex.split(args.containersec_args)]
     hadolint = [find_tool("hadolint"), "--no-color", "--format", "json"]
-    # An empty working directory: neither tool picks up a project config file. The ShellCheck result cache
-    # lives there too, and is used only with --warm-cache.
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    # An empty working directory: neither tool picks up a project config file. The ShellCheck result caches
+    # live there too.
     with tempfile.TemporaryDirectory(prefix="bench-speed-") as cwd:
-        os.environ["CONTAINERSEC_CACHE_DIR"] = str(Path(cwd, "cache"))
-        if not args.warm_cache:
-            os.environ["CONTAINERSEC_NO_CACHE"] = "1"
-        rows = benchmark(containersec, hadolint, str(sample), args.runs, args.corpus_runs, cwd)
+        rows = benchmark(Runner(containersec, hadolint, cwd), str(sample), args.runs, args.corpus_runs)
     hadolint_version = subprocess.run([hadolint[0], "--version"], capture_output=True, text=True).stdout
-    cache = "warm (kept between runs)" if args.warm_cache else "none (every run cold)"
-    print(f"containersec: {shlex.join(containersec[1:])}; ShellCheck result cache: {cache}")
+    print(f"containersec: {shlex.join(containersec[1:])} --shellcheck off|on")
     print(f"hadolint:     {shlex.join(hadolint[1:])}  ({hadolint_version.strip()})")
-    print(f"corpus: {len(corpus_files())} files; single file: {args.sample}; {os.cpu_count()} CPUs\n")
+    print(f"corpus: {len(corpus_files())} files; single file: {args.sample}; {os.cpu_count()} CPUs; "
+          f"load average before: {load}\n")
     print(render(rows))
 
 

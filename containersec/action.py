@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import glob
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +28,10 @@ from containersec.github.summary import (
     STEP_SUMMARY_LIMIT,
     SummaryFacts,
     blob_link,
+    render_error_summary,
     render_summary,
 )
+from containersec.report.workflow_commands import command
 
 FORK_HINT = ("the pull request comes from a fork, whose token is read-only; publish with the two-workflow "
              "pattern (README: GitHub Action)")
@@ -61,11 +64,15 @@ def expand_paths(patterns: Sequence[str]) -> list[str]:
 
 
 def repository_path(path: str, workspace: Path) -> str:
-    """A finding's path as GitHub names files: relative to the workspace, `/`-separated, no `./`."""
+    """A finding's path as GitHub names files: relative to the workspace, `/`-separated, no `./`.
+
+    A name whose bytes are not UTF-8 shows them as `\\xe9` escapes: the summary, outputs, SARIF and the
+    API all need valid Unicode, and the escape still tells the user which file it is.
+    """
     if os.path.isabs(path):
         with contextlib.suppress(ValueError):
             path = str(Path(path).relative_to(workspace))
-    return normalise(path)
+    return normalise(os.fsencode(path).decode("utf-8", "backslashreplace"))
 
 
 def with_repository_paths(report: Report, workspace: Path) -> Report:
@@ -95,7 +102,7 @@ def check(inputs: Inputs, workspace: Path) -> tuple[Report, Severity | None]:
     reports = []
     paths = expand_paths(inputs.paths)
     if paths:
-        reports.append(lint_paths(paths, config, shellcheck="auto"))
+        reports.append(lint_paths(paths, config, shellcheck=inputs.shellcheck))
     scan_reports = expand_paths(inputs.scan_reports)
     if scan_reports:
         from containersec.test.vulns import check_reports
@@ -126,6 +133,10 @@ def find_changes(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]) ->
                 "one, so every finding is in scope")
         return None
     if inputs.filter_mode == "nofilter" and inputs.reporter != "github-pr-review":
+        return None
+    if ctx.pull.number is None:
+        log(f"the pull request's number is not known, so its changed lines are not either; filter-mode "
+            f"{inputs.filter_mode} keeps every finding in scope")
         return None
     from containersec.github.changes import pull_request_changes
 
@@ -175,9 +186,9 @@ def publish(ctx: RunContext, inputs: Inputs, outcome: Outcome, check_summary: st
 
 def _publish_review(ctx: RunContext, repo, outcome: Outcome) -> list[Finding]:  # type: ignore[no-untyped-def]
     """Post review comments; returns what is left for the check run."""
-    if ctx.pull is None:
-        log(f"reporter github-pr-review needs a pull request; {ctx.event_name or 'this run'} is not one, "
-            "so the findings go to the check run")
+    if ctx.pull is None or ctx.pull.number is None:
+        log(f"reporter github-pr-review needs a pull request and its number; {ctx.event_name or 'this run'} "
+            "does not give them, so the findings go to the check run")
         return outcome.in_scope
     from containersec.github.review import publish_review
     from containersec.report import line_fingerprints
@@ -220,15 +231,15 @@ def run(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]) -> int:
     try:
         report, fail_on = check(inputs, ctx.workspace)
     except ConfigError as exc:
-        log(f"configuration error: {exc}")
-        return 2
+        return fail(f"configuration error: {exc}", environ)
     sarif = Path(inputs.sarif_file)
     try:
         sarif.parent.mkdir(parents=True, exist_ok=True)
         sarif.write_text(render(report, "sarif"), encoding="utf-8")
     except OSError as exc:
-        log(f"sarif-file {inputs.sarif_file}: cannot write: {exc.strerror}")
-        return 2
+        return fail(f"sarif-file {inputs.sarif_file}: cannot write: {exc.strerror}", environ)
+    for notice in report.notices:
+        log(notice)
     changes = find_changes(ctx, inputs, environ)
     in_scope = scope(report.findings, inputs.filter_mode, changes)
     exit_code = Report(stages=report.stages, findings=in_scope, errors=report.errors).exit_code(fail_on)
@@ -246,21 +257,37 @@ def run(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]) -> int:
     return exit_code
 
 
+def fail(problem: str, environ: Mapping[str, str]) -> int:
+    """A configuration or input error: an `::error` annotation, a job summary saying so, exit 2."""
+    # The runner reads workflow commands on stderr too, where the other diagnostics go.
+    print(command("error", f"containersec: {problem}", {"title": "containersec configuration error"}),
+          file=sys.stderr, flush=True)
+    summary = environ.get("GITHUB_STEP_SUMMARY", "")
+    if summary:
+        with contextlib.suppress(OSError):
+            append_summary(Path(summary), render_error_summary(problem))
+    output = environ.get("GITHUB_OUTPUT", "")
+    if output:
+        with contextlib.suppress(OSError):
+            write_outputs(Path(output), {"conclusion": "failure"})
+    return 2
+
+
 def main(environ: Mapping[str, str] | None = None) -> int:
     environ = os.environ if environ is None else environ
     try:
         ctx = read_context(environ)
         inputs = read_inputs(environ, on_pull_request=ctx.pull is not None)
     except ActionError as exc:
-        log(str(exc))
-        return 2
+        return fail(str(exc), environ)
+    for note in ctx.fallbacks:
+        log(note)
     if inputs.registry_password:
         # Before anything could print it: the runner then hides the password in every later log line.
         from containersec.report.workflow_commands import command
 
         _print(command("add-mask", inputs.registry_password))
     if not ctx.workspace.is_dir():
-        log(f"GITHUB_WORKSPACE {ctx.workspace} is not a directory")
-        return 2
+        return fail(f"GITHUB_WORKSPACE {ctx.workspace} is not a directory", environ)
     with contextlib.chdir(ctx.workspace):
         return run(ctx, inputs, environ)

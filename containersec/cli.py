@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from containersec.config import Config
     from containersec.findings import Report
 
-LEVELS = ("error", "warning", "info", "style", "none")
+SEVERITIES = ("error", "warning", "info", "style")
+LEVELS = (*SEVERITIES, "none")
 PIN_RULE = "CSD004"
 
 
@@ -41,13 +42,17 @@ def _parser() -> argparse.ArgumentParser:
 
     lint = commands.add_parser("lint", help="lint Dockerfiles (build stage)")
     _add_lint_options(lint)
-    lint.add_argument("--format", "-f", choices=FORMATS, default="text")
+    lint.add_argument("--format", "-f", choices=FORMATS, default="text",
+                      help="text (default), compact (path:line:col: severity RULE message), json, sarif, ...")
     lint.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     lint.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     lint.add_argument("--fix", action="store_true", help="apply safe automatic fixes in place")
     lint.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; change nothing")
     lint.add_argument("--shellcheck", choices=("auto", "on", "off"), default="auto",
-                      help="run ShellCheck over RUN scripts when it is installed (default: auto)")
+                      help="ShellCheck over RUN scripts: auto (default: when installed, which it is with "
+                           "containersec), on (an error when it is missing) or off")
+    lint.add_argument("--stdin-filename", metavar="NAME", default="-",
+                      help="the name to report for the Dockerfile read from standard input (PATH -)")
     lint.set_defaults(run=_run_lint)
 
     pin = commands.add_parser("pin", help="pin the images Dockerfiles pull to their digests (or --check)")
@@ -127,6 +132,15 @@ def _add_lint_options(parser: argparse.ArgumentParser) -> None:
                         help="run only these rules (IDs, slugs or peer aliases; comma-separated, repeatable)")
     parser.add_argument("--ignore", action="append", default=[], metavar="RULES",
                         help="skip these rules (comma-separated, repeatable)")
+    for level in SEVERITIES:
+        parser.add_argument(f"--{level}", action="append", default=[], metavar="RULES", dest=f"level_{level}",
+                            help=f"report these rules at severity {level}, as hadolint's --{level} (repeatable)")
+    parser.add_argument("--trusted-registry", action="append", default=[], metavar="REGISTRY",
+                        help="a registry base images may come from (enables the untrusted-registry rule; "
+                             "wildcards allowed; repeatable)")
+    parser.add_argument("--require-label", action="append", default=[], metavar="LABEL:TYPE",
+                        help="a label every image must have, TYPE one of text, url, semver, hash, rfc3339, spdx, "
+                             "email (repeatable)")
 
 
 def _names(values: list[str]) -> list[str]:
@@ -142,6 +156,9 @@ def _load(args: argparse.Namespace, *, select: list[str] | None = None, fail_on:
         select=select if select is not None else _names(getattr(args, "select", [])) or None,
         ignore=_names(getattr(args, "ignore", [])) or None,
         fail_on=fail_on or getattr(args, "fail_on", None),
+        levels={level: getattr(args, f"level_{level}", []) for level in SEVERITIES},
+        trusted_registries=getattr(args, "trusted_registry", []),
+        required_labels=getattr(args, "require_label", []),
     )
 
 
@@ -156,12 +173,27 @@ def _config_or_exit(args: argparse.Namespace, **overrides: object):
 
 
 def _run_lint(args: argparse.Namespace) -> int:
-    from containersec.build.engine import lint_paths
+    from containersec.build.engine import STDIN, lint_paths
+    from containersec.config import ConfigError
 
     config = _config_or_exit(args)
     if config is None:
         return 2
-    report = lint_paths(args.paths, config, shellcheck=args.shellcheck)
+    problem = _output_problem(args.output)
+    if problem:
+        print(f"containersec: --output {args.output}: {problem}", file=sys.stderr)
+        return 2
+    if STDIN in args.paths and (args.fix or args.diff):
+        print("containersec: --fix and --diff need files; standard input (-) cannot be rewritten", file=sys.stderr)
+        return 2
+    notes: list[str] = []
+    try:
+        report = lint_paths(args.paths, config, shellcheck=args.shellcheck, stdin_name=args.stdin_filename,
+                            notes=notes)
+    except ConfigError as exc:
+        print(f"containersec: {exc}", file=sys.stderr)
+        return 2
+    _print_notes(notes)
     if args.fix or args.diff:
         from containersec.build.fix import apply_fixes
 
@@ -169,8 +201,28 @@ def _run_lint(args: argparse.Namespace) -> int:
                              shellcheck=args.shellcheck)
         if args.diff:
             return report.exit_code(config.fail_on)
-    _emit(report, args.format, getattr(args, "output", None), getattr(args, "color", "never"))
+    if not _emit(report, args.format, args.output, args.color):
+        return 2
     return report.exit_code(config.fail_on)
+
+
+def _print_notes(notes: list[str]) -> None:
+    from containersec.report.text import safe
+
+    for note in notes:
+        print(f"containersec: {safe(note)}", file=sys.stderr)
+
+
+def _output_problem(output: str | None) -> str | None:
+    """Why the report cannot be written to `output`, checked before any work is done."""
+    if not output:
+        return None
+    if os.path.isdir(output):
+        return "is a directory; give a file name"
+    parent = os.path.dirname(output) or "."
+    if not os.path.isdir(parent):
+        return f"no such directory: {parent}"
+    return None
 
 
 def _run_pin(args: argparse.Namespace) -> int:
@@ -184,7 +236,9 @@ def _run_pin(args: argparse.Namespace) -> int:
     config = _config_or_exit(args, select=[PIN_RULE], fail_on="style")
     if config is None:
         return 2
-    report = lint_paths(args.paths, config)
+    notes: list[str] = []
+    report = lint_paths(args.paths, config, notes=notes)
+    _print_notes(notes)
     _emit(report, args.format, None, "auto")
     return report.exit_code(config.fail_on)
 
@@ -201,7 +255,8 @@ def _run_stage(args: argparse.Namespace, check: Callable[[Config], Report]) -> i
     except ConfigError as exc:
         print(f"containersec: config error: {exc}", file=sys.stderr)
         return 2
-    _emit(report, args.format, getattr(args, "output", None), getattr(args, "color", "auto"))
+    if not _emit(report, args.format, getattr(args, "output", None), getattr(args, "color", "auto")):
+        return 2
     return report.exit_code(config.fail_on)
 
 
@@ -233,20 +288,27 @@ def _run_prune(args: argparse.Namespace) -> int:
         apply=args.apply))
 
 
-def _emit(report, fmt: str, output: str | None, color: str) -> None:
+def _emit(report, fmt: str, output: str | None, color: str) -> bool:
+    """Write the report; False (after saying why on stderr) when the output file cannot be written."""
     from containersec.report import render
+    from containersec.report.text import error_location, safe
 
     use_color = color == "always" or (
         color == "auto" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     text = render(report, fmt, color=use_color)
     if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        try:
+            with open(output, "w", encoding="utf-8", errors="surrogateescape") as handle:
+                handle.write(text)
+        except OSError as exc:
+            print(f"containersec: --output {output}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+            return False
     else:
         sys.stdout.write(text)
-    if fmt != "text" or output:
+    if fmt not in ("text", "compact") or output:
         for error in report.errors:
-            print(f"containersec: {error.path}: {error.message}", file=sys.stderr)
+            print(f"containersec: {safe(error_location(error))}: {safe(error.problem)}", file=sys.stderr)
+    return True
 
 
 def _run_image(args: argparse.Namespace) -> int:

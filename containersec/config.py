@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,7 +95,25 @@ def load_config(explicit: str | None = None, cwd: Path | None = None) -> Config:
             table = _read_pyproject(pyproject, shown)
             if table is not None:
                 return _parse_pyproject_table(table, shown)
+    for path in hadolint_config_paths(cwd):
+        if path.is_file():
+            shown = os.path.relpath(path, cwd) if path.parent == cwd else str(path)
+            return _parse(_read_yaml(path, shown), shown, hadolint_named=True)
     return Config()
+
+
+def hadolint_config_paths(cwd: Path, environ: Mapping[str, str] | None = None) -> list[Path]:
+    """Where hadolint looks for its config when none is given, first match wins (its findConfig order).
+
+    Used only when no containersec config exists, so a hadolint user's settings apply from the first run.
+    """
+    environ = os.environ if environ is None else environ
+    home = Path(environ.get("HOME") or Path.home())
+    xdg = Path(environ.get("XDG_CONFIG_HOME") or home / ".config")
+    hidden, visible = (".hadolint.yaml", ".hadolint.yml"), ("hadolint.yaml", "hadolint.yml")
+    return [*(cwd / name for name in hidden), *(xdg / name for name in visible),
+            *(home / ".hadolint" / name for name in (*visible, "config.yaml", "config.yml")),
+            *(home / name for name in hidden)]
 
 
 def active_rules(config: Config, stage: Stage) -> list[Rule]:
@@ -119,10 +137,15 @@ def with_overrides(
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
     fail_on: str | Severity | None = None,
+    levels: Mapping[str, Iterable[str]] | None = None,
+    trusted_registries: Iterable[str] = (),
+    required_labels: Iterable[str] = (),
 ) -> Config:
-    """Apply command-line flags: `--select` replaces the file's list, `--ignore` adds to it.
+    """Apply command-line flags: `--select` replaces the file's list; the others add to the file's settings.
 
-    Flag values may repeat or hold comma-separated names.
+    `levels` maps a severity to the rules re-levelled to it (hadolint's `--error RULE` and friends),
+    `required_labels` holds hadolint's `--require-label label:type` values. Flag values may repeat or
+    hold comma-separated names.
     """
     changes: dict[str, Any] = {}
     if select is not None:
@@ -132,7 +155,31 @@ def with_overrides(
     if fail_on is not None:
         changes["fail_on"] = (fail_on if isinstance(fail_on, Severity)
                               else _fail_on(fail_on, COMMAND_LINE, "--fail-on"))
+    severity = dict(config.severity)
+    for level, names in (levels or {}).items():
+        for name in _flag_names(names, f"--{level}"):
+            severity.update(dict.fromkeys(_codes_for(name), Severity.parse(level)))
+    if severity != config.severity:
+        changes["severity"] = severity
+    registries = [name.strip() for value in trusted_registries for name in value.split(",") if name.strip()]
+    labels = _label_flags(required_labels)
+    if registries or labels:
+        options = config.options
+        changes["options"] = dataclasses.replace(
+            options, trusted_registries=[*options.trusted_registries, *registries],
+            label_schema={**options.label_schema, **labels})
     return dataclasses.replace(config, **changes)
+
+
+def _label_flags(values: Iterable[str]) -> dict[str, str]:
+    labels = {}
+    for value in values:
+        label, _, kind = value.rpartition(":")
+        if not label.strip() or kind.strip().lower() not in LABEL_TYPES:
+            raise ConfigError(COMMAND_LINE, "--require-label",
+                              f"{value!r} is not LABEL:TYPE with TYPE one of: {', '.join(LABEL_TYPES)}")
+        labels[label.strip()] = kind.strip().lower()
+    return labels
 
 
 # --- reading files -------------------------------------------------------------------------------

@@ -101,11 +101,17 @@ class InputError:
     """An input that could not be checked; it makes the run exit 2."""
 
     path: str
-    message: str
+    message: str  # "line 3: unterminated heredoc" when the line is known, as every format shows it
     stage: Stage = Stage.BUILD  # whose SARIF run reports it; not part of the JSON contract
+    line: int | None = None  # where known; added to the JSON object, additively to the contract
 
-    def to_json(self) -> dict[str, str]:
-        return {"path": self.path, "message": self.message}
+    @property
+    def problem(self) -> str:
+        """The message without its leading `line N: `, for formats that show the line as a location."""
+        return self.message.removeprefix(f"line {self.line}: ") if self.line else self.message
+
+    def to_json(self) -> dict[str, object]:
+        return {"path": self.path, "message": self.message, **({"line": self.line} if self.line else {})}
 
 
 @dataclass(frozen=True)

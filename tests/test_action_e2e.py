@@ -77,7 +77,8 @@ class PullRequestWorkspace:
                 item["patch"] = None
         self.emulator.add_pull(self.number, self.head, self.base, files, head_repo=self.head_repo or None)
 
-    def run(self, tmp: Path, event_name: str = "pull_request", **inputs: str) -> Run:
+    def run(self, tmp: Path, event_name: str = "pull_request", *, edit_event: Any = None,
+            environment: dict[str, str] | None = None, **inputs: str) -> Run:
         event = {"action": "synchronize", "number": self.number,
                  "pull_request": {"number": self.number, "state": "open",
                                   "head": {"sha": self.head, "ref": "feature",
@@ -88,6 +89,8 @@ class PullRequestWorkspace:
         if event_name == "push":
             event = {"ref": "refs/heads/main", "before": self.base, "after": self.head,
                      "repository": {"full_name": self.emulator.full_name}}
+        if edit_event is not None:
+            edit_event(event)
         event_path, outputs, summary = tmp / "event.json", tmp / "output.txt", tmp / "summary.md"
         event_path.write_text(json.dumps(event))
         for path in (outputs, summary):
@@ -102,6 +105,7 @@ class PullRequestWorkspace:
                 "GITHUB_JOB": "lint", "GITHUB_ACTION": "__run", "GITHUB_ACTIONS": "true",
                 "CONTAINERSEC_GITHUB_WRITE_DELAY": "0", "INPUT_GITHUB-TOKEN": self.emulator.token}
         env |= {f"INPUT_{name.replace('_', '-').upper()}": value for name, value in inputs.items()}
+        env |= environment or {}
         done = subprocess.run([sys.executable, "-m", "containersec", "action"], cwd=tmp, env=env,
                               capture_output=True, text=True, timeout=120)
         assert "Traceback" not in done.stderr, done.stderr
@@ -498,3 +502,155 @@ def test_unreadable_input_exits_2(tmp_path, emulator):
     assert any(level == "error" and props.get("file") == "broken/Dockerfile"
                for level, props, _ in commands(result.stdout))
     assert result.outputs["conclusion"] == "failure"
+
+
+def test_a_file_name_that_is_not_utf8_still_gets_summary_outputs_and_sarif(tmp_path, emulator, sudo_rule):
+    name = os.fsdecode(b"caf\xe9/Dockerfile")  # Latin-1 bytes, as an old checkout may hold
+    workspace = make_workspace(tmp_path, emulator, {}, {name: "FROM alpine:3.20\nRUN sudo true\n"},
+                               select=(sudo_rule,))
+    result = workspace.run(tmp_path, event_name="push", reporter="workflow-commands")
+    assert result.returncode == 1, result.stderr
+    assert "caf\\\\xe9/Dockerfile\\:2" in result.summary and "### containersec: failure" in result.summary
+    assert result.outputs["findings"] == "1" and result.outputs["conclusion"] == "failure"
+    [(level, props, _)] = commands(result.stdout)
+    assert level == "error" and props["file"] == "caf\\xe9/Dockerfile"
+    assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in result.sarif["runs"][0]["results"]] == ["caf%5Cxe9/Dockerfile"]
+
+
+# --- what the payload lacks, what the runner cannot reach ---------------------------------------------------
+
+
+def drop(*dotted: str):
+    def edit(event: dict[str, Any]) -> None:
+        for path in dotted:
+            *parents, last = path.split(".")
+            node = event
+            for key in parents:
+                node = node[key]
+            del node[last]
+    return edit
+
+
+def test_a_payload_without_base_repo_or_shas_falls_back_to_the_runner_and_goes_on(tmp_path, emulator,
+                                                                                   maintainer_rule):
+    workspace = make_workspace(tmp_path, emulator, BEFORE, AFTER)
+    workspace.register()
+    result = workspace.run(tmp_path, edit_event=drop("pull_request.base.repo", "pull_request.head.sha",
+                                                     "pull_request.base.sha"))
+    assert result.returncode == 1, result.stderr
+    assert "no pull_request.base.repo.full_name; using GITHUB_REPOSITORY" in result.stderr
+    assert f"no pull_request.head.sha; using GITHUB_SHA's second parent, else GITHUB_SHA: {workspace.head}" in (
+        result.stderr)
+    [run] = emulator.check_runs.values()
+    assert run["head_sha"] == workspace.head and run["conclusion"] == "failure"
+    # The changed lines still come from the pull request's files: filter-mode added works.
+    assert {(a["path"], a["start_line"]) for a in emulator.annotations[run["id"]]
+            if a["title"].startswith(maintainer_rule)} == {("app/Dockerfile", 7)}
+    assert result.sarif is not None and "### containersec: failure" in result.summary
+    assert result.outputs["conclusion"] == "failure"
+
+
+def test_the_merge_commit_gives_base_and_head_when_the_payload_does_not(tmp_path, emulator, maintainer_rule):
+    workspace = make_workspace(tmp_path, emulator, BEFORE, AFTER)
+    git(workspace.root, "checkout", "-q", "--detach", workspace.base)
+    git(workspace.root, "-c", "user.name=t", "-c", "user.email=t@example.com", "merge", "-q", "--no-ff",
+        "-m", "merge", workspace.head)
+    merge = git(workspace.root, "rev-parse", "HEAD").strip()
+    workspace.register(without_patch=("app/Dockerfile",))  # so the changed lines need git diff base...head
+    result = workspace.run(tmp_path, environment={"GITHUB_SHA": merge, "GITHUB_REF": "refs/pull/7/merge"},
+                           edit_event=drop("pull_request.head.sha", "pull_request.base.sha",
+                                           "pull_request.number", "number"))
+    assert result.returncode == 1, result.stderr
+    assert "using the event's number or GITHUB_REF: 7" in result.stderr
+    [run] = emulator.check_runs.values()
+    assert run["head_sha"] == workspace.head
+    assert {(a["path"], a["start_line"]) for a in emulator.annotations[run["id"]]
+            if a["title"].startswith(maintainer_rule)} == {("app/Dockerfile", 7)}
+
+
+def test_without_any_pull_request_number_every_finding_is_in_scope(tmp_path, emulator, maintainer_rule):
+    workspace = make_workspace(tmp_path, emulator, BEFORE, AFTER)
+    workspace.register()
+    result = workspace.run(tmp_path, reporter="github-pr-review",
+                           edit_event=drop("pull_request.number", "number"))
+    assert result.returncode == 1, result.stderr
+    assert "number is not known" in result.stderr and emulator.pulls[7].reviews == []
+    [run] = emulator.check_runs.values()
+    assert len(emulator.annotations[run["id"]]) == len(result.sarif["runs"][0]["results"])
+    assert "### containersec: failure" in result.summary
+
+
+def test_configuration_errors_are_annotations_and_a_summary(tmp_path, emulator):
+    workspace = make_workspace(tmp_path, emulator, {}, {"Dockerfile": "FROM alpine:3.20\n"})
+    workspace.register()
+    (workspace.root / "bad.yaml").write_text("select: [NO-SUCH-RULE]\n")
+    for inputs, text in (({"config": "bad.yaml"}, "bad.yaml: select: unknown rule 'NO-SUCH-RULE'"),
+                         ({"reporter": "email"}, "input reporter: 'email' is not one of")):
+        result = workspace.run(tmp_path, **inputs)
+        assert result.returncode == 2
+        [(level, props, message)] = commands(result.stderr)
+        assert level == "error" and props["title"] == "containersec configuration error" and text in message
+        assert result.summary.startswith("### containersec: configuration error")
+        assert "NO\\-SUCH\\-RULE" in result.summary or "email" in result.summary
+        assert result.outputs == {"conclusion": "failure"}
+    assert emulator.check_runs == {}
+
+
+def test_an_unreachable_api_falls_back_within_seconds(tmp_path, emulator, sudo_rule):
+    import socket
+    import time
+
+    with socket.socket() as probe:  # a port nothing listens on: every connection is refused
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    workspace = make_workspace(tmp_path, emulator, {}, {"Dockerfile": "FROM alpine:3.20\nRUN sudo a\n"},
+                               select=(sudo_rule,))
+    started = time.monotonic()
+    result = workspace.run(tmp_path, environment={"GITHUB_API_URL": closed})
+    assert time.monotonic() - started < 20
+    assert result.returncode == 1
+    assert "could not publish the check run" in result.stderr
+    assert [level for level, _, _ in commands(result.stdout)] == ["error"]
+    assert result.sarif is not None and "### containersec: failure" in result.summary
+
+
+def test_the_shellcheck_input(tmp_path, emulator):
+    workspace = make_workspace(tmp_path, emulator, {}, {"Dockerfile": "FROM alpine:3.20\nUSER 1000\nRUN cd /x\n"})
+    by_default = workspace.run(tmp_path, event_name="push", reporter="workflow-commands")
+    assert "SC2164" in {r["ruleId"] for r in by_default.sarif["runs"][0]["results"]}
+    off = workspace.run(tmp_path, event_name="push", reporter="workflow-commands", shellcheck="off")
+    assert not any(r["ruleId"].startswith("SC") for r in off.sarif["runs"][0]["results"])
+    assert workspace.run(tmp_path, event_name="push", shellcheck="sometimes").returncode == 2
+
+
+def test_the_readme_way_to_try_the_action_locally_works(tmp_path):
+    """README (GitHub Action, try it locally): the committed sample event, no token, workflow commands."""
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "GITHUB_EVENT_PATH=examples/events/pull_request.json" in readme
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "INPUT_"))}
+    env |= {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": "examples/events/pull_request.json",
+            "GITHUB_WORKSPACE": str(root), "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+            "GITHUB_OUTPUT": str(tmp_path / "outputs.txt"), "INPUT_PATHS": "examples",
+            "INPUT_REPORTER": "workflow-commands", "INPUT_FILTER-MODE": "nofilter",
+            "INPUT_SARIF-FILE": str(tmp_path / "containersec.sarif")}
+    done = subprocess.run([sys.executable, "-m", "containersec", "action"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr  # examples/bad has findings
+    assert "Traceback" not in done.stderr
+    assert any(props["file"] == "examples/bad/Dockerfile" for _, props, _ in commands(done.stdout))
+    assert (tmp_path / "summary.md").read_text().startswith("### containersec: failure")
+    assert parse_outputs((tmp_path / "outputs.txt").read_text())["conclusion"] == "failure"
+
+
+def test_an_unreadable_event_payload_is_logged_and_the_runner_variables_take_over(tmp_path, emulator, sudo_rule):
+    workspace = make_workspace(tmp_path, emulator, {}, {"Dockerfile": "FROM alpine:3.20\nRUN sudo a\n"},
+                               select=(sudo_rule,))
+    broken = tmp_path / "broken-event.json"
+    broken.write_text("{not json")
+    result = workspace.run(tmp_path, event_name="push", environment={"GITHUB_EVENT_PATH": str(broken)})
+    assert result.returncode == 1, result.stderr
+    assert "cannot read the event payload" in result.stderr
+    [run] = emulator.check_runs.values()
+    assert run["head_sha"] == workspace.head and result.outputs["findings"] == "1"

@@ -14,7 +14,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / "examples" / "workflows").glob("*.yml"))
-INPUTS = {"paths", "images", "config", "fail-on", "filter-mode", "reporter", "sarif-file", "github-token",
+INPUTS = {"paths", "images", "config", "fail-on", "filter-mode", "reporter", "sarif-file", "shellcheck", "github-token",
           "scan-reports", "dockerfile-for-reports", "registry-refs", "registry-username", "registry-password"}
 OUTPUTS = {"findings", "errors", "warnings", "conclusion", "sarif-file", "check-run-url"}
 
@@ -54,6 +54,7 @@ def test_action_inputs_outputs_and_composite_steps():
     assert action["inputs"]["paths"]["default"] == "."
     assert action["inputs"]["reporter"]["default"] == "github-check"
     assert action["inputs"]["sarif-file"]["default"] == "containersec.sarif"
+    assert action["inputs"]["shellcheck"]["default"] == "auto"  # ShellCheck runs unless turned off
     assert set(action["outputs"]) == OUTPUTS
     assert action["runs"]["using"] == "composite"
     install, run = action["runs"]["steps"]

@@ -171,3 +171,13 @@ def test_review_comment_bodies_escape_untrusted_text(emulator, repo):
     assert body.count("\n") == 3 and "heading" in body.splitlines()[0]
     assert body.endswith("<!-- containersec:ab12:1 -->\n")
     assert comment["line"] == 2 and comment["side"] == "RIGHT"
+
+
+def test_a_refused_connection_is_not_retried_but_a_dropped_one_is():
+    import requests
+    from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
+
+    refused = NewConnectionError(None, "Failed to establish a new connection: [Errno 111] Connection refused")
+    assert transient_wait(requests.ConnectionError(MaxRetryError(None, "/x", refused)), 0) is None
+    assert transient_wait(requests.ConnectionError(ProtocolError("Connection aborted.")), 1) == 2
+    assert transient_wait(requests.Timeout("read timed out"), 0) == 1

@@ -114,3 +114,11 @@ def test_summary_counts_agree_in_number():
     assert "<details><summary>1 more finding</summary>" in text
     one = render_summary(facts([], total=1), 10**6)
     assert "0 of 1 finding in scope; the other 1 is in the SARIF file only" in one
+
+
+def test_an_input_error_annotation_points_at_its_line_when_known():
+    lines: list[str] = []
+    emit_annotations([], [InputError("Dockerfile", "line 3: unterminated heredoc", line=3),
+                          InputError("other/Dockerfile", "not valid UTF-8 at byte 12")], "r.sarif", lines.append)
+    assert lines == ["::error file=Dockerfile,line=3,title=input error::unterminated heredoc",
+                     "::error file=other/Dockerfile,title=input error::not valid UTF-8 at byte 12"]

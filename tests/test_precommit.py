@@ -121,9 +121,14 @@ def test_try_repo_fails_with_findings_in_every_dockerfile(tmp_path: Path, pre_co
         "deploy/app.dockerfile": LATEST_BASE.format(image="alpine"),
         "services/api/Dockerfile.prod": LATEST_BASE.format(image="debian"),
     }
-    # README.md would produce the same finding if the hook passed it to the linter.
-    not_linted = {"README.md": LATEST_BASE.format(image="busybox")}
-    repo = make_git_repo(tmp_path, linted | not_linted)
+    # README.md would produce the same finding if the hook passed it to the linter; pre-commit names
+    # vendor/Dockerfile on the command line, and the config's exclude must still keep it out.
+    not_linted = {"README.md": LATEST_BASE.format(image="busybox"),
+                  "vendor/Dockerfile": LATEST_BASE.format(image="fedora"),
+                  ".containersec.yaml": 'exclude: ["vendor/**"]\n'}
+    # ShellCheck comes with the hook, as with hadolint: no extra to install, no flag to pass.
+    shellchecked = {"tools/Dockerfile": "FROM alpine:3.20\nUSER 1000\nRUN cd /tmp\n"}
+    repo = make_git_repo(tmp_path, linted | not_linted | shellchecked)
 
     result = try_repo(repo, pre_commit_home)
     output = result.stdout + result.stderr
@@ -133,7 +138,9 @@ def test_try_repo_fails_with_findings_in_every_dockerfile(tmp_path: Path, pre_co
     rule_id = latest_tag_rule_id()
     for path in linted:
         assert re.search(rf"(^|\s){re.escape(path)}:1:\d+ {rule_id}\b", output, re.MULTILINE), (path, output)
-    assert "README.md" not in output
+    assert "README.md" not in output and "vendor/Dockerfile" not in output
+    assert re.search(r"(^|\s)tools/Dockerfile:3:5 SC2164\b", output, re.MULTILINE), output
+    assert "ShellCheck is not installed" not in output
     assert "Traceback" not in output
 
 

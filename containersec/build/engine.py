@@ -33,41 +33,85 @@ def is_dockerfile_name(name: str) -> bool:
     return False
 
 
-def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> tuple[list[str], list[InputError]]:
-    """Files to lint, in order, as paths the user will recognise; missing paths become errors."""
+NAME_PATTERNS = "Dockerfile, Containerfile, Dockerfile.*, Containerfile.*, *.Dockerfile, *.dockerfile"
+STDIN = "-"
+
+
+def discover(paths: Iterable[str], exclude: Iterable[str] = (), *, base: str | None = None,
+             notes: list[str] | None = None) -> tuple[list[str], list[InputError]]:
+    """Files to lint, in order, as paths the user will recognise; missing or unreadable paths become errors.
+
+    `exclude` globs apply to every file, named or found by walking, matched against its path as given,
+    relative to `base` (the config file's folder) and relative to the working directory. A directory
+    given explicitly that holds no Dockerfile adds a line to `notes`.
+    """
     patterns = list(exclude)
     files: list[str] = []
     errors: list[InputError] = []
     for path in paths:
-        if os.path.isdir(path):
+        if path == STDIN:
+            files.append(path)
+        elif os.path.isdir(path):
             if is_dockerfile_name(os.path.basename(os.path.normpath(path))) and not _has_dockerfiles(path):
                 errors.append(InputError(path, "is a directory, not a Dockerfile"))
                 continue
-            files.extend(f for f in _walk(path) if not _excluded(f, patterns))
+            found = list(_walk(path, errors))
+            if not found and notes is not None and not any(e.path.startswith(path) for e in errors):
+                notes.append(f"{path}: no Dockerfile in this directory (looked for {NAME_PATTERNS})")
+            files.extend(found)
         elif os.path.lexists(path):
             files.append(path)
         else:
-            errors.append(InputError(path, "no such file or directory"))
-    return list(dict.fromkeys(files)), errors
+            errors.append(InputError(path, _missing(path)))
+    chosen = [f for f in files if f == STDIN or not _excluded(f, patterns, base)]
+    return list(dict.fromkeys(chosen)), errors
 
 
-def _walk(root: str) -> Iterator[str]:
-    for directory, subdirs, names in os.walk(root):
+def _missing(path: str) -> str:
+    try:
+        os.lstat(path)
+    except PermissionError as exc:  # a folder on the way cannot be searched
+        return f"cannot read: {exc.strerror}"
+    except OSError:
+        pass
+    return "no such file or directory"
+
+
+def _walk(root: str, errors: list[InputError] | None = None) -> Iterator[str]:
+    def shown(path: str) -> str:
+        # Walking "." should name files as a user would type them: app/Dockerfile, not ./app/Dockerfile.
+        return path[2:] if root == "." and path.startswith("./") else path
+
+    def unreadable(exc: OSError) -> None:
+        if errors is not None:
+            errors.append(InputError(shown(exc.filename or root), f"cannot read directory: {exc.strerror or exc}"))
+
+    for directory, subdirs, names in os.walk(root, onerror=unreadable):
         subdirs[:] = sorted(d for d in subdirs if d != ".git")
         for name in sorted(names):
             if is_dockerfile_name(name):
-                path = os.path.join(directory, name)
-                # Walking "." should name files as a user would type them: app/Dockerfile, not ./app/Dockerfile.
-                yield path[2:] if root == "." and path.startswith("./") else path
+                yield shown(os.path.join(directory, name))
 
 
 def _has_dockerfiles(path: str) -> bool:
     return next(_walk(path), None) is not None
 
 
-def _excluded(path: str, patterns: list[str]) -> bool:
-    normal = os.path.normpath(path).replace(os.sep, "/")
-    return any(fnmatch.fnmatch(normal, p) or fnmatch.fnmatch(os.path.basename(normal), p) for p in patterns)
+def _excluded(path: str, patterns: list[str], base: str | None) -> bool:
+    if not patterns:
+        return False
+    candidates = {os.path.normpath(path)}
+    absolute = os.path.abspath(path)
+    for root in {base or os.curdir, os.curdir}:
+        try:
+            relative = os.path.relpath(absolute, root)
+        except ValueError:  # another drive on Windows
+            continue
+        if not relative.startswith(os.pardir):
+            candidates.add(relative)
+    names = {candidate.replace(os.sep, "/") for candidate in candidates}
+    return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(name.rsplit("/", 1)[-1], p)
+               for name in names for p in patterns)
 
 
 @dataclass
@@ -90,6 +134,19 @@ def read_source(path: str) -> Source:
             data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         return Source(path, error=f"cannot read: {exc.strerror or exc}")
+    return decode_source(path, data)
+
+
+def read_stdin(name: str) -> Source:
+    """Standard input (`lint -`) as the file `name`: reports, ignores and .dockerignore use that name."""
+    try:
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    except (OSError, AttributeError, ValueError) as exc:  # closed, or not a byte stream
+        return Source(name, error=f"cannot read standard input: {exc}")
+    return decode_source(name, data)
+
+
+def decode_source(path: str, data: bytes) -> Source:
     if len(data) > MAX_BYTES:
         return Source(path, error=f"larger than {MAX_BYTES // (1024 * 1024)} MiB; not a Dockerfile?")
     nul = data.find(b"\0")
@@ -102,19 +159,41 @@ def read_source(path: str) -> Source:
     return Source(path, text=text.removeprefix(_BOM))
 
 
-def lint_paths(paths: list[str], config: Config, *, shellcheck: str = "off") -> Report:
-    """Lint files and directories; `shellcheck` is auto (when installed), on (notice if missing) or off."""
-    files, errors = discover(paths or ["."], config.exclude)
+def lint_paths(paths: list[str], config: Config, *, shellcheck: str = "off", stdin_name: str = STDIN,
+               notes: list[str] | None = None) -> Report:
+    """Lint files and directories (`-` is standard input, reported as `stdin_name`).
+
+    `shellcheck` is auto (when installed), on or off; "on" without ShellCheck raises ShellCheckMissing (a
+    ConfigError) before any file is read. Discovery notes (a directory without Dockerfiles) go to `notes`
+    when given, else to the report's notices.
+    """
+    if shellcheck == "on":
+        from containersec.build.shellcheck import require_shellcheck
+
+        require_shellcheck()
+    found_notes: list[str] = []
+    files, errors = discover(paths or ["."], config.exclude, base=str(config.directory), notes=found_notes)
     report = Report(stages=(Stage.BUILD,), errors=errors, notices=list(config.notices))
+    if notes is None:
+        report.notices.extend(found_notes)
+    else:
+        notes.extend(found_notes)
+    stdin = read_stdin(stdin_name) if STDIN in files else None
+    files = [path for path in files if path != STDIN]
     chunks = _chunks(files)
     if len(chunks) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        # The cores are shared out: each linting process runs its ShellCheck batches on its share.
+        share = [max(1, (os.cpu_count() or 1) // len(chunks))] * len(chunks)
         with ProcessPoolExecutor(len(chunks), mp_context=multiprocessing.get_context("fork")) as pool:
-            parts = list(pool.map(_lint_files, chunks, [config] * len(chunks), [shellcheck] * len(chunks)))
+            parts = list(pool.map(_lint_files, chunks, [config] * len(chunks), [shellcheck] * len(chunks),
+                                  [None] * len(chunks), share))
+        if stdin is not None:
+            parts.append(_lint_files([], config, shellcheck, stdin))
     else:
-        parts = [_lint_files(files, config, shellcheck)]
+        parts = [_lint_files(files, config, shellcheck, stdin)]
     for part in parts:
         report.files += part.files
         report.findings.extend(part.findings)
@@ -151,41 +230,48 @@ def _size(path: str) -> int:
         return 0
 
 
-def _lint_files(files: list[str], config: Config, shellcheck: str) -> Report:
+def _lint_files(files: list[str], config: Config, shellcheck: str, stdin: Source | None = None,
+                cores: int | None = None) -> Report:
     report = Report(stages=(Stage.BUILD,))
-    rules = active_rules(config, Stage.BUILD)
     parsed: list[Dockerfile] = []
-    for path in files:
-        source = read_source(path)
+    sources = ([stdin] if stdin is not None else []) + [read_source(path) for path in files]
+    for source in sources:
         if source.text is None:
-            report.errors.append(InputError(path, source.error or "cannot read"))
+            report.errors.append(InputError(source.path, source.error or "cannot read"))
             continue
-        dockerfile = _lint_into(report, source.text, path, config, rules)
+        dockerfile = _parse_into(report, source.text, source.path)
         if dockerfile is not None:
             parsed.append(dockerfile)
-    _add_shellcheck(report, parsed, config, shellcheck)
+    _check_all(report, parsed, config, shellcheck, cores)
     return report
 
 
 def lint_text(text: str, path: str, config: Config, *, shellcheck: str = "off") -> Report:
     report = Report(stages=(Stage.BUILD,))
-    dockerfile = _lint_into(report, text, path, config, active_rules(config, Stage.BUILD))
-    _add_shellcheck(report, [dockerfile] if dockerfile is not None else [], config, shellcheck)
+    dockerfile = _parse_into(report, text, path)
+    _check_all(report, [dockerfile] if dockerfile is not None else [], config, shellcheck)
     report.sort()
     return report
 
 
-def _add_shellcheck(report: Report, dockerfiles: list[Dockerfile], config: Config, mode: str) -> None:
-    if mode == "off" or not dockerfiles:
-        return
-    from containersec.build.shellcheck import shellcheck_findings
+def _check_all(report: Report, dockerfiles: list[Dockerfile], config: Config, shellcheck: str,
+               cores: int | None = None) -> None:
+    """The rules and ShellCheck over parsed files; ShellCheck is started first and runs while the rules do."""
+    pending = None
+    if shellcheck != "off" and dockerfiles:
+        from containersec.build.shellcheck import start_shellcheck
 
-    found, notices = shellcheck_findings(dockerfiles, config, mode=mode)
-    report.findings.extend(found)
-    report.notices.extend(notices)
+        pending = start_shellcheck(dockerfiles, config, shellcheck, processes=cores)
+    rules = active_rules(config, Stage.BUILD)
+    for dockerfile in dockerfiles:
+        report.findings.extend(check_dockerfile(dockerfile, config, rules, report))
+    if pending is not None:
+        found, notices = pending.result()
+        report.findings.extend(found)
+        report.notices.extend(notices)
 
 
-def _lint_into(report: Report, text: str, path: str, config: Config, rules: list[Rule]) -> Dockerfile | None:
+def _parse_into(report: Report, text: str, path: str) -> Dockerfile | None:
     report.files += 1
     report.sources[path] = text
     try:
@@ -198,8 +284,7 @@ def _lint_into(report: Report, text: str, path: str, config: Config, rules: list
         report.errors.append(InputError(path, "no instructions: the file is empty or only comments"))
         return None
     for problem in dockerfile.problems:
-        report.errors.append(InputError(path, f"line {problem.line}: {problem.message}"))
-    report.findings.extend(check_dockerfile(dockerfile, config, rules, report))
+        report.errors.append(InputError(path, f"line {problem.line}: {problem.message}", line=problem.line))
     return dockerfile
 
 

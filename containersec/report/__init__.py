@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from containersec.findings import Report
 
-FORMATS: tuple[str, ...] = ("text", "json", "sarif", "github", "checkstyle", "junit", "gitlab")
+FORMATS: tuple[str, ...] = ("text", "json", "sarif", "github", "checkstyle", "junit", "gitlab", "compact")
 
 _MODULES = {fmt: fmt for fmt in FORMATS} | {"json": "json_report"}
 

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from containersec.findings import Finding, Report, Severity
+from containersec.findings import Finding, InputError, Report, Severity
 from containersec.report import secret_lines, source_line
 
 _SEVERITY_COLORS = {
@@ -17,6 +17,7 @@ _SEVERITY_COLORS = {
 }
 Paint = Callable[[str, str], str]  # (ANSI SGR code, text) -> text to print
 
+_HADOLINT_CODE = re.compile(r"DL\d{4}")
 _PLURALS = {"error": "errors", "warning": "warnings", "info": "info", "style": "style"}
 
 # Untrusted text could drive the terminal (ESC sequences, C1 controls, stray carriage returns) or
@@ -43,7 +44,7 @@ def render(report: Report, *, color: bool = False) -> str:
         blocks.append("\n".join((paint("1", f"{section.stage.value} stage: {safe(section.title)}"), *rows)))
     if report.errors:
         label = paint(_SEVERITY_COLORS[Severity.ERROR], "error")
-        lines = (f"{paint('1', safe(e.path))}: {label}: {safe(e.message)}" for e in report.errors)
+        lines = (f"{paint('1', safe(error_location(e)))}: {label}: {safe(e.problem)}" for e in report.errors)
         blocks.append("\n".join(lines))
     if report.notices:
         blocks.append("\n".join(f"note: {safe(notice)}" for notice in report.notices))
@@ -75,11 +76,22 @@ def _escape_char(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def error_location(error: InputError) -> str:
+    """`path:line:col` of an input error where its line is known, else the path."""
+    return f"{error.path}:{error.line}:1" if error.line else error.path
+
+
+def peer_codes(finding: Finding) -> str:
+    """` (DL3008)`: hadolint's code for the rule, so a hadolint user recognises the finding; else empty."""
+    codes = [alias for alias in finding.aliases if _HADOLINT_CODE.fullmatch(alias) and alias != finding.rule]
+    return f" ({', '.join(codes)})" if codes else ""
+
+
 def _finding_lines(report: Report, finding: Finding, paint: Paint, hidden: set[tuple[str, int]]) -> list[str]:
     location = f"{finding.path}:{finding.line}:{finding.column}"
     severity = finding.severity.label
     lines = [
-        f"{paint('1', safe(location))} {paint('2', safe(f'{finding.rule} {finding.name}'))} "
+        f"{paint('1', safe(location))} {paint('2', safe(f'{finding.rule} {finding.name}{peer_codes(finding)}'))} "
         f"{paint(_SEVERITY_COLORS[finding.severity], severity)}: {safe(finding.message)}"
     ]
     text = source_line(report, finding.path, finding.line)
