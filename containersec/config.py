@@ -116,13 +116,16 @@ def hadolint_config_paths(cwd: Path, environ: Mapping[str, str] | None = None) -
             *(home / name for name in hidden)]
 
 
-def active_rules(config: Config, stage: Stage) -> list[Rule]:
-    """The rules to run for `stage`, each carrying its effective severity."""
+def active_rules(config: Config, stage: Stage, prefix: str = "") -> list[Rule]:
+    """The rules to run for `stage`, each carrying its effective severity.
+
+    `prefix` picks one family of a stage that has several (the test stage's `CSV` reports and `CSI` images).
+    """
     selected = _rule_ids(config.select)
     ignored = _rule_ids(config.ignore)
     chosen = []
     for rule in all_rules(stage):
-        if rule.id in ignored:
+        if rule.id in ignored or not rule.id.startswith(prefix):
             continue
         # Like hadolint, a rule that is off by default runs once it is selected or re-levelled.
         wanted = rule.id in selected if config.select else rule.enabled or rule.id in config.severity

@@ -22,7 +22,7 @@ PREFIX = "CSI"
 
 
 def image_rules(config: Config) -> list[Rule]:
-    return [rule for rule in active_rules(config, Stage.TEST) if rule.id.startswith(PREFIX)]
+    return active_rules(config, Stage.TEST, PREFIX)
 
 
 def config_findings(image_config: Mapping[str, Any], config: Config, *, path: str, line: int = 1,

@@ -49,7 +49,7 @@ def check_reports(paths: list[str], config: Config, *, dockerfile: str | None = 
             checked.dockerfile = dockerfile
             _place(checked, Dockerfile(dockerfile, text))
     findings: list[Finding] = []
-    for rule in active_rules(config, Stage.TEST):
+    for rule in active_rules(config, Stage.TEST, "CSV"):
         findings.extend(rule.check(checked, rule))
     findings.sort(key=_worst_first)
     return Report(stages=(Stage.TEST,), findings=findings, errors=errors, files=len(paths), sources=sources,
