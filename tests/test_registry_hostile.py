@@ -36,6 +36,15 @@ MANIFEST = json.dumps({"schemaVersion": 2, "mediaType": OCI_MANIFEST,
 Route = Callable[[BaseHTTPRequestHandler], None]
 
 
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        # The client is meant to hang up on endless or oversized answers; the server must not print about it.
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 class Server:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
@@ -58,7 +67,7 @@ class Server:
 
             do_GET = do_HEAD = do_DELETE = handle_any
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.host = f"127.0.0.1:{self.httpd.server_address[1]}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
