@@ -42,6 +42,7 @@ BROKEN = {
     "truncated.json": (Path(ALPINE).read_bytes()[:3000], "truncated JSON"),
     "not-a-report.json": (b'{"name": "a package.json", "version": "1.0.0"}', "not a Trivy JSON, Grype JSON or SARIF"),
     "empty.json": (b"", "empty file"),
+    "blank.json": (b"\n  \r\n", "empty file"),
     "array.json": (b"[1, 2, 3]", "not a JSON object"),
     "garbage.json": (b"\x89PNG\r\n\x1a\n\x00\x00", "not valid JSON"),
     "old-trivy.json": (b'{"SchemaVersion": 3, "Results": []}', "SchemaVersion 3 is not supported"),

@@ -48,7 +48,7 @@ def read_report(path: str) -> ScanReport:
     try:
         with open(path, "rb") as handle:
             start = handle.read(3)
-            if not start:
+            if not start or (not start.strip() and not handle.read(1 << 16).strip()):
                 raise ReportError("empty file: not a scanner report")
             if start.startswith((b"\xff\xfe", b"\xfe\xff")):
                 raise ReportError("UTF-16 text: save the report as UTF-8 (PowerShell's `>` writes UTF-16)")
