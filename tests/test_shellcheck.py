@@ -298,3 +298,45 @@ def test_an_unwritable_cache_is_only_a_miss(tmp_path, monkeypatch):
     blocker.write_text("not a directory")
     monkeypatch.setenv("CONTAINERSEC_CACHE_DIR", str(blocker))
     assert codes(CACHED_SCRIPT) == codes(CACHED_SCRIPT)
+
+
+def test_many_files_start_shellcheck_in_waves_with_the_same_findings(monkeypatch):
+    """Over many files ShellCheck starts on each wave of new scripts; an identical script is checked once."""
+    monkeypatch.setenv("CONTAINERSEC_NO_CACHE", "1")
+    monkeypatch.setattr("containersec.build.shellcheck._WAVE", 4)
+    texts = [f"FROM alpine:3.20\nRUN cd /d{i // 2} && echo $x\nRUN cd /shared\n" for i in range(20)]
+    dockerfiles = [parse_dockerfile(text, f"d{i}/Dockerfile") for i, text in enumerate(texts)]
+    pending = start_shellcheck(dockerfiles, Config())
+    checked = sorted(index for batch in pending.batches for index in batch.indices)
+    assert len(pending.batches) > 2 and len(checked) == len(set(checked)) == 11  # 10 distinct + the shared one
+    found, notices = pending.result()
+    one_by_one = [f for dockerfile in dockerfiles for f in shellcheck_findings([dockerfile], Config())[0]]
+    def key(finding):
+        return finding.path, finding.line, finding.column, finding.rule, finding.message
+
+    assert notices == [] and sorted(found, key=key) == sorted(one_by_one, key=key)
+    assert {(f.line, f.rule) for f in found if f.path == "d7/Dockerfile"} == {
+        (2, "SC2086"), (2, "SC2154"), (3, "SC2164")}
+
+
+def test_a_large_run_lints_every_file_in_one_process_while_shellcheck_runs(tmp_path, monkeypatch):
+    """No forked workers while ShellCheck runs: one set of scripts for the run, checked once each."""
+    monkeypatch.setenv("CONTAINERSEC_NO_CACHE", "1")
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    for i in range(120):
+        (tmp_path / f"Dockerfile.{i:03}").write_text(f"FROM alpine:3.20\nRUN cd /d{i % 7}\nUSER x{i}\n")
+    seen: list[int] = []
+    real = start_shellcheck
+
+    def counting(dockerfiles, *args, **kwargs):
+        dockerfiles = list(dockerfiles)
+        seen.append(len(dockerfiles))
+        return real(dockerfiles, *args, **kwargs)
+
+    monkeypatch.setattr("containersec.build.shellcheck.start_shellcheck", counting)
+    report = lint_paths([str(tmp_path)], Config(), shellcheck="on")
+    assert seen == [120] and report.files == 120 and report.errors == []
+    assert sorted(f.path for f in report.findings if f.rule == "SC2164") == sorted(
+        str(tmp_path / f"Dockerfile.{i:03}") for i in range(120))
+    off = lint_paths([str(tmp_path)], Config(), shellcheck="off")
+    assert [f for f in report.findings if f.rule != "SC2164"] == off.findings

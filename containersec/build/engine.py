@@ -180,7 +180,7 @@ def lint_paths(paths: list[str], config: Config, *, shellcheck: str = "off", std
         notes.extend(found_notes)
     stdin = read_stdin(stdin_name) if STDIN in files else None
     files = [path for path in files if path != STDIN]
-    chunks = _chunks(files)
+    chunks = _chunks(files, config, shellcheck)
     if len(chunks) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -208,10 +208,18 @@ def lint_paths(paths: list[str], config: Config, *, shellcheck: str = "off", std
 _FILES_PER_PROCESS = 48
 
 
-def _chunks(files: list[str]) -> list[list[str]]:
-    """Files split for parallel linting: one chunk per core, of similar total size (forked workers only)."""
+def _chunks(files: list[str], config: Config, shellcheck: str) -> list[list[str]]:
+    """Files split for parallel linting: one chunk per core, of similar total size (forked workers only).
+
+    Not while ShellCheck runs: its analysis is most of the work and keeps every core busy by itself, and
+    one process sees every file's scripts, so each distinct script is checked once in the whole run.
+    """
     cores = min(os.cpu_count() or 1, 8)
     parts = min(cores, len(files) // _FILES_PER_PROCESS) if sys.platform.startswith("linux") else 1
+    if parts > 1 and shellcheck != "off":
+        from containersec.build.shellcheck import will_run
+
+        parts = 1 if will_run(config, shellcheck) else parts
     if parts <= 1:
         return [files]
     chunks: list[list[str]] = [[] for _ in range(parts)]
