@@ -14,7 +14,6 @@ from containersec.build.parse import parse_dockerfile
 from containersec.catalogue import Rule
 from containersec.config import Config, active_rules
 from containersec.findings import Finding, InputError, Report, Stage
-from containersec.suppress import build_suppressions
 
 MAX_BYTES = 4 * 1024 * 1024
 _BOM = "\ufeff"
@@ -298,6 +297,9 @@ def _parse_into(report: Report, text: str, path: str) -> Dockerfile | None:
 
 def check_dockerfile(dockerfile: Dockerfile, config: Config, rules: list[Rule], report: Report) -> list[Finding]:
     """Findings of `rules` on one parsed file, after inline ignores."""
+    # Imported here, after ShellCheck has been started, like the rule modules.
+    from containersec.suppress import build_suppressions
+
     spans = [(i.line, i.end_line, i.keyword) for i in dockerfile.instructions]
     suppressions = None if config.disable_ignore_pragmas else build_suppressions(dockerfile.comments, spans)
     if suppressions is not None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from containersec.build.keyvalue import key_values
 from containersec.build.model import Dockerfile, Instruction, Stage
@@ -34,7 +34,9 @@ from containersec.build.shellcheck_cache import ResultCache
 from containersec.config import COMMAND_LINE, Config, ConfigError
 from containersec.findings import Finding, Severity
 from containersec.findings import Stage as FindingStage
-from containersec.suppress import Suppressions, build_suppressions
+
+if TYPE_CHECKING:
+    from containersec.suppress import Suppressions
 
 EXCLUDED = ("SC2187", "SC1090", "SC1091")
 PROXY_VARIABLES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
@@ -60,6 +62,8 @@ def find_shellcheck() -> str | None:
     beside = Path(sys.executable).parent / name
     if beside.is_file() and os.access(beside, os.X_OK):
         return str(beside)
+    import shutil  # only here: with its archive modules it costs a few ms before ShellCheck can start
+
     return shutil.which("shellcheck")
 
 
@@ -458,6 +462,8 @@ def _findings(jobs: list[_Job], comments: dict[int, list[dict]], config: Config)
 
 
 def _suppressions(dockerfile: Dockerfile, config: Config) -> Suppressions | None:
+    from containersec.suppress import build_suppressions
+
     if config.disable_ignore_pragmas:
         return None
     spans = [(i.line, i.end_line, i.keyword) for i in dockerfile.instructions]
