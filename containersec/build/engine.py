@@ -179,7 +179,7 @@ def lint_paths(paths: list[str], config: Config, *, shellcheck: str = "off", std
         notes.extend(found_notes)
     stdin = read_stdin(stdin_name) if STDIN in files else None
     files = [path for path in files if path != STDIN]
-    chunks = _chunks(files, config, shellcheck)
+    chunks = _chunks(files)
     if len(chunks) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -207,27 +207,26 @@ def lint_paths(paths: list[str], config: Config, *, shellcheck: str = "off", std
 _FILES_PER_PROCESS = 48
 
 
-def _chunks(files: list[str], config: Config, shellcheck: str) -> list[list[str]]:
-    """Files split for parallel linting: one chunk per core, of similar total size (forked workers only).
+def _chunks(files: list[str]) -> list[list[str]]:
+    """Files split for parallel linting: one run of neighbouring files per core, of similar total size.
 
-    Not while ShellCheck runs: its analysis is most of the work and keeps every core busy by itself, and
-    one process sees every file's scripts, so each distinct script is checked once in the whole run.
+    Neighbours in path order (the variants of one image, the folders of one project) share most RUN
+    scripts, and each worker checks an identical script with ShellCheck only once: keeping them together
+    checks most distinct scripts once in the whole run (forked workers only).
     """
     cores = min(os.cpu_count() or 1, 8)
     parts = min(cores, len(files) // _FILES_PER_PROCESS) if sys.platform.startswith("linux") else 1
-    if parts > 1 and shellcheck != "off":
-        from containersec.build.shellcheck import will_run
-
-        parts = 1 if will_run(config, shellcheck) else parts
     if parts <= 1:
         return [files]
+    sizes = [_size(path) for path in files]
+    total = sum(sizes)
     chunks: list[list[str]] = [[] for _ in range(parts)]
-    totals = [0] * parts
-    for size, path in sorted(((_size(path), path) for path in files), reverse=True):
-        smallest = totals.index(min(totals))
-        chunks[smallest].append(path)
-        totals[smallest] += size
-    return chunks
+    done = 0
+    for path, size in zip(files, sizes, strict=True):
+        # The chunk that this file's middle falls in, by bytes so far: contiguous and balanced.
+        chunks[min(int((done + size / 2) * parts / max(total, 1)), parts - 1)].append(path)
+        done += size
+    return [chunk for chunk in chunks if chunk]
 
 
 def _size(path: str) -> int:

@@ -151,11 +151,6 @@ def start_shellcheck(dockerfiles: Iterable[Dockerfile], config: Config, mode: st
     return pending
 
 
-def will_run(config: Config, mode: str) -> bool:
-    """Whether `start_shellcheck` would start ShellCheck (rather than do nothing or give a notice)."""
-    return mode != "off" and _wanted(config) and find_shellcheck() is not None
-
-
 def _wanted(config: Config) -> bool:
     return not config.select or any(_is_code(name) for name in config.select)
 
