@@ -269,8 +269,8 @@ class _Batch:
 class PendingCheck:
     """ShellCheck processes that run while the rules do; `result()` collects their findings.
 
-    Identical scripts (common across the variants of one image's Dockerfiles, and across all files of a
-    run) are checked once, and scripts whose answer is in the result cache are not checked at all.
+    Identical scripts (common across the variants of one image's Dockerfiles) are checked once, and
+    scripts whose answer is in the result cache are not checked at all.
     """
 
     def __init__(self, config: Config | None = None, notices: list[str] | None = None) -> None:
