@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,19 @@ def test_aliases_resolve_to_their_rules() -> None:
     assert [r.id for r in catalogue.resolve("DS-0027")] == ["CSD051"]
     assert [r.id for r in catalogue.resolve("AVD-DS-0002")] == ["CSD001", "CSD029"]  # Trivy checks both
     assert [r.id for r in catalogue.resolve("dl3008")] == ["CSD057"]
+
+
+def test_parallel_chunks_are_runs_of_neighbouring_files_of_similar_size(tmp_path: Path, monkeypatch) -> None:
+    """Neighbours (one image's variants) share scripts: a worker keeps them, so ShellCheck sees each once."""
+    from containersec.build.engine import _chunks
+
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    files = []
+    for i in range(100):
+        path = tmp_path / f"{i:03}.Dockerfile"
+        path.write_text("FROM alpine:3.20\n" + "RUN true\n" * (1 + i % 5))
+        files.append(str(path))
+    chunks = _chunks(files)
+    assert [path for chunk in chunks for path in chunk] == files and len(chunks) == 2
+    sizes = [sum(os.path.getsize(path) + 1536 for path in chunk) for chunk in chunks]
+    assert abs(sizes[0] - sizes[1]) <= max(os.path.getsize(path) + 1536 for path in files)

@@ -298,3 +298,40 @@ def test_an_unwritable_cache_is_only_a_miss(tmp_path, monkeypatch):
     blocker.write_text("not a directory")
     monkeypatch.setenv("CONTAINERSEC_CACHE_DIR", str(blocker))
     assert codes(CACHED_SCRIPT) == codes(CACHED_SCRIPT)
+
+
+def test_many_files_start_shellcheck_in_waves_with_the_same_findings(monkeypatch):
+    """Over many files ShellCheck starts on each wave of new scripts; an identical script is checked once."""
+    monkeypatch.setenv("CONTAINERSEC_NO_CACHE", "1")
+    monkeypatch.setattr("containersec.build.shellcheck._WAVE", 4)
+    texts = [f"FROM alpine:3.20\nRUN cd /d{i // 2} && echo $x\nRUN cd /shared\n" for i in range(20)]
+    dockerfiles = [parse_dockerfile(text, f"d{i}/Dockerfile") for i, text in enumerate(texts)]
+    pending = start_shellcheck(dockerfiles, Config())
+    checked = sorted(index for batch in pending.batches for index in batch.indices)
+    assert len(pending.batches) > 2 and len(checked) == len(set(checked)) == 11  # 10 distinct + the shared one
+    found, notices = pending.result()
+    one_by_one = [f for dockerfile in dockerfiles for f in shellcheck_findings([dockerfile], Config())[0]]
+    def key(finding):
+        return finding.path, finding.line, finding.column, finding.rule, finding.message
+
+    assert notices == [] and sorted(found, key=key) == sorted(one_by_one, key=key)
+    assert {(f.line, f.rule) for f in found if f.path == "d7/Dockerfile"} == {
+        (2, "SC2086"), (2, "SC2154"), (3, "SC2164")}
+
+
+def test_forked_workers_give_the_findings_of_each_file_linted_alone(tmp_path, monkeypatch):
+    """Split over workers, each checking its share's distinct scripts once in waves: same findings."""
+    monkeypatch.setenv("CONTAINERSEC_NO_CACHE", "1")
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    for i in range(120):
+        (tmp_path / f"Dockerfile.{i:03}").write_text(f"FROM alpine:3.20\nRUN cd /d{i % 7} ; echo $x{i % 3}\n")
+    report = lint_paths([str(tmp_path)], Config(), shellcheck="on")
+    alone = [f for i in range(120) for f in lint_paths([str(tmp_path / f"Dockerfile.{i:03}")], Config(),
+                                                        shellcheck="on").findings]
+
+    def key(finding):
+        return finding.path, finding.line, finding.column, finding.rule, finding.message
+
+    assert report.files == 120 and report.errors == [] and report.notices == []
+    assert sorted(report.findings, key=key) == sorted(alone, key=key)
+    assert {f.rule for f in alone} >= {"SC2164", "SC2154"}

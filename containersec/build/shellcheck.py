@@ -17,15 +17,15 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from containersec.build.keyvalue import key_values
 from containersec.build.model import Dockerfile, Instruction, Stage
@@ -34,7 +34,9 @@ from containersec.build.shellcheck_cache import ResultCache
 from containersec.config import COMMAND_LINE, Config, ConfigError
 from containersec.findings import Finding, Severity
 from containersec.findings import Stage as FindingStage
-from containersec.suppress import Suppressions, build_suppressions
+
+if TYPE_CHECKING:
+    from containersec.suppress import Suppressions
 
 EXCLUDED = ("SC2187", "SC1090", "SC1091")
 PROXY_VARIABLES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
@@ -49,6 +51,9 @@ MISSING = f"ShellCheck is not installed ({_INSTALL}; or use --shellcheck auto or
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SHELL_C = re.compile(r"-[A-Za-z]*c[A-Za-z]*")
 _FILES_PER_PROCESS = 2000
+# Over many files, ShellCheck starts on every this many new scripts instead of after the last file's: it
+# then works on the other cores while the rest are extracted (a process costs about 5 ms to start).
+_WAVE = 64
 
 
 def find_shellcheck() -> str | None:
@@ -57,6 +62,8 @@ def find_shellcheck() -> str | None:
     beside = Path(sys.executable).parent / name
     if beside.is_file() and os.access(beside, os.X_OK):
         return str(beside)
+    import shutil  # only here: with its archive modules it costs a few ms before ShellCheck can start
+
     return shutil.which("shellcheck")
 
 
@@ -119,13 +126,14 @@ def shellcheck_findings(dockerfiles: list[Dockerfile], config: Config,
     return start_shellcheck(dockerfiles, config, mode).result()
 
 
-def start_shellcheck(dockerfiles: list[Dockerfile], config: Config, mode: str = "auto", *,
+def start_shellcheck(dockerfiles: Iterable[Dockerfile], config: Config, mode: str = "auto", *,
                      processes: int | None = None) -> PendingCheck:
     """Start ShellCheck over every RUN script of `dockerfiles` and return at once; `result()` waits for it.
 
     `mode` is the `--shellcheck` flag: "off" never runs; "auto" runs when the binary is installed and
     otherwise gives one notice; "on" raises ShellCheckMissing when it is not installed. The scripts are
-    split over `processes` ShellCheck processes (default: one per core).
+    split over `processes` ShellCheck processes (default: one per core). Over many files, ShellCheck is
+    started on each wave of new scripts while the next files' scripts are still being extracted.
     """
     if mode == "off" or not _wanted(config):
         return PendingCheck()
@@ -134,18 +142,12 @@ def start_shellcheck(dockerfiles: list[Dockerfile], config: Config, mode: str = 
         if mode == "on":
             raise ShellCheckMissing
         return PendingCheck(notices=[NOT_INSTALLED])
-    jobs: list[_Job] = []
-    skipped: list[str] = []
-    for job in (job for dockerfile in dockerfiles for job in _jobs(dockerfile)):
-        if len(job.text) > MAX_SCRIPT_BYTES:
-            # ShellCheck's time grows fast with script size; a generated megabyte RUN would stall the run.
-            skipped.append(f"{job.dockerfile.path}:{job.script.line_of(0)}: ShellCheck skipped a "
-                           f"{len(job.text) // 1024} KiB RUN script (limit {MAX_SCRIPT_BYTES // 1024} KiB)")
-        else:
-            jobs.append(job)
-    pending = PendingCheck(jobs, config, notices=skipped)
-    if jobs:
-        pending.start(binary, processes or os.cpu_count() or 1)
+    pending = PendingCheck(config=config)
+    pending.open(binary, processes or os.cpu_count() or 1)
+    for dockerfile in dockerfiles:
+        for job in _jobs(dockerfile):
+            pending.add(job)
+    pending.launch()
     return pending
 
 
@@ -271,52 +273,76 @@ class PendingCheck:
     scripts whose answer is in the result cache are not checked at all.
     """
 
-    def __init__(self, jobs: list[_Job] | None = None, config: Config | None = None,
-                 notices: list[str] | None = None) -> None:
-        self.jobs = jobs or []
+    def __init__(self, config: Config | None = None, notices: list[str] | None = None) -> None:
+        self.jobs: list[_Job] = []
         self.config = config or Config()
         self.notices = list(notices or [])
         self.comments: dict[int, list[dict]] = {}
         self.unique: list[tuple[tuple[str, bytes], list[int]]] = []
+        self.users: dict[tuple[str, bytes], int] = {}  # script -> its index in `unique`
+        self.waiting: dict[str, list[int]] = {}  # shell -> scripts not yet given to a process
         self.batches: list[_Batch] = []
+        self.binary = ""
+        self.processes = 1
+        self.options: list[str] = []
         self.cache: ResultCache | None = None
         self.directory: tempfile.TemporaryDirectory[str] | None = None
         self.deadline = 0.0
 
-    def start(self, binary: str, processes: int) -> None:
+    def open(self, binary: str, processes: int) -> None:
         config = self.config
         excluded = sorted({*EXCLUDED, *(n.strip().upper() for n in config.ignore if _is_code(n))})
         included = sorted(n.strip().upper() for n in config.select if _is_code(n))
-        options = ["--format=json1", "--norc", f"--exclude={','.join(excluded)}"]
+        self.options = ["--format=json1", "--norc", f"--exclude={','.join(excluded)}"]
         if included:
-            options.append(f"--include={','.join(included)}")
-        users: dict[tuple[str, bytes], list[int]] = {}
-        for index, job in enumerate(self.jobs):
-            users.setdefault((job.shell, job.written), []).append(index)
-        self.unique = list(users.items())
-        self.cache = ResultCache.open(binary, options)
-        by_shell: dict[str, list[int]] = {}
-        for file_index, ((shell, text), job_indices) in enumerate(self.unique):
-            cached = self.cache.get(shell, text) if self.cache is not None else None
-            if cached is None:
-                by_shell.setdefault(shell, []).append(file_index)
-            else:
-                for job_index in job_indices:
-                    self.comments[job_index] = list(cached)
-        if not by_shell:
+            self.options.append(f"--include={','.join(included)}")
+        self.binary, self.processes = binary, processes
+        self.cache = ResultCache.open(binary, self.options)
+
+    def add(self, job: _Job) -> None:
+        """Take one script: skip it when too large, reuse an identical one's answer, else queue it."""
+        if len(job.text) > MAX_SCRIPT_BYTES:
+            # ShellCheck's time grows fast with script size; a generated megabyte RUN would stall the run.
+            self.notices.append(f"{job.dockerfile.path}:{job.script.line_of(0)}: ShellCheck skipped a "
+                                f"{len(job.text) // 1024} KiB RUN script (limit {MAX_SCRIPT_BYTES // 1024} KiB)")
             return
-        self.directory = tempfile.TemporaryDirectory(prefix="containersec-shellcheck-")
+        job_index = len(self.jobs)
+        self.jobs.append(job)
+        key = (job.shell, job.written)
+        file_index = self.users.get(key)
+        if file_index is not None:
+            users = self.unique[file_index][1]
+            users.append(job_index)
+            if users[0] in self.comments:  # answered from the cache
+                self.comments[job_index] = list(self.comments[users[0]])
+            return
+        self.users[key] = len(self.unique)
+        self.unique.append((key, [job_index]))
+        cached = self.cache.get(job.shell, job.written) if self.cache is not None else None
+        if cached is not None:
+            self.comments[job_index] = list(cached)
+            return
+        self.waiting.setdefault(job.shell, []).append(len(self.unique) - 1)
+        if sum(len(indices) for indices in self.waiting.values()) >= _WAVE:
+            self.launch()
+
+    def launch(self) -> None:
+        """Start ShellCheck on the queued scripts, split over the cores."""
+        if not self.waiting:
+            return
+        if self.directory is None:
+            self.directory = tempfile.TemporaryDirectory(prefix="containersec-shellcheck-")
+            self.deadline = time.monotonic() + BATCH_TIMEOUT_SECONDS
         directory = self.directory.name
-        for indices in by_shell.values():
+        for shell, indices in self.waiting.items():
             for file_index in indices:
                 Path(directory, f"{file_index}.sh").write_bytes(self.unique[file_index][0][1])
-        self.deadline = time.monotonic() + BATCH_TIMEOUT_SECONDS
-        for shell, indices in by_shell.items():
-            for chunk in _chunks(indices, [len(self.unique[i][0][1]) for i in indices], processes):
+            for chunk in _chunks(indices, [len(self.unique[i][0][1]) for i in indices], self.processes):
                 name = f"batch{len(self.batches)}"
                 batch = _Batch(shell, chunk, Path(directory, f"{name}.out"), Path(directory, f"{name}.err"))
-                _launch(batch, binary, options, directory)
+                _launch(batch, self.binary, self.options, directory)
                 self.batches.append(batch)
+        self.waiting = {}
 
     def result(self) -> tuple[list[Finding], list[str]]:
         try:
@@ -431,6 +457,8 @@ def _findings(jobs: list[_Job], comments: dict[int, list[dict]], config: Config)
 
 
 def _suppressions(dockerfile: Dockerfile, config: Config) -> Suppressions | None:
+    from containersec.suppress import build_suppressions
+
     if config.disable_ignore_pragmas:
         return None
     spans = [(i.line, i.end_line, i.keyword) for i in dockerfile.instructions]

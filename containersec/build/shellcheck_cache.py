@@ -11,11 +11,17 @@ Location: `$CONTAINERSEC_CACHE_DIR`, else `$XDG_CACHE_HOME/containersec`, else `
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
+
+try:  # CPython's built-in SHA-256: `hashlib` loads OpenSSL first (about 6 ms), before ShellCheck can start
+    from _sha256 import sha256  # Python 3.11
+except ImportError:
+    try:
+        from _sha2 import sha256  # Python 3.12 and later
+    except ImportError:
+        from hashlib import sha256
 
 
 class ResultCache:
@@ -37,7 +43,7 @@ class ResultCache:
         return cls(Path(root, "shellcheck"), identity.encode())
 
     def _path(self, shell: str, script: bytes) -> Path:
-        key = hashlib.sha256(b"\0".join([self.identity, shell.encode(), script])).hexdigest()
+        key = sha256(b"\0".join([self.identity, shell.encode(), script])).hexdigest()
         return self.directory / key[:2] / f"{key}.json"
 
     def get(self, shell: str, script: bytes) -> list[dict] | None:
@@ -48,6 +54,8 @@ class ResultCache:
         return comments if isinstance(comments, list) else None
 
     def put(self, shell: str, script: bytes, comments: list[dict]) -> None:
+        import tempfile  # written after ShellCheck has run: its import stays off the way to the launch
+
         path = self._path(shell, script)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
