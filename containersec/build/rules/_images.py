@@ -82,6 +82,14 @@ def external_base(dockerfile: Dockerfile, stage: Stage, *, registry_may_vary: bo
     return image
 
 
+def pulled_bases(dockerfile: Dockerfile) -> Iterator[tuple[Stage, str, ImageRef]]:
+    """Each stage whose FROM pulls an image whose tag and digest can be judged, with that image parsed."""
+    for stage in dockerfile.stages:
+        image = external_base(dockerfile, stage, registry_may_vary=True)
+        if image is not None:
+            yield stage, image, parse_image(image)
+
+
 def is_stage_reference(dockerfile: Dockerfile, name: str) -> bool:
     """Whether `--from=name` names a stage (by alias or index) rather than an image."""
     return dockerfile.stage_named(name) is not None or name.isdigit()

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from containersec.build.model import Dockerfile
-from containersec.build.rules._images import external_base, parse_image
+from containersec.build.rules._images import pulled_bases
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
 
@@ -19,11 +19,7 @@ from containersec.findings import Severity
             "static form. A variable only in the registry part (`${REGISTRY}/node:latest`) does not stop "
             "the check; a name no global ARG declares is empty, as in BuildKit.")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
-    for stage in dockerfile.stages:
-        image = external_base(dockerfile, stage, registry_may_vary=True)
-        if image is None:
-            continue
-        reference = parse_image(image)
+    for stage, image, reference in pulled_bases(dockerfile):
         if reference.tag == "latest" and reference.digest is None:
             yield Hit(f"base image {image!r} uses the 'latest' tag: pin a version tag, e.g. "
                       f"{image.rsplit(':', 1)[0]}:<version>", stage.line)

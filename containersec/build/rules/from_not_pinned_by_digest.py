@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from containersec.build.model import Dockerfile
-from containersec.build.rules._images import external_base, parse_image
+from containersec.build.rules._images import pulled_bases
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
 
@@ -18,8 +18,7 @@ from containersec.findings import Severity
             "is the nearest). `scratch`, earlier stages and references that stay a variable are skipped, "
             "unless the variable is only in the registry part (`${REGISTRY}/python:3.12`).")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
-    for stage in dockerfile.stages:
-        image = external_base(dockerfile, stage, registry_may_vary=True)
-        if image is not None and parse_image(image).digest is None:
+    for stage, image, reference in pulled_bases(dockerfile):
+        if reference.digest is None:
             yield Hit(f"base image {image!r} is not pinned by digest: use {image}@sha256:<digest> "
                       f"(the digest is in `docker buildx imagetools inspect {image}`)", stage.line)

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from containersec.build.model import Dockerfile
-from containersec.build.rules._images import external_base, parse_image
+from containersec.build.rules._images import pulled_bases
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
 
@@ -19,10 +19,6 @@ from containersec.findings import Severity
             "A variable only in the registry part (`${REGISTRY}/ubuntu`) does not stop the check, and a "
             "name no global ARG declares is empty, as BuildKit expands it (`FROM alpine$TAG` is untagged).")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
-    for stage in dockerfile.stages:
-        image = external_base(dockerfile, stage, registry_may_vary=True)
-        if image is None:
-            continue
-        reference = parse_image(image)
+    for stage, image, reference in pulled_bases(dockerfile):
         if reference.tag is None and reference.digest is None:
             yield Hit(f"base image {image!r} has no tag: pin a version, e.g. {image}:<version>", stage.line)
