@@ -1,5 +1,3 @@
-import sys
+from containersec.cli import run
 
-from containersec.cli import main
-
-sys.exit(main())
+run()

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from containersec import __version__
 from containersec.report import FORMATS
@@ -34,6 +34,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+
+
+def run() -> NoReturn:
+    """The console entry point: `main`, then exit without tearing the interpreter down.
+
+    Everything a command writes is closed or flushed by then; Python's own shutdown (freeing every module
+    and object) would add 15-25 ms to a cold run, a seventh of linting one Dockerfile.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader that went away, or a closed stream: nothing to deliver
+            pass
+    os._exit(code)
 
 
 def _command(arguments: list[str]) -> str | None:

@@ -170,12 +170,25 @@ class Script:
     dialect: str  # basename of the interpreter: sh, bash, ... or pwsh/cmd/python for non-shell bodies
     column_of: Callable[[int], int] = lambda _: 1
     depth: int = 0
-    commands: list[Command] = field(default_factory=list)
     parent: Script | None = None
+    _commands: list[Command] | None = field(default=None, repr=False)
 
     @property
     def is_posix(self) -> bool:
         return self.dialect in SHELLS
+
+    @property
+    def commands(self) -> list[Command]:
+        """The script's commands, parsed on first use: ShellCheck can be started before the parser loads."""
+        if self._commands is None:
+            self._commands = []
+            if self.is_posix:
+                _analyse(self)
+        return self._commands
+
+    @commands.setter
+    def commands(self, commands: list[Command]) -> None:
+        self._commands = commands
 
     def all_commands(self, *names: str) -> Iterator[Command]:
         """Every command, nested scripts' included, in source order; only those named, if names are given."""
@@ -260,10 +273,7 @@ def build_script(pieces: list[tuple[str, int] | tuple[str, int, int]], dialect: 
         chunks.append(data)
         length += len(data)
     line_map = LineMap(starts or [0], lines or [1], columns or [1])
-    script = Script(b"".join(chunks), line_map.line_of, dialect, line_map.column_of)
-    if script.is_posix:
-        _analyse(script)
-    return script
+    return Script(b"".join(chunks), line_map.line_of, dialect, line_map.column_of)
 
 
 def _exec_form_script(instruction: Instruction, argv: list[str]) -> Script:
@@ -484,7 +494,6 @@ def _nest_shell_c(script: Script, command: Command) -> None:
     nested = Script(argument.text.encode("utf-8", "surrogatepass"), lambda at: parent_line_of(offset + at),
                     command.name, lambda at: parent_column_of(offset + at), depth=script.depth + 1,
                     parent=script)
-    _analyse(nested)
     if argument.kind != "raw_string":
         # The outer walk already saw `$(...)` inside a double-quoted or bare word.
         nested.commands = [inner for inner in nested.commands if inner.via != "substitution"]
@@ -509,7 +518,6 @@ def _feed_heredoc(script: Script, node: Node, chain: list[Command]) -> None:
                 nested = Script(part.text or b"", lambda at, s=start: script.line_of(s + at), shell.name,
                                 lambda at, s=start: script.column_of(s + at), depth=script.depth + 1,
                                 parent=script)
-                _analyse(nested)
                 for inner in nested.commands:
                     inner.via = inner.via or "heredoc"
                 shell.nested_script = nested

@@ -195,6 +195,9 @@ def _run_jobs(dockerfile: Dockerfile, run: Instruction, defined: set[str]) -> It
         _finish(top, defined)
         yield top
     # A heredoc fed to a shell (`bash <<EOF`) is a script of its own; ShellCheck sees only data there.
+    # Without `<<` there is none, and the shell parser need not load before ShellCheck starts.
+    if b"<<" not in script.source:
+        return
     for command in script.commands:
         nested = command.nested_script
         if nested is not None and not any(_SHELL_C.fullmatch(word.text) for word in command.args):
