@@ -36,6 +36,8 @@ Check = Callable[[Any, RuleOptions], Iterable[Hit]]
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule's metadata (the contract other tools rely on) and its check function."""
+
     id: str
     slug: str
     stage: Stage
@@ -56,6 +58,7 @@ class Rule:
 
 
 _RULES: dict[str, Rule] = {}
+_SLUGS: set[str] = set()
 
 
 def rule(
@@ -79,8 +82,9 @@ def rule(
         raise TypeError(f"rule {id}: aliases must be a tuple of IDs, not the string {aliases!r}")
 
     def register(check: Check) -> Check:
-        if id in _RULES or any(r.slug == slug for r in _RULES.values()):
+        if id in _RULES or slug in _SLUGS:
             raise ValueError(f"rule {id} {slug} registered twice")
+        _SLUGS.add(slug)
         _RULES[id] = Rule(id=id, slug=slug, stage=stage, severity=severity, summary=summary, why=why,
                           bad=bad, good=good, aliases=aliases, check=check, fixable=fixable,
                           enabled=enabled, notes=notes)

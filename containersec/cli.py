@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -44,10 +45,8 @@ def run() -> NoReturn:
     """
     code = main()
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a reader that went away, or a closed stream
             stream.flush()
-        except (OSError, ValueError):  # a reader that went away, or a closed stream: nothing to deliver
-            pass
     os._exit(code)
 
 

@@ -43,6 +43,8 @@ class ConfigError(Exception):
 
 @dataclass
 class Config:
+    """The settings of one run: rule selection, severities, thresholds and each stage's section."""
+
     source: str | None = None
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)

@@ -44,6 +44,8 @@ class Edit:
 
 @dataclass
 class Finding:
+    """One problem found by a rule, at a place in a file, image or registry."""
+
     rule: str
     name: str
     severity: Severity

@@ -48,6 +48,8 @@ class _Range:
 
 @dataclass
 class Suppressions:
+    """A file's inline ignores: the line ranges each covers, and the pragmas that cannot apply."""
+
     ranges: list[_Range] = field(default_factory=list)
     # (line, name) of containersec pragmas that name no known rule, and of peer pragmas naming an unknown ID of ours.
     unknown: list[tuple[int, str]] = field(default_factory=list)
@@ -62,6 +64,8 @@ class Suppressions:
 
 @dataclass(frozen=True)
 class _Pragma:
+    """One ignore comment: its line, its scope and the rule names it gives."""
+
     line: int
     scope: str
     names: tuple[str, ...]

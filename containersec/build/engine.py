@@ -115,6 +115,8 @@ def _excluded(path: str, patterns: list[str], base: str | None) -> bool:
 
 @dataclass
 class Source:
+    """A file's text, or the reason it cannot be read."""
+
     path: str
     text: str | None = None
     error: str | None = None

@@ -28,6 +28,8 @@ class Problem:
 
 @dataclass(frozen=True)
 class Flag:
+    """One `--name[=value]` flag of an instruction (FROM --platform, COPY --from, RUN --mount, ...)."""
+
     name: str
     value: str | None
     offset: int  # start of `--name` in Instruction.logical
@@ -52,6 +54,8 @@ class LineMap:
 
 @dataclass
 class Heredoc:
+    """One heredoc of an instruction (`<<EOF`, `<<-EOF`, `<<"EOF"`): its body and where it lies."""
+
     delimiter: str
     strip_tabs: bool
     quoted: bool
@@ -62,6 +66,8 @@ class Heredoc:
 
 @dataclass
 class Instruction:
+    """One Dockerfile instruction, continuation lines and heredocs joined, with offsets back to the source."""
+
     keyword: str  # upper case; for ONBUILD the wrapper, `inner` holds the wrapped instruction
     line: int
     end_line: int  # the last line, heredoc bodies and their terminators included
@@ -181,6 +187,8 @@ class Stage:
 
 @dataclass
 class Dockerfile:
+    """A parsed Dockerfile: parser directives, instructions, comments and build stages."""
+
     path: str
     text: str
     escape: str = "\\"

@@ -48,6 +48,8 @@ def _parser() -> Parser:
 
 @dataclass(frozen=True)
 class ShellWord:
+    """One word of a shell command, with its place in the script."""
+
     text: str  # quotes removed, expansions kept as written
     raw: str
     line: int
@@ -68,6 +70,8 @@ class ShellWord:
 
 @dataclass
 class Command:
+    """One simple command of a script, and how it was reached (substitution, `sh -c`, wrapper, ...)."""
+
     argv: list[ShellWord]
     line: int
     end_line: int

@@ -34,6 +34,8 @@ def _escaped_in_double_quotes(escape: str) -> re.Pattern[str]:
 
 @dataclass(frozen=True)
 class Word:
+    """One whitespace-separated word of an instruction, quotes and escapes kept as written."""
+
     raw: str
     start: int
     escape: str = BACKSLASH

@@ -223,6 +223,8 @@ _PORT_SPEC = re.compile(r"(?P<low>\d++)(?:-(?P<high>\d++))?(?:/(?P<protocol>[A-Z
 
 @dataclass(frozen=True)
 class PortSpec:
+    """One EXPOSE port spec as written, with its range and protocol when it is a valid spec."""
+
     text: str  # as written
     low: int | None  # None when the text is not a port spec
     high: int | None

@@ -23,6 +23,8 @@ _MAX_SHOWN = 80
 
 @dataclass(frozen=True)
 class Label:
+    """One LABEL key and value of a stage, variables substituted where they are known."""
+
     key: str  # after variable substitution
     value: str | None  # after substitution; None when a variable is left unresolved
     line: int
@@ -156,6 +158,8 @@ def is_spdx(value: str) -> bool:
 
 @dataclass(frozen=True)
 class LabelType:
+    """A type a required label's value must have (url, semver, rfc3339, ...) and its check."""
+
     name: str
     valid: Callable[[str], bool]
     expected: str  # what a valid value looks like, for messages

@@ -26,6 +26,8 @@ _EXPORT = re.compile(r"\bexport\s++([^\n;&|]*+)")
 
 @dataclass(frozen=True)
 class Manager:
+    """A package manager's command names, its options that take a value and its install subcommands."""
+
     label: str  # how messages name it
     names: frozenset[str]  # command basenames
     value_options: frozenset[str]  # options whose value is the next word

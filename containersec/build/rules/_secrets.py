@@ -61,6 +61,8 @@ def is_secret_name(name: str) -> bool:
 
 @dataclass(frozen=True)
 class Secret:
+    """A secret found in a text: what it is, where it is and how it is shown (masked)."""
+
     kind: str  # what it is, for messages ("AWS access key ID")
     start: int
     end: int
