@@ -13,6 +13,7 @@ from containersec.build.shellcheck import (
     NOT_INSTALLED,
     ShellCheckMissing,
     find_shellcheck,
+    scripts_to_check,
     shellcheck_findings,
     start_shellcheck,
 )
@@ -335,3 +336,16 @@ def test_forked_workers_give_the_findings_of_each_file_linted_alone(tmp_path, mo
     assert report.files == 120 and report.errors == [] and report.notices == []
     assert sorted(report.findings, key=key) == sorted(alone, key=key)
     assert {f.rule for f in alone} >= {"SC2164", "SC2154"}
+
+
+def test_scripts_to_check_are_what_shellcheck_reads():
+    """Each shell-form RUN in a POSIX shell, with only the ARG/ENV names it mentions declared first."""
+    dockerfile = parse_dockerfile(
+        "FROM alpine:3.20\nARG V=1 UNUSED=2\nRUN echo $V\nRUN [\"echo\", \"x\"]\nSHELL [\"pwsh\", \"-c\"]\n"
+        "RUN Write-Host hi\nFROM debian:12\nSHELL [\"/bin/bash\", \"-c\"]\nRUN <<EOF\n#!/bin/sh\necho hi\nEOF\n"
+        "RUN echo $V\n", "Dockerfile")
+    assert scripts_to_check(dockerfile) == [
+        ("sh", b"export V=1\n echo $V"),  # the exec form and the PowerShell RUN are not shell scripts
+        ("sh", b"#!/bin/sh\n\necho hi\n"),  # the shebang picks the dialect and stays on the first line
+        ("bash", b"\n echo $V"),  # V is not defined in this stage: nothing to declare
+    ]

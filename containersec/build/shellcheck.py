@@ -151,6 +151,21 @@ def start_shellcheck(dockerfiles: Iterable[Dockerfile], config: Config, mode: st
     return pending
 
 
+def shellcheck_options(config: Config) -> list[str]:
+    """ShellCheck's command-line options for `config` (the dialect's `--shell` and the files come after)."""
+    excluded = sorted({*EXCLUDED, *(n.strip().upper() for n in config.ignore if _is_code(n))})
+    included = sorted(n.strip().upper() for n in config.select if _is_code(n))
+    options = ["--format=json1", "--norc", f"--exclude={','.join(excluded)}"]
+    if included:
+        options.append(f"--include={','.join(included)}")
+    return options
+
+
+def scripts_to_check(dockerfile: Dockerfile) -> list[tuple[str, bytes]]:
+    """(dialect for `--shell`, script as ShellCheck reads it) of every RUN script ShellCheck would check."""
+    return [(job.shell, job.written) for job in _jobs(dockerfile)]
+
+
 def _wanted(config: Config) -> bool:
     return not config.select or any(_is_code(name) for name in config.select)
 
@@ -293,12 +308,7 @@ class PendingCheck:
         self.deadline = 0.0
 
     def open(self, binary: str, processes: int) -> None:
-        config = self.config
-        excluded = sorted({*EXCLUDED, *(n.strip().upper() for n in config.ignore if _is_code(n))})
-        included = sorted(n.strip().upper() for n in config.select if _is_code(n))
-        self.options = ["--format=json1", "--norc", f"--exclude={','.join(excluded)}"]
-        if included:
-            self.options.append(f"--include={','.join(included)}")
+        self.options = shellcheck_options(self.config)
         self.binary, self.processes = binary, processes
         self.cache = ResultCache.open(binary, self.options)
 
