@@ -58,7 +58,7 @@ class Rule:
 
 
 _RULES: dict[str, Rule] = {}
-_SLUGS: set[str] = set()
+_SLUGS: dict[str, str] = {}  # slug -> ID of the rule that registered it
 
 
 def rule(
@@ -82,9 +82,9 @@ def rule(
         raise TypeError(f"rule {id}: aliases must be a tuple of IDs, not the string {aliases!r}")
 
     def register(check: Check) -> Check:
-        if id in _RULES or slug in _SLUGS:
+        if id in _RULES or _SLUGS.get(slug) in _RULES:
             raise ValueError(f"rule {id} {slug} registered twice")
-        _SLUGS.add(slug)
+        _SLUGS[slug] = id
         _RULES[id] = Rule(id=id, slug=slug, stage=stage, severity=severity, summary=summary, why=why,
                           bad=bad, good=good, aliases=aliases, check=check, fixable=fixable,
                           enabled=enabled, notes=notes)
