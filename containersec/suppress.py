@@ -12,22 +12,23 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from containersec.catalogue import Rule, resolve
+from containersec.patterns import LazyPattern
 
 _END_OF_FILE = sys.maxsize
-_SHELLCHECK_CODE = re.compile(r"SC\d{4}", re.IGNORECASE)
+_SHELLCHECK_CODE = LazyPattern(r"SC\d{4}", re.IGNORECASE)
 # A peer's pragma may name its own checks that we do not have (a newer hadolint code): those are for the
 # peer. One of our IDs that names no rule, though, is a typo that would silently ignore nothing.
-_OUR_ID = re.compile(r"CS[DIVR]\d+", re.IGNORECASE)
+_OUR_ID = LazyPattern(r"CS[DIVR]\d+", re.IGNORECASE)
 
-_OWN = re.compile(r"#\s*containersec\s*:(?P<body>.*)", re.IGNORECASE)
-_OWN_BODY = re.compile(
+_OWN = LazyPattern(r"#\s*containersec\s*:(?P<body>.*)", re.IGNORECASE)
+_OWN_BODY = LazyPattern(
     r"\s*(?P<scope>ignore(?:-file|-stage)?)\s*=\s*(?P<names>.*?)\s*(?:(?:--|#).*)?$", re.IGNORECASE)
 # Like hadolint, anything after the codes must start with `#`, or the line is not a pragma.
-_HADOLINT = re.compile(
+_HADOLINT = LazyPattern(
     r"#\s*hadolint\s+(?:(?P<scope>global|stage)\s+)?ignore\s*=\s*(?P<names>[\w-]+(?:\s*,\s*[\w-]+)*)"
     r"\s*(?:#.*)?$", re.IGNORECASE)
-_CHECKOV = re.compile(r"(?:checkov|bridgecrew):skip=\s*(?P<name>\w+)", re.IGNORECASE)
-_TRIVY = re.compile(r"trivy:ignore:(?P<name>[\w-]+)(?::exp:(?P<expires>\d{4}-\d{2}-\d{2}))?", re.IGNORECASE)
+_CHECKOV = LazyPattern(r"(?:checkov|bridgecrew):skip=\s*(?P<name>\w+)", re.IGNORECASE)
+_TRIVY = LazyPattern(r"trivy:ignore:(?P<name>[\w-]+)(?::exp:(?P<expires>\d{4}-\d{2}-\d{2}))?", re.IGNORECASE)
 
 # Scopes a pragma can have.
 NEXT = "next"

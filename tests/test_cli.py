@@ -260,15 +260,19 @@ def test_a_user_level_hadolint_config_applies(tmp_path: Path) -> None:
     assert [f["severity"] for f in json.loads(done.stdout)["findings"]] == ["error"]
 
 
-def test_the_command_line_adds_only_the_named_commands_options_and_still_lists_every_command():
-    from containersec.cli import _COMMANDS, _command, _parser
+def test_the_command_line_builds_only_the_named_command_and_help_still_lists_every_command(capsys):
+    from containersec.cli import _COMMANDS, _command, _parser, main
 
     assert _command(["lint", "--shellcheck", "on", "Dockerfile"]) == "lint"
     assert _command(["--version"]) is None and _command(["no-such-command"]) is None
+    assert _command(["-h", "lint"]) is None  # the top-level help, which lists every command
     argv = ["lint", "--shellcheck", "off", "-f", "json", "--select", "CSD002", "a/Dockerfile"]
     assert vars(_parser("lint").parse_args(argv)) == vars(_parser().parse_args(argv))
-    only_lint = _parser("lint").format_help()
-    assert all(name in only_lint for name in _COMMANDS)
+    for top_level_help in (["-h"], ["--help"], ["-h", "lint"]):
+        with pytest.raises(SystemExit):
+            main(top_level_help)
+        shown = capsys.readouterr().out
+        assert all(name in shown for name in _COMMANDS), top_level_help
     with pytest.raises(SystemExit):
         _parser("lint").parse_args(["pin", "--check"])  # another command's options are not there
     assert _parser("pin").parse_args(["pin", "--check"]).check is True

@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Callable
 
 from containersec.findings import Finding, InputError, Report, Severity
+from containersec.patterns import LazyPattern
 from containersec.report import secret_lines, source_line
 
 _SEVERITY_COLORS = {
@@ -17,12 +18,12 @@ _SEVERITY_COLORS = {
 }
 Paint = Callable[[str, str], str]  # (ANSI SGR code, text) -> text to print
 
-_HADOLINT_CODE = re.compile(r"DL\d{4}")
+_HADOLINT_CODE = LazyPattern(r"DL\d{4}")
 _PLURALS = {"error": "errors", "warning": "warnings", "info": "info", "style": "style"}
 
 # Untrusted text could drive the terminal (ESC sequences, C1 controls, stray carriage returns) or
 # reorder what the reader sees (bidirectional overrides), so those are shown as escapes instead.
-_UNSAFE = re.compile(
+_UNSAFE = LazyPattern(
     r"[\x00-\x08\x0a-\x1f\x7f-\x9f"  # C0 except tab, DEL, C1
     r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidirectional marks and overrides
     r"\ud800-\udfff]"  # lone surrogates from undecodable file names

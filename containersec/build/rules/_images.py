@@ -12,10 +12,11 @@ from itertools import pairwise
 from containersec.build.model import Dockerfile, Instruction, Stage
 from containersec.build.variables import has_variable, referenced_names, substitute
 from containersec.catalogue import Hit
+from containersec.patterns import LazyPattern
 
 DOCKER_HUB = "docker.io"
 _HUB_ALIASES = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"})
-_MOUNT_FROM = re.compile(r"(?:^|,)from=([^,]++)")
+_MOUNT_FROM = LazyPattern(r"(?:^|,)from=([^,]++)")
 
 
 @dataclass(frozen=True)
@@ -185,11 +186,11 @@ def keyword_span(instruction: Instruction, keyword: str) -> tuple[int, int] | No
     return instruction.start + at, instruction.start + at + len(keyword)
 
 
-_REMOTE = re.compile(r"(?:https?|git|ssh)://|git@", re.IGNORECASE)
-_TAR_ARCHIVE = re.compile(r"\.(?:tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz)$", re.IGNORECASE)
+_REMOTE = LazyPattern(r"(?:https?|git|ssh)://|git@", re.IGNORECASE)
+_TAR_ARCHIVE = LazyPattern(r"\.(?:tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz)$", re.IGNORECASE)
 # ADD also extracts these when they hold a tar stream, which a name cannot rule out.
-_COMPRESSED = re.compile(r"\.(?:gz|bz2|xz|tar\.zst|tzst|zst)$", re.IGNORECASE)
-_USERINFO = re.compile(r"(?<=://)[^/@\s]++@")
+_COMPRESSED = LazyPattern(r"\.(?:gz|bz2|xz|tar\.zst|tzst|zst)$", re.IGNORECASE)
+_USERINFO = LazyPattern(r"(?<=://)[^/@\s]++@")
 
 
 def is_remote(source: str) -> bool:
@@ -218,7 +219,7 @@ def text_offset(dockerfile: Dockerfile, line: int, column: int = 1) -> int:
 
 # --- EXPOSE --------------------------------------------------------------------------------------------
 
-_PORT_SPEC = re.compile(r"(?P<low>\d++)(?:-(?P<high>\d++))?(?:/(?P<protocol>[A-Za-z]++))?")
+_PORT_SPEC = LazyPattern(r"(?P<low>\d++)(?:-(?P<high>\d++))?(?:/(?P<protocol>[A-Za-z]++))?")
 
 
 @dataclass(frozen=True)

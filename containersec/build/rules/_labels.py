@@ -17,6 +17,7 @@ from containersec.build.keyvalue import key_values
 from containersec.build.model import Dockerfile, Instruction, Stage
 from containersec.build.variables import has_variable
 from containersec.catalogue import Hit, RuleOptions
+from containersec.patterns import LazyPattern
 
 _MAX_SHOWN = 80
 
@@ -60,21 +61,21 @@ def stage_labels(dockerfile: Dockerfile) -> dict[int, set[str]]:
 # --- schema types --------------------------------------------------------------------------------
 
 # semver.org's reference grammar (2.0.0), written without nested quantifiers.
-_SEMVER = re.compile(
+_SEMVER = LazyPattern(
     r"(?:0|[1-9]\d*+)\.(?:0|[1-9]\d*+)\.(?:0|[1-9]\d*+)"
     r"(?:-(?:0|[1-9]\d*+|\d*+[A-Za-z-][0-9A-Za-z-]*+)(?:\.(?:0|[1-9]\d*+|\d*+[A-Za-z-][0-9A-Za-z-]*+))*+)?"
     r"(?:\+[0-9A-Za-z-]++(?:\.[0-9A-Za-z-]++)*+)?")
-_GIT_HASH = re.compile(r"[0-9a-fA-F]{7,40}|[0-9a-fA-F]{64}")
-_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d++)?(?:[Zz]|[+-]\d{2}:\d{2})")
+_GIT_HASH = LazyPattern(r"[0-9a-fA-F]{7,40}|[0-9a-fA-F]{64}")
+_RFC3339 = LazyPattern(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d++)?(?:[Zz]|[+-]\d{2}:\d{2})")
 # RFC 5322 addr-spec: dot-atom or quoted local part; dot-atom or domain-literal domain.
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]++"
 _DOT_ATOM = rf"{_ATOM}(?:\.{_ATOM})*+"
 _ADDR_SPEC = rf"(?:{_DOT_ATOM}|\"(?:[^\"\\\r\n]|\\.)*+\")@(?:{_DOT_ATOM}|\[[^\[\]\\\s]*+\])"
-_EMAIL = re.compile(rf"{_ADDR_SPEC}|[^<>@\r\n]*+<{_ADDR_SPEC}>")
-_URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*+")
-_URL_FORBIDDEN = re.compile(r"[\s<>\"{}|\\^`]")
-_SPDX_TOKEN = re.compile(r"\(|\)|[A-Za-z0-9.+:-]++")
-_SPDX_ID = re.compile(r"(?:DocumentRef-[A-Za-z0-9.-]++:)?LicenseRef-[A-Za-z0-9.-]++|[A-Za-z0-9][A-Za-z0-9.-]*+\+?")
+_EMAIL = LazyPattern(rf"{_ADDR_SPEC}|[^<>@\r\n]*+<{_ADDR_SPEC}>")
+_URL_SCHEME = LazyPattern(r"[A-Za-z][A-Za-z0-9+.-]*+")
+_URL_FORBIDDEN = LazyPattern(r"[\s<>\"{}|\\^`]")
+_SPDX_TOKEN = LazyPattern(r"\(|\)|[A-Za-z0-9.+:-]++")
+_SPDX_ID = LazyPattern(r"(?:DocumentRef-[A-Za-z0-9.-]++:)?LicenseRef-[A-Za-z0-9.-]++|[A-Za-z0-9][A-Za-z0-9.-]*+\+?")
 _SPDX_OPERATORS = frozenset({"AND", "OR", "WITH"})
 
 

@@ -8,7 +8,6 @@ word, so rules can find the subcommand and the package words of an invocation wi
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,11 +16,12 @@ from containersec.build.model import Dockerfile, Instruction
 from containersec.build.shell import Command, ShellWord
 from containersec.catalogue import Hit
 from containersec.findings import Edit
+from containersec.patterns import LazyPattern
 
-_PYTHON = re.compile(r"python[0-9.]*+")
-_PIP = re.compile(r"pip[0-9.]*+")
+_PYTHON = LazyPattern(r"python[0-9.]*+")
+_PIP = LazyPattern(r"pip[0-9.]*+")
 # tree-sitter parses `export` as a declaration, not a command, so look at the script text.
-_EXPORT = re.compile(r"\bexport\s++([^\n;&|]*+)")
+_EXPORT = LazyPattern(r"\bexport\s++([^\n;&|]*+)")
 
 
 @dataclass(frozen=True)

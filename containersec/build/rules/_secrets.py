@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from containersec.patterns import LazyPattern
+
 # Whole `_`-separated words that make a variable name look secret (BuildKit's SecretsUsedInArgOrEnv words,
 # plus Dockle's PASS/PASSWD and Trivy's PSW). `usr`, `auth` and `access` are left out: USR_LOCAL, AUTH_URL
 # and ACCESS_LOG are far more common than secrets named that way.
@@ -74,7 +76,7 @@ def mask(value: str) -> str:
 
 
 # Each alternative is linear: bounded or possessive repeats, no nested quantifiers.
-_TOKEN = re.compile(
+_TOKEN = LazyPattern(
     r"(?P<aws>\b(?:AKIA|ASIA)[0-9A-Z]{16}\b)"
     r"|(?P<github>\b(?:gh[pousr]_[A-Za-z0-9]{36,255}+|github_pat_[A-Za-z0-9_]{50,255}+))"
     r"|(?P<slack>\bxox[baprs]-[A-Za-z0-9-]{10,}+)"
@@ -88,10 +90,10 @@ _KINDS = {"aws": "AWS access key ID", "github": "GitHub token", "slack": "Slack 
           "pem": "private key block", "jwt": "JSON Web Token", "google": "Google API key",
           "stripe": "Stripe live secret key"}
 # `user:password@host` right after `://` (searched from the literal `://`, which keeps the scan fast).
-_URL_CREDENTIALS = re.compile(r"://[^\s/:@'\"]{1,256}+:(?P<password>[^\s/@'\"]{1,256}+)@(?P<host>[^\s/@'\":]{1,256}+)")
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,30}$")
+_URL_CREDENTIALS = LazyPattern(r"://[^\s/:@'\"]{1,256}+:(?P<password>[^\s/@'\"]{1,256}+)@(?P<host>[^\s/@'\":]{1,256}+)")
+_SCHEME = LazyPattern(r"[A-Za-z][A-Za-z0-9+.-]{0,30}$")
 # URL passwords that are placeholders or references, not secrets.
-_PLACEHOLDER = re.compile(r"[$%{<*]|(?:password|passwd|pass|pwd|secret|x+|\.+)$", re.IGNORECASE)
+_PLACEHOLDER = LazyPattern(r"[$%{<*]|(?:password|passwd|pass|pwd|secret|x+|\.+)$", re.IGNORECASE)
 
 
 def find_secrets(text: str) -> Iterator[Secret]:

@@ -11,6 +11,7 @@ from containersec.build.model import Dockerfile, Instruction
 from containersec.build.shell import Command, Script, ShellWord
 from containersec.build.words import unquote
 from containersec.catalogue import Hit
+from containersec.patterns import LazyPattern
 
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 
@@ -102,7 +103,7 @@ def _mentions(text: bytes, hints: tuple[bytes, ...]) -> bool:
     return any(hint in text for hint in hints)
 
 
-def script_matches(dockerfile: Dockerfile, pattern: re.Pattern[bytes], hints: tuple[bytes, ...], *,
+def script_matches(dockerfile: Dockerfile, pattern: re.Pattern[bytes] | LazyPattern, hints: tuple[bytes, ...], *,
                    written_only: bool = False) -> Iterator[tuple[re.Match[bytes], int, int]]:
     """Matches of a bytes regex in every RUN script's text (heredoc bodies included): (match, line, column).
 
@@ -120,9 +121,9 @@ def script_matches(dockerfile: Dockerfile, pattern: re.Pattern[bytes], hints: tu
 
 
 _PRINTERS = frozenset({"echo", "printf"})
-_STATEMENT_END = re.compile(rb"[;|\n]|(?<!>)&")  # the `&` of `>&2` does not end the statement
+_STATEMENT_END = LazyPattern(rb"[;|\n]|(?<!>)&")  # the `&` of `>&2` does not end the statement
 # A redirect of standard output to a file (`> f`, `>> f`, `1> f`), not `>&2` or a device.
-_TO_FILE = re.compile(rb"(?<![0-9&])[1]?>>?(?!&)\s*+(?!/dev/(?:null|stdout|stderr|tty)\b)")
+_TO_FILE = LazyPattern(rb"(?<![0-9&])[1]?>>?(?!&)\s*+(?!/dev/(?:null|stdout|stderr|tty)\b)")
 
 
 def _printed_only(script: Script, offset: int) -> bool:

@@ -1,4 +1,3 @@
-import re
 from collections.abc import Iterator
 
 from containersec.build.model import Dockerfile, Instruction
@@ -14,6 +13,7 @@ from containersec.build.rules._packages import (
 from containersec.build.shell import Command
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Edit, Severity
+from containersec.patterns import LazyPattern
 
 _LISTS = "/var/lib/apt/lists"
 # Subcommands that read the package lists.
@@ -21,7 +21,7 @@ _NEEDS_LISTS = frozenset({"install", "reinstall", "upgrade", "dist-upgrade", "fu
                           "build-dep", "source", "download", "satisfy"})
 _CLEANUP = " && rm -rf /var/lib/apt/lists/*"
 # Anything but commands joined by `&&`: the appended clean-up would not run after all of them.
-_NOT_A_PLAIN_CHAIN = re.compile(r"[;|&(){}#`<>\n]")
+_NOT_A_PLAIN_CHAIN = LazyPattern(r"[;|&(){}#`<>\n]")
 
 
 def _triggers(command: Command) -> bool:

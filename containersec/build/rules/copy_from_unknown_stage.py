@@ -1,4 +1,3 @@
-import re
 from collections.abc import Iterator
 
 from containersec.build.model import Dockerfile
@@ -6,8 +5,9 @@ from containersec.build.rules._images import resolve
 from containersec.build.variables import has_variable
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
+from containersec.patterns import LazyPattern
 
-_IMAGE_MARKS = re.compile(r"[:@/]")
+_IMAGE_MARKS = LazyPattern(r"[:@/]")
 
 
 @rule(id="CSD011", slug="copy-from-unknown-stage", severity=Severity.WARNING, aliases=("DL3022",),

@@ -1,12 +1,12 @@
-import re
 from collections.abc import Iterator
 
 from containersec.build.model import Dockerfile
 from containersec.build.rules._images import copy_arguments
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
+from containersec.patterns import LazyPattern
 
-_ABSOLUTE = re.compile(r"[/$]|[A-Za-z]:[\\/]|\\")
+_ABSOLUTE = LazyPattern(r"[/$]|[A-Za-z]:[\\/]|\\")
 
 
 @rule(id="CSD017", slug="copy-relative-dest-without-workdir", severity=Severity.WARNING,

@@ -1,4 +1,3 @@
-import re
 from collections.abc import Iterator
 
 from containersec.build.model import Dockerfile, Instruction
@@ -6,8 +5,9 @@ from containersec.build.rules._images import copy_arguments, is_tar_archive
 from containersec.build.shell import Command
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
+from containersec.patterns import LazyPattern
 
-_SEPARATORS = re.compile(r"[/\\]")
+_SEPARATORS = LazyPattern(r"[/\\]")
 
 
 @rule(id="CSD015", slug="copy-then-extract-archive", severity=Severity.INFO, aliases=("DL3010",),

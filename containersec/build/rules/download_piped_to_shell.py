@@ -1,4 +1,3 @@
-import re
 from collections.abc import Iterator
 
 from containersec.build.model import Dockerfile
@@ -6,13 +5,14 @@ from containersec.build.rules._tls import commands, unique
 from containersec.build.shell import SHELLS, Command, Script
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
+from containersec.patterns import LazyPattern
 
 DOWNLOADERS = frozenset({"curl", "wget"})
-_INTERPRETER = re.compile(r"(?:python[\d.]*|perl|ruby|node|nodejs)")
+_INTERPRETER = LazyPattern(r"(?:python[\d.]*|perl|ruby|node|nodejs)")
 _VALUE_OPTIONS = frozenset({"-o", "-O", "-W", "-X", "-r", "--require", "-I"})
 _SOURCING = frozenset({"eval", "source", "."})
 # `"$(curl ...)"`, `<(wget ...)` or a backtick form as a whole argument word.
-_DOWNLOAD_SUBSTITUTION = re.compile(r"""^["']?(?:\$\(|<\(|`)\s*+(?:sudo\s++(?:-\S++\s++)*+)?(?:\S*/)?(curl|wget)\s""")
+_DOWNLOAD_SUBSTITUTION = LazyPattern(r"""^["']?(?:\$\(|<\(|`)\s*+(?:sudo\s++(?:-\S++\s++)*+)?(?:\S*/)?(curl|wget)\s""")
 
 
 def _is_receiver(command: Command) -> bool:

@@ -1,4 +1,3 @@
-import re
 from collections.abc import Iterator
 
 from containersec.build.model import Dockerfile
@@ -6,9 +5,10 @@ from containersec.build.rules._tls import commands, option_word, unique
 from containersec.build.shell import Command
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
+from containersec.patterns import LazyPattern
 
 # `user:` alone on a line of what echo/printf feed to chpasswd (`\n` as printf writes it, too).
-_EMPTY_ENTRY = re.compile(r"(?:^|\n|\\n)[\w.-]++:(?:$|\n|\\n)")
+_EMPTY_ENTRY = LazyPattern(r"(?:^|\n|\\n)[\w.-]++:(?:$|\n|\\n)")
 
 
 def _empty_chpasswd_entry(command: Command) -> bool:

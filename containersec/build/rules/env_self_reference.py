@@ -4,8 +4,9 @@ from collections.abc import Iterator
 from containersec.build.model import Dockerfile, Instruction
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
+from containersec.patterns import LazyPattern
 
-_REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*+)")
+_REFERENCE = LazyPattern(r"\$\{?([A-Za-z_][A-Za-z0-9_]*+)")
 
 
 @rule(id="CSD032", slug="env-self-reference", severity=Severity.ERROR, aliases=("DL3044",),

@@ -1,11 +1,11 @@
-import re
 from collections.abc import Iterator
 
 from containersec.build.model import Dockerfile
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
+from containersec.patterns import LazyPattern
 
-_TARGET_PLATFORM = re.compile(r"\$(?:TARGETPLATFORM|\{TARGETPLATFORM\})")
+_TARGET_PLATFORM = LazyPattern(r"\$(?:TARGETPLATFORM|\{TARGETPLATFORM\})")
 
 
 @rule(id="CSD008", slug="from-platform-redundant", severity=Severity.WARNING, aliases=("DL3065",),

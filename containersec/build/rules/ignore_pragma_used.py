@@ -4,8 +4,9 @@ from collections.abc import Iterator
 from containersec.build.model import Dockerfile
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
+from containersec.patterns import LazyPattern
 
-_PRAGMA = re.compile(r"#\s*(?:containersec\s*:\s*ignore|hadolint\s+(?:(?:global|stage)\s+)?ignore\s*=)"
+_PRAGMA = LazyPattern(r"#\s*(?:containersec\s*:\s*ignore|hadolint\s+(?:(?:global|stage)\s+)?ignore\s*=)"
                      r"|(?:checkov|bridgecrew):skip=|trivy:ignore:", re.IGNORECASE)
 
 

@@ -1,13 +1,13 @@
-import re
 from collections.abc import Iterator
 
 from containersec.build.model import Dockerfile
 from containersec.build.rules._labels import labels
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
+from containersec.patterns import LazyPattern
 
 _RESERVED = ("com.docker.", "io.docker.", "org.dockerproject.")
-_ILLEGAL = re.compile(r"[^a-z0-9._/-]")
+_ILLEGAL = LazyPattern(r"[^a-z0-9._/-]")
 
 
 def key_problem(key: str) -> str | None:

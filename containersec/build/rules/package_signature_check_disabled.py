@@ -6,6 +6,7 @@ from containersec.build.rules._tls import commands, option_word, script_matches,
 from containersec.build.shell import Command
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
+from containersec.patterns import LazyPattern
 
 # Options that install packages without checking their signatures, per package manager.
 _OPTIONS = {
@@ -21,14 +22,14 @@ _OPTIONS = {
     "zypper": ("--no-gpg-checks",),
 }
 # Settings written into config files, or passed with `-o`/`--setopt`.
-_TEXT = re.compile(
+_TEXT = LazyPattern(
     rb"(?i)(?:(?<![\w.-])|(?<=\\n))gpgcheck\s*+=\s*+[\"']?(?:0|false|no)\b"
     rb"|\b(?:AllowInsecureRepositories|AllowUnauthenticated|AllowDowngradeToInsecureRepositories)"
     rb"[\"'\s=]{1,4}(?:true|yes|1)\b"
     rb"|(?P<trusted>\btrusted=yes)")
 # The rest of a `[ ... trusted=yes ... ] file:` sources option list: a local repository of packages built
 # in the same step, which is not flagged.
-_LOCAL_SOURCE = re.compile(rb"(?i)[^\]\n]{0,200}+\]\s*+(?:file|copy):")
+_LOCAL_SOURCE = LazyPattern(rb"(?i)[^\]\n]{0,200}+\]\s*+(?:file|copy):")
 _TEXT_HINTS = (b"trusted=yes", b"gpgcheck", b"allowinsecurerepositories", b"allowunauthenticated",
                b"allowdowngradetoinsecurerepositories")
 

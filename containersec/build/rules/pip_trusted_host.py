@@ -1,12 +1,12 @@
-import re
 from collections.abc import Iterator
 
 from containersec.build.model import Dockerfile
 from containersec.build.rules._tls import commands, option_word, setting_hits, unique
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
+from containersec.patterns import LazyPattern
 
-_PIP = re.compile(r"(?:pip[\d.]*|python[\d.]*|pipenv|pipx|uv)")
+_PIP = LazyPattern(r"(?:pip[\d.]*|python[\d.]*|pipenv|pipx|uv)")
 _FIX = "use an HTTPS index with a valid certificate (pip --cert for a private CA)"
 
 

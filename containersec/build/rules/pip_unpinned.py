@@ -13,11 +13,12 @@ from containersec.build.rules._packages import (
 from containersec.build.shell import Command, ShellWord
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
+from containersec.patterns import LazyPattern
 
 _SPECIFIERS = ("==", "~=", ">=", "<=", "!=", "<", ">", "@")
 _ARCHIVES = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip")
 # A version-control source, alone or as a PEP 508 direct reference (`name @ git+https://...`).
-_VCS = re.compile(r"(?:[\w.\[\],-]+\s*@\s*)?(?P<url>(?:git|hg|svn|bzr)\+.*)", re.DOTALL)
+_VCS = LazyPattern(r"(?:[\w.\[\],-]+\s*@\s*)?(?P<url>(?:git|hg|svn|bzr)\+.*)", re.DOTALL)
 
 
 def _is_pinned(word: str) -> bool:

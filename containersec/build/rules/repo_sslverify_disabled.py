@@ -1,16 +1,16 @@
-import re
 from collections.abc import Iterator
 
 from containersec.build.model import Dockerfile
 from containersec.build.rules._tls import script_matches, unique
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
+from containersec.patterns import LazyPattern
 
 # `--setopt=sslverify=0`, `--setopt=repo.sslverify=false`, `sslverify=0` written into a .repo file, and
 # apt's `Acquire::https::Verify-Peer "false"`. The prefix is bounded and may not follow a `.` or `/`, so
 # git's `http.sslVerify` (another rule) is not taken, and the search stays linear. `\n` may precede it
 # (printf and echo -e text).
-_DISABLED = re.compile(
+_DISABLED = LazyPattern(
     rb"(?i)(?:(?<![\w./*-])|(?<=\\n))(?:(?!https?\.)[a-z0-9_*-]{1,64}\.)?sslverify\s*+=\s*+[\"']?(?:0|false|no|off)\b"
     rb"|Acquire::https?::(?:[^:\s\"']{1,253}::)?Verify-(?:Peer|Host)[\"'\s=]{1,4}false"
     rb"|[?&]ssl_verify=no\b")

@@ -1,5 +1,4 @@
 import posixpath
-import re
 from collections.abc import Iterator
 
 from containersec.build.keyvalue import key_values
@@ -8,9 +7,10 @@ from containersec.build.rules._images import sources_and_destination
 from containersec.build.rules._secrets import CREDENTIAL_FILE_VARIABLES, secret_file_kind
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
+from containersec.patterns import LazyPattern
 
 # `$AWS_CONFIG_FILE` or `${AWS_CONFIG_FILE}` (with any modifier) as a COPY destination.
-_CREDENTIAL_TARGET = re.compile(r"\$\{?(" + "|".join(sorted(CREDENTIAL_FILE_VARIABLES)) + r")\b")
+_CREDENTIAL_TARGET = LazyPattern(r"\$\{?(" + "|".join(sorted(CREDENTIAL_FILE_VARIABLES)) + r")\b")
 _FIX = "mount it at build time with RUN --mount=type=secret (type=ssh for SSH keys) and add it to .dockerignore"
 
 

@@ -1,13 +1,13 @@
-import re
 from collections.abc import Iterator
 
 from containersec.build.model import Dockerfile
 from containersec.build.rules._tls import commands
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
+from containersec.patterns import LazyPattern
 
-_SYMBOLIC_SET = re.compile(r"[+=][rwxXtugo]*+s")
-_OCTAL = re.compile(r"[0-7]{1,5}")
+_SYMBOLIC_SET = LazyPattern(r"[+=][rwxXtugo]*+s")
+_OCTAL = LazyPattern(r"[0-7]{1,5}")
 _FIX = "drop the bit, or grant the one capability needed with setcap"
 
 

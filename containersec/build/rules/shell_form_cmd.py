@@ -1,5 +1,4 @@
 import json
-import re
 from collections.abc import Iterator
 
 from containersec.build.model import Dockerfile, Instruction
@@ -7,10 +6,11 @@ from containersec.build.rules._images import lineage_has
 from containersec.build.shell import SHELLS
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Edit, Severity
+from containersec.patterns import LazyPattern
 
 # Words made only of these characters mean the same to /bin/sh and to exec: no expansion, quoting,
 # globbing, redirection, comments or command separators.
-_PLAIN_WORD = re.compile(r"[A-Za-z0-9_./:@%+,=-]++")
+_PLAIN_WORD = LazyPattern(r"[A-Za-z0-9_./:@%+,=-]++")
 # Names that are shell syntax or builtins, not programs exec can start.
 _SHELL_ONLY = frozenset({
     "exec", "cd", "export", "set", "unset", "source", "eval", "ulimit", "umask", "trap", "read", "wait",
