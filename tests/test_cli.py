@@ -276,3 +276,25 @@ def test_the_command_line_builds_only_the_named_command_and_help_still_lists_eve
     with pytest.raises(SystemExit):
         _parser("lint").parse_args(["pin", "--check"])  # another command's options are not there
     assert _parser("pin").parse_args(["pin", "--check"]).check is True
+
+
+def test_the_console_entry_point_delivers_all_its_output_before_it_exits(tmp_path: Path) -> None:
+    """It leaves with os._exit: everything written must be flushed first, however much there is."""
+    for index in range(60):
+        folder = tmp_path / f"service{index}"
+        folder.mkdir()
+        (folder / "Dockerfile").write_text("FROM ubuntu\nRUN apt-get update && apt-get install -y curl wget\n")
+    done = cli("lint", "--format", "json", "--shellcheck", "off", ".", cwd=tmp_path)
+    report = json.loads(done.stdout)
+    assert done.returncode == 1 and report["summary"]["files"] == 60 and len(report["findings"]) >= 60 * 4
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    for index in range(60):
+        (tmp_path / f"{index}.Dockerfile").write_text("FROM ubuntu\nRUN apt-get install curl\n")
+    reader = subprocess.Popen([sys.executable, "-m", "containersec", "lint", "--shellcheck", "off", "."],
+                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert reader.stdout is not None and reader.stdout.read(10)
+    reader.stdout.close()  # like `| head -c 10`
+    _, errors = reader.communicate(timeout=60)
+    assert b"Traceback" not in errors and reader.returncode in (0, 1)
