@@ -1,9 +1,10 @@
 """Agreement with hadolint over the shared corpus, per hadolint rule that containersec covers.
 
 For every DL code that a containersec rule lists among its aliases, counts the corpus files where both
-tools report it, only hadolint does, or only containersec does. Prints a Markdown table; `--details` adds
-the files (with the lines each tool reported) of every disagreement, so each class can be studied.
-Not a test: the reasons for the remaining disagreements are in docs/differences.md.
+tools report it, only hadolint does, or only containersec does; then the same for every ShellCheck (SC)
+code either tool reports, with each tool's number of findings beside it. Prints Markdown tables;
+`--details` adds the files (with the lines each tool reported) of every disagreement, so each class can
+be studied. Not a test: the reasons for the remaining disagreements are in docs/differences.md.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dockerfiles"
 
-# {DL code: {file: [lines]}}
+# {DL or SC code: {file: [lines]}}
 Reported = dict[str, dict[str, list[int]]]
+PEER_CODES = ("DL", "SC")
+SHELLCHECK = "ShellCheck"
 
 
 @dataclass
@@ -33,6 +36,8 @@ class Row:
     both: list[str] = field(default_factory=list)
     only_hadolint: list[str] = field(default_factory=list)
     only_containersec: list[str] = field(default_factory=list)
+    findings_hadolint: int = 0
+    findings_containersec: int = 0
 
 
 def corpus_files() -> list[str]:
@@ -59,19 +64,19 @@ def _run_json(command: list[str], cwd: str) -> object:
 def run_hadolint(files: list[str], cwd: str) -> Reported:
     reported: Reported = defaultdict(lambda: defaultdict(list))
     for item in _run_json([find_hadolint(), "--no-fail", "--no-color", "--format", "json", *files], cwd):
-        if item["code"].startswith("DL"):
+        if item["code"].startswith(PEER_CODES):
             reported[item["code"]][item["file"]].append(item["line"])
     return reported
 
 
 def run_containersec(files: list[str], cwd: str) -> tuple[Reported, dict[str, set[str]]]:
-    """DL codes reported through aliases, and the rules each DL code maps to."""
+    """DL and SC codes reported through aliases, and the rules each DL code maps to."""
     command = [sys.executable, "-m", "containersec", "lint", "--format", "json", "--fail-on", "none", *files]
     output = _run_json(command, cwd)
     reported: Reported = defaultdict(lambda: defaultdict(list))
     for finding in output["findings"]:  # type: ignore[index]
         for alias in finding["aliases"]:
-            if alias.startswith("DL"):
+            if alias.startswith(PEER_CODES):
                 reported[alias][finding["path"]].append(finding["line"])
     return reported, _rules_by_code(cwd)
 
@@ -87,12 +92,23 @@ def _rules_by_code(cwd: str) -> dict[str, set[str]]:
 
 
 def compare(hadolint: Reported, ours: Reported, rules_by_code: dict[str, set[str]]) -> list[Row]:
-    rows = []
-    for code in sorted(rules_by_code):
-        theirs, mine = set(hadolint.get(code, {})), set(ours.get(code, {}))
-        rows.append(Row(code, sorted(rules_by_code[code]), sorted(theirs & mine), sorted(theirs - mine),
-                        sorted(mine - theirs)))
-    return rows
+    return [_row(code, sorted(rules_by_code[code]), hadolint, ours) for code in sorted(rules_by_code)]
+
+
+def compare_shellcheck(hadolint: Reported, ours: Reported) -> list[Row]:
+    """One row per SC code that either tool reports: both run ShellCheck over the RUN scripts."""
+    codes = sorted(code for code in {*hadolint, *ours} if code.startswith("SC"))
+    return [_row(code, [SHELLCHECK], hadolint, ours) for code in codes]
+
+
+def _row(code: str, rules: list[str], hadolint: Reported, ours: Reported) -> Row:
+    theirs, mine = set(hadolint.get(code, {})), set(ours.get(code, {}))
+    return Row(code, rules, sorted(theirs & mine), sorted(theirs - mine), sorted(mine - theirs),
+               _count(hadolint, code), _count(ours, code))
+
+
+def _count(reported: Reported, code: str) -> int:
+    return sum(len(lines) for lines in reported.get(code, {}).values())
 
 
 def _shown(path: str) -> str:
@@ -104,6 +120,15 @@ def render_table(rows: list[Row]) -> str:
     for row in rows:
         lines.append(f"| {row.code} | {', '.join(row.rules)} | {len(row.both)} | {len(row.only_hadolint)} "
                      f"| {len(row.only_containersec)} |")
+    return "\n".join(lines) + "\n"
+
+
+def render_shellcheck_table(rows: list[Row]) -> str:
+    lines = ["| SC code | both | only hadolint | only containersec | findings: hadolint | containersec |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for row in rows:
+        lines.append(f"| {row.code} | {len(row.both)} | {len(row.only_hadolint)} | {len(row.only_containersec)} "
+                     f"| {row.findings_hadolint} | {row.findings_containersec} |")
     return "\n".join(lines) + "\n"
 
 
@@ -121,7 +146,7 @@ def render_details(rows: list[Row], hadolint: Reported, ours: Reported) -> str:
 
 
 def render_uncovered(hadolint: Reported, rules_by_code: dict[str, set[str]]) -> str:
-    uncovered = sorted(code for code in hadolint if code not in rules_by_code)
+    uncovered = sorted(code for code in hadolint if code.startswith("DL") and code not in rules_by_code)
     if not uncovered:
         return "Every DL code hadolint reported on the corpus has a containersec rule.\n"
     return "DL codes hadolint reported that no containersec rule lists as an alias: " + ", ".join(
@@ -145,11 +170,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         hadolint = run_hadolint(files, cwd)
         ours, rules_by_code = run_containersec(files, cwd)
     rows = compare(hadolint, ours, rules_by_code)
+    shellcheck_rows = compare_shellcheck(hadolint, ours)
     print(f"{len(files)} corpus files; files where each tool reports the DL code (containersec through aliases)\n")
     print(render_table(rows))
     print(render_uncovered(hadolint, rules_by_code))
+    print("Files where each tool reports the ShellCheck code, and the findings each reports in all\n")
+    print(render_shellcheck_table(shellcheck_rows))
     if args.details:
-        print(render_details(rows, hadolint, ours), end="")
+        print(render_details(rows + shellcheck_rows, hadolint, ours), end="")
 
 
 if __name__ == "__main__":
