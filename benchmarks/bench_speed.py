@@ -3,6 +3,8 @@
 One run measures containersec with ShellCheck off, with ShellCheck on and an empty result cache, and with
 ShellCheck on and a warm cache, each beside hadolint (which always runs ShellCheck). The runs of all
 variants are interleaved, so a machine that gets busier during the benchmark slows every variant alike.
+A size sweep then times single files spread evenly over the corpus's sizes (ShellCheck on, empty cache),
+so the share of files that meet the single-file target is measured rather than read off one sample.
 Prints figures; it is not a test. See benchmarks/README.md for how to run it and the targets.
 """
 
@@ -23,7 +25,8 @@ from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dockerfiles"
 # Single-file samples at the corpus's 35th, 47th and 72nd percentile of size (0.8, 1.4 and 4.9 KB): the
-# ratio depends on size, as hadolint starts in about 25 ms and containersec in about 100 ms.
+# ratio depends on size: hadolint's time grows with the RUN scripts it checks, from under 10 ms for a
+# file without one, while containersec's starts at about 100 ms.
 DEFAULT_SAMPLES = ("jessfraz__dockerfiles/gcloud__Dockerfile", "jessfraz__dockerfiles/consul__Dockerfile",
                    "docker-library__python/3.12__slim-bookworm__Dockerfile")
 THROUGHPUT_TARGET = 10.0  # containersec files/s >= 10x hadolint's
@@ -39,8 +42,8 @@ class Variant:
     cache: str  # "none" (off), "empty" (a new cache folder per run) or "warm" (kept between runs)
 
 
-VARIANTS = (Variant("ShellCheck off", "off", "none"), Variant("ShellCheck on, empty cache", "on", "empty"),
-            Variant("ShellCheck on, warm cache", "on", "warm"))
+EMPTY_CACHE = Variant("ShellCheck on, empty cache", "on", "empty")
+VARIANTS = (Variant("ShellCheck off", "off", "none"), EMPTY_CACHE, Variant("ShellCheck on, warm cache", "on", "warm"))
 
 
 @dataclass(frozen=True)
@@ -105,16 +108,17 @@ class Runner:
     def theirs(self, paths: Sequence[str]) -> float:
         return timed_run([*self.hadolint, *paths], self.cwd)
 
-    def medians(self, paths: Sequence[str], runs: int) -> tuple[dict[Variant, float], float]:
+    def medians(self, paths: Sequence[str], runs: int,
+                variants: Sequence[Variant] = VARIANTS) -> tuple[dict[Variant, float], float]:
         """Median seconds per variant and for hadolint, the runs interleaved; one warm-up run of each first."""
-        for variant in VARIANTS:  # compiles bytecode, fills the warm cache and the page cache
+        for variant in variants:  # compiles bytecode, fills the warm cache and the page cache
             self.ours(variant, paths)
         self.theirs(paths)
-        ours: dict[Variant, list[float]] = {variant: [] for variant in VARIANTS}
+        ours: dict[Variant, list[float]] = {variant: [] for variant in variants}
         theirs: list[float] = []
         for _ in range(runs):
             theirs.append(self.theirs(paths))
-            for variant in VARIANTS:
+            for variant in variants:
                 ours[variant].append(self.ours(variant, paths))
         return {variant: statistics.median(times) for variant, times in ours.items()}, statistics.median(theirs)
 
@@ -135,6 +139,47 @@ def benchmark(runner: Runner, samples: Sequence[str], runs: int, corpus_runs: in
                             theirs * 1000, "ms", theirs / seconds, f"<= {LATENCY_TARGET:g}x hadolint's time",
                             seconds <= LATENCY_TARGET * theirs))
     return rows
+
+
+@dataclass(frozen=True)
+class SweepPoint:
+    """One corpus file of the size sweep and both tools' cold single-file times on it."""
+
+    percentile: int
+    path: str
+    size: int
+    containersec_ms: float
+    hadolint_ms: float
+
+    @property
+    def met(self) -> bool:
+        return self.containersec_ms <= LATENCY_TARGET * self.hadolint_ms
+
+
+def size_sweep(runner: Runner, points: int, runs: int) -> list[SweepPoint]:
+    """Cold single-file times (ShellCheck on, empty cache) of `points` files spread evenly over the corpus's
+    sizes: the middle file of each equal share of the corpus sorted by size."""
+    by_size = sorted(corpus_files(), key=lambda path: Path(path).stat().st_size)
+    sweep = []
+    for index in range(points):
+        path = by_size[(2 * index + 1) * len(by_size) // (2 * points)]
+        ours, theirs = runner.medians([path], runs, variants=(EMPTY_CACHE,))
+        sweep.append(SweepPoint(round(100 * (2 * index + 1) / (2 * points)), path, Path(path).stat().st_size,
+                                ours[EMPTY_CACHE] * 1000, theirs * 1000))
+    return sweep
+
+
+def render_sweep(sweep: Sequence[SweepPoint]) -> str:
+    lines = [f"Cold single file, {EMPTY_CACHE.name}, over the corpus's sizes (median of the runs):",
+             "percentile  size      containersec  hadolint  ratio  met"]
+    for point in sweep:
+        lines.append(f"{point.percentile:>9}th  {point.size / 1024:5.1f} KB  {point.containersec_ms:9.1f} ms"
+                     f"  {point.hadolint_ms:5.1f} ms  {point.containersec_ms / point.hadolint_ms:4.2f}x  "
+                     f"{'yes' if point.met else 'NO'}")
+    met = sum(point.met for point in sweep)
+    lines.append(f"<= {LATENCY_TARGET:g}x hadolint's time for {met} of {len(sweep)} files, so for about "
+                 f"{100 * met // len(sweep)}% of the corpus")
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -203,6 +248,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--sample", action="append", dest="samples",
                         help="corpus file for the single-file latency (repeatable; default: "
                              f"{', '.join(DEFAULT_SAMPLES)})")
+    parser.add_argument("--sweep", type=int, default=10,
+                        help="files spread over the corpus's sizes for the cold single-file sweep (0: none; "
+                             "default 10, each timed --sweep-runs times)")
+    parser.add_argument("--sweep-runs", type=int, default=7, help="runs per tool and sweep file (median; default 7)")
     parser.add_argument("--containersec-args", default="",
                         help="extra arguments for `containersec lint`, e.g. \"--select CSD008\"")
     return parser.parse_args(argv)
@@ -225,7 +274,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     # An empty working directory: neither tool picks up a project config file. The ShellCheck result caches
     # live there too.
     with tempfile.TemporaryDirectory(prefix="bench-speed-") as cwd:
-        rows = benchmark(Runner(containersec, hadolint, cwd), samples, args.runs, args.corpus_runs)
+        runner = Runner(containersec, hadolint, cwd)
+        rows = benchmark(runner, samples, args.runs, args.corpus_runs)
+        sweep = size_sweep(runner, args.sweep, args.sweep_runs) if args.sweep > 0 else []
         bound = shellcheck_bound(corpus_files(), cwd)
     hadolint_version = subprocess.run([hadolint[0], "--version"], capture_output=True, text=True).stdout
     print(f"containersec: {shlex.join(containersec[1:])} --shellcheck off|on")
@@ -242,6 +293,8 @@ def main(argv: Sequence[str] | None = None) -> None:
           f"CPU. With an empty cache no run on {cores} CPUs can exceed {alone:.0f} files/s "
           f"({alone / hadolint_throughput:.1f}x hadolint) even if all else were free, nor {with_ours:.0f} files/s "
           f"({with_ours / hadolint_throughput:.1f}x) with containersec's own work as measured with ShellCheck off.")
+    if sweep:
+        print("\n" + render_sweep(sweep))
 
 
 if __name__ == "__main__":
