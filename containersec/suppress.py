@@ -20,7 +20,8 @@ _SHELLCHECK_CODE = LazyPattern(r"SC\d{4}", re.IGNORECASE)
 # peer. One of our IDs that names no rule, though, is a typo that would silently ignore nothing.
 _OUR_ID = LazyPattern(r"CS[DIVR]\d+", re.IGNORECASE)
 
-_OWN = LazyPattern(r"#\s*containersec\s*:(?P<body>.*)", re.IGNORECASE)
+# `# containersec: ignore=...`; the colon may be left out before a scope, as in hadolint's `# hadolint ignore=`.
+_OWN = LazyPattern(r"#\s*containersec(?:\s*:|\s+(?=ignore(?:-file|-stage)?\s*=))(?P<body>.*)", re.IGNORECASE)
 _OWN_BODY = LazyPattern(
     r"\s*(?P<scope>ignore(?:-file|-stage)?)\s*=\s*(?P<names>.*?)\s*(?:(?:--|#).*)?$", re.IGNORECASE)
 # Like hadolint, anything after the codes must start with `#`, or the line is not a pragma.

@@ -78,6 +78,25 @@ def test_pragma_keywords_are_case_insensitive(rules):
     assert suppressed_lines(suppressions, rules["CSDT12"]) == [5]
 
 
+@pytest.mark.parametrize("comment", ["# containersec ignore=CSDT11", "#containersec  ignore = test-one"])
+def test_own_pragma_may_leave_out_the_colon_like_hadolints(rules, comment):
+    suppressions = scan(f"FROM a\n{comment}\nRUN x\n")
+    assert suppressed_lines(suppressions, rules["CSDT11"]) == [3]
+    assert suppressions.unknown == [] and suppressions.malformed == []
+
+
+def test_colon_less_pragma_naming_an_unknown_rule_is_listed(rules):
+    assert scan("FROM a\n# containersec ignore=CSD999\nRUN x\n").unknown == [(2, "CSD999")]
+
+
+@pytest.mark.parametrize("comment", ["# containersec ignores nothing here", "# containersec is our linter",
+                                     "# containersec ignore-everything=CSDT11"])
+def test_prose_about_containersec_without_a_colon_is_an_ordinary_comment(rules, comment):
+    suppressions = scan(f"FROM a\n{comment}\nRUN x\n")
+    assert suppressed_lines(suppressions, rules["CSDT11"]) == []
+    assert suppressions.unknown == [] and suppressions.malformed == []
+
+
 def test_several_names_with_spaces_and_a_reason(rules):
     suppressions = scan("FROM a\n# containersec: ignore=CSDT11 , test-two -- both reviewed, see #12\nRUN x\n")
     assert suppressed_lines(suppressions, rules["CSDT11"]) == [3]
