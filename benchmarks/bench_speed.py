@@ -171,11 +171,11 @@ def size_sweep(runner: Runner, points: int, runs: int) -> list[SweepPoint]:
 
 def render_sweep(sweep: Sequence[SweepPoint]) -> str:
     lines = [f"Cold single file, {EMPTY_CACHE.name}, over the corpus's sizes (median of the runs):",
-             "percentile  size      containersec  hadolint  ratio  met"]
+             "percentile  size      containersec  hadolint  ratio  met  file"]
     for point in sweep:
-        lines.append(f"{point.percentile:>9}th  {point.size / 1024:5.1f} KB  {point.containersec_ms:9.1f} ms"
+        lines.append(f"{point.percentile:>10}  {point.size / 1024:5.1f} KB  {point.containersec_ms:9.1f} ms"
                      f"  {point.hadolint_ms:5.1f} ms  {point.containersec_ms / point.hadolint_ms:4.2f}x  "
-                     f"{'yes' if point.met else 'NO'}")
+                     f"{'yes' if point.met else 'NO ':3}  {Path(point.path).relative_to(CORPUS)}")
     met = sum(point.met for point in sweep)
     lines.append(f"<= {LATENCY_TARGET:g}x hadolint's time for {met} of {len(sweep)} files, so for about "
                  f"{100 * met // len(sweep)}% of the corpus")
