@@ -101,6 +101,13 @@ def build_suppressions(
     return result
 
 
+def is_pragma(comment: str) -> bool:
+    """Whether a comment is an ignore pragma in a form `build_suppressions` reads: containersec's own (also
+    when malformed), hadolint's, Checkov's, or Trivy's (also when expired)."""
+    text = comment.strip()
+    return bool(_OWN.match(text) or _HADOLINT.fullmatch(text) or _CHECKOV.search(text) or _TRIVY.search(text))
+
+
 def _pragmas(comments: Iterable[tuple[int, str]], today: date, result: Suppressions) -> Iterable[_Pragma]:
     for line, text in comments:
         text = text.strip()

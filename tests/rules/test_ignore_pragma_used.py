@@ -22,5 +22,18 @@ def test_pragmas_flagged_when_selected() -> None:
     assert lines(RULE, text) == [1, 3, 5, 6, 7]
 
 
+def test_exactly_the_comments_read_as_pragmas_are_flagged() -> None:
+    text = """
+        FROM alpine:3.19
+        # containersec ignore=CSD013
+        ADD a /b
+        # hadolint ignore=DL3008 because the mirror pins it
+        RUN true
+        # containersec ignores nothing here
+        RUN true
+        """
+    assert lines(RULE, text) == [2]
+
+
 def test_ordinary_comments_pass() -> None:
     assert lines(RULE, "# ignore this image\nFROM alpine:3.19\n# hadolint is nice\n") == []

@@ -1,13 +1,9 @@
-import re
 from collections.abc import Iterator
 
 from containersec.build.model import Dockerfile
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
-from containersec.patterns import LazyPattern
-
-_PRAGMA = LazyPattern(r"#\s*(?:containersec\s*:\s*ignore|hadolint\s+(?:(?:global|stage)\s+)?ignore\s*=)"
-                     r"|(?:checkov|bridgecrew):skip=|trivy:ignore:", re.IGNORECASE)
+from containersec.suppress import is_pragma
 
 
 @rule(id="CSD039", slug="ignore-pragma-used", severity=Severity.INFO, aliases=("DL1001",),
@@ -21,7 +17,6 @@ _PRAGMA = LazyPattern(r"#\s*(?:containersec\s*:\s*ignore|hadolint\s+(?:(?:global
             "Checkov and Trivy forms it honours.")
 def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     for line, text in dockerfile.comments:
-        match = _PRAGMA.search(text)
-        if match is not None:
-            yield Hit(f"inline ignore pragma {match[0].lstrip('#').strip()!r}: move the exception to the "
+        if is_pragma(text):
+            yield Hit(f"inline ignore pragma {text.lstrip('#').strip()!r}: move the exception to the "
                       "configuration file", line)
