@@ -104,8 +104,9 @@ def build_suppressions(
 def is_pragma(comment: str) -> bool:
     """Whether a comment is an ignore pragma in a form `build_suppressions` reads: containersec's own (also
     when malformed), hadolint's, Checkov's, or Trivy's (also when expired)."""
-    text = comment.strip()
-    return bool(_OWN.match(text) or _HADOLINT.fullmatch(text) or _CHECKOV.search(text) or _TRIVY.search(text))
+    probe = Suppressions()
+    # No Trivy ignore has expired before date.min; a malformed own pragma yields nothing but is noted.
+    return any(_pragmas([(0, comment)], date.min, probe)) or bool(probe.malformed)
 
 
 def _pragmas(comments: Iterable[tuple[int, str]], today: date, result: Suppressions) -> Iterable[_Pragma]:

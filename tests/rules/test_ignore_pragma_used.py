@@ -35,5 +35,10 @@ def test_exactly_the_comments_read_as_pragmas_are_flagged() -> None:
     assert lines(RULE, text) == [2]
 
 
+def test_malformed_own_and_expired_trivy_pragmas_are_still_flagged() -> None:
+    text = "FROM alpine:3.19\n# containersec: ignore\nRUN true\n# trivy:ignore:DS002:exp:2000-01-01\nRUN true\n"
+    assert lines(RULE, text) == [2, 4]
+
+
 def test_ordinary_comments_pass() -> None:
     assert lines(RULE, "# ignore this image\nFROM alpine:3.19\n# hadolint is nice\n") == []
