@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import re
 import shlex
 import subprocess
@@ -12,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from containersec.findings import Severity
+from containersec.untrusted import DocumentError, json_data
 
 REPORTERS = ("github-check", "github-pr-review", "workflow-commands")
 FILTER_MODES = ("added", "diff_context", "file", "nofilter")
@@ -121,8 +121,8 @@ def _load_event(path: str, notes: list[str]) -> dict[str, object]:
     if not path:
         return {}
     try:
-        event = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        event = json_data.loads(Path(path).read_bytes())
+    except (OSError, DocumentError) as exc:
         notes.append(f"{path}: cannot read the event payload ({exc}); using the runner's variables")
         return {}
     if not isinstance(event, dict):

@@ -45,6 +45,7 @@ from containersec.release.registry.signatures import (
     load_public_key,
     verify_simple_signing,
 )
+from containersec.untrusted import json_data
 
 STATE_VERSION = 1
 BASE_NAME = "org.opencontainers.image.base.name"
@@ -320,7 +321,7 @@ def read_state(path: Path) -> dict[str, str]:
     if not path.exists():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json_data.loads(path.read_bytes())
         tags = data["tags"]
         if not isinstance(tags, dict) or not all(isinstance(v, str) for v in tags.values()):
             raise TypeError

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -28,6 +27,7 @@ import requests
 from containersec.release.registry.credentials import Credential
 from containersec.release.registry.reference import is_loopback
 from containersec.release.registry.shapes import sequence
+from containersec.untrusted import DocumentError, json_data
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
@@ -414,8 +414,8 @@ def _bounded_body(response: requests.Response, max_bytes: int, url: str, host: s
 
 def _json_object(body: bytes, shown: str) -> dict[str, Any]:
     try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json_data.loads(body)
+    except DocumentError as exc:
         raise RegistryError(f"{shown}: the registry sent malformed JSON ({exc})") from None
     if not isinstance(data, dict):
         raise RegistryError(f"{shown}: the registry sent JSON that is not an object")
@@ -425,7 +425,7 @@ def _json_object(body: bytes, shown: str) -> dict[str, Any]:
 def _error_detail(body: bytes) -> str:
     """The first error code and message of a distribution error body, if any (short, untrusted text)."""
     try:
-        errors = json.loads(body).get("errors") or []
+        errors = json_data.loads(body).get("errors") or []
         first = errors[0]
         return f": {str(first.get('code', ''))[:40]} {str(first.get('message', ''))[:160]}".rstrip()
     except (ValueError, AttributeError, IndexError, TypeError):

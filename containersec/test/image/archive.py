@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import re
 import tarfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
+
+from containersec.untrusted import DocumentError, json_data
+from containersec.untrusted.values import as_list, as_map
 
 INDEX_TYPES = ("application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json")
 REF_NAME = "org.opencontainers.image.ref.name"
@@ -131,9 +133,9 @@ class Store:
             if actual != digest:
                 raise ArchiveError(f"{what} does not match its digest: expected {digest}, got {actual}")
         try:
-            return json.loads(data)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ArchiveError(f"{what} {name} is not valid JSON: {exc}") from None
+            return json_data.loads(data, max_bytes=_MAX_JSON)
+        except DocumentError as exc:
+            raise ArchiveError(f"{what} {name} is {exc}") from None
 
     def _local(self, name: str) -> str:
         # Names come from the image's own JSON: never let one leave the layout folder.
@@ -167,7 +169,7 @@ def _select_docker(store: Store, reference: str | None) -> Selected:
         raise ArchiveError("manifest.json is not a list of images")
 
     def names(entry: dict[str, Any]) -> list[str]:
-        tags = entry.get("RepoTags") or []
+        tags = as_list(entry.get("RepoTags"))
         return [t for t in tags if isinstance(t, str)] + [_config_digest(entry)]
 
     chosen = _choose(entries, reference, names, lambda entry, ref: any(_tag_matches(n, ref) for n in names(entry)))
@@ -207,7 +209,7 @@ def _select_oci(store: Store, reference: str | None, platform: str | None) -> Se
     descriptors = [d for d in descriptors if isinstance(d, dict)]
 
     def names(descriptor: dict[str, Any]) -> list[str]:
-        annotations = descriptor.get("annotations") or {}
+        annotations = as_map(descriptor.get("annotations"))
         found = [annotations.get(REF_NAME), annotations.get(IMAGE_NAME), descriptor.get("digest")]
         return [n for n in found if isinstance(n, str)]
 
@@ -247,7 +249,7 @@ def _manifest(store: Store, descriptor: dict[str, Any], platform: str | None) ->
         # umoci writes manifests without mediaType: an index is what has `manifests` (research 2.3).
         if document.get("mediaType") not in INDEX_TYPES and "manifests" not in document:
             return document, digest
-        descriptor = _platform(document.get("manifests") or [], platform, digest)
+        descriptor = _platform(as_list(document.get("manifests")), platform, digest)
     raise ArchiveError("indexes nested more than four deep")
 
 
@@ -256,10 +258,11 @@ def _platform(children: list[Any], wanted: str | None, digest: str) -> dict[str,
     for child in children:
         if not isinstance(child, dict):
             continue
-        spec = child.get("platform") or {}
+        spec = as_map(child.get("platform"))
         if spec.get("os") == "unknown":  # BuildKit attestation manifests
             continue
-        name = "/".join(part for part in (spec.get("os"), spec.get("architecture"), spec.get("variant")) if part)
+        parts = (spec.get("os"), spec.get("architecture"), spec.get("variant"))
+        name = "/".join(str(part) for part in parts if part)
         images[name or str(child.get("digest"))] = child
     if wanted:
         for name, child in images.items():
@@ -310,3 +313,4 @@ def _diff_ids(config: dict[str, Any]) -> list[Any]:
 def _at(values: list[Any], index: int) -> str | None:
     value = values[index] if index < len(values) else None
     return value if isinstance(value, str) else None
+

@@ -48,12 +48,12 @@ def read_ignore_file(path: str) -> list[IgnoreRule]:
         raise ConfigError(path, None, f"cannot read: {exc.strerror}") from None
     if not path.endswith((".yaml", ".yml")):
         return _trivyignore(path, text)
-    import yaml
+    from containersec.untrusted import DocumentError, yaml_data
 
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(path, None, f"invalid YAML: {str(exc).splitlines()[0]}") from None
+        data = yaml_data.load(text)
+    except DocumentError as exc:
+        raise ConfigError(path, None, str(exc)) from None
     if data is None:
         return []
     if not isinstance(data, dict):

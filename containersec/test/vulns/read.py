@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from containersec.test.vulns.records import ImageConfig, Record, ScanReport, scanner_severity
-from containersec.test.vulns.stream import DocumentError, walk
+from containersec.test.vulns.stream import walk
+from containersec.untrusted import DocumentError, json_data
 
 TRIVY_VULNS = "Results.item.Vulnerabilities.item"
 GRYPE_MATCHES = "matches.item"
@@ -257,7 +257,7 @@ def _decoded_json(value: Any) -> Any:
     if not isinstance(value, str) or not value:
         return None
     try:
-        return json.loads(base64.b64decode(value, validate=True))
+        return json_data.loads(base64.b64decode(value, validate=True))
     except (binascii.Error, ValueError):
         return None
 
