@@ -287,7 +287,7 @@ def _parse_into(report: Report, text: str, path: str) -> Dockerfile | None:
     try:
         dockerfile = parse_dockerfile(text, path)
     except Exception as exc:  # a parser bug must stay this file's error, not lose the batch's report
-        report.errors.append(InputError(path, f"internal error while parsing: {type(exc).__name__}: {exc}"))
+        report.errors.append(InputError.unexpected(path, exc, during="while parsing"))
         return None
     dockerfile.dockerignore = read_dockerignore(path)
     if not dockerfile.instructions:
@@ -315,8 +315,7 @@ def check_dockerfile(dockerfile: Dockerfile, config: Config, rules: list[Rule], 
         try:
             hits = list(rule.check(dockerfile, config.options))
         except Exception as exc:  # a rule bug (RecursionError included) must not hide other results
-            report.errors.append(InputError(dockerfile.path, f"internal error in rule {rule.id} {rule.slug}: "
-                                            f"{type(exc).__name__}: {exc}"))
+            report.errors.append(InputError.unexpected(dockerfile.path, exc, during=f"in rule {rule.id} {rule.slug}"))
             continue
         for hit in hits:
             if suppressions is not None and suppressions.is_suppressed(rule, hit.line):

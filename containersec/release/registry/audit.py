@@ -130,6 +130,8 @@ class Auditor:
         except (ReferenceError, RegistryError, CredentialError) as exc:
             message = str(exc) if str(exc).startswith((given, "'")) else f"{given}: {exc}"
             self.report.errors.append(InputError(given, message, Stage.RELEASE))
+        except Exception as exc:  # a bug stays this reference's error: the others are still audited
+            self.report.errors.append(InputError.unexpected(given, exc, Stage.RELEASE))
 
     def audit_repository(self, given: str, reference: Reference) -> None:
         registry = self.pool[reference.api_host]

@@ -87,6 +87,9 @@ def _check_one(report: Report, argument: str, rules: list[Rule], options: ImageO
     except OSError as exc:
         report.errors.append(InputError(argument, f"cannot read: {exc.strerror or exc}", Stage.TEST))
         return
+    except Exception as exc:  # a reader bug stays this image's error: the others are still checked
+        report.errors.append(InputError.unexpected(argument, exc, Stage.TEST))
+        return
     finally:
         if store is not None:
             store.close()

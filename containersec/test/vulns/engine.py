@@ -34,6 +34,8 @@ def check_reports(paths: list[str], config: Config, *, dockerfile: str | None = 
             reports.append(read_report(path))
         except ReportError as exc:
             errors.append(InputError(path, str(exc), Stage.TEST))
+        except Exception as exc:  # a reader bug stays this report's error: the others are still reported
+            errors.append(InputError.unexpected(path, exc, Stage.TEST))
     evaluation = evaluate(group(reports), settings, ignores, statements, now)
     checked = Checked(evaluation, settings, now, show_suppressed=show_suppressed,
                       config_text=_text_or_empty(settings.source))
