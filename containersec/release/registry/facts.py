@@ -6,12 +6,12 @@ messages and `extra`, which the reporters escape.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from containersec.release.registry.signatures import Attached
+from containersec.untrusted.patterns import LinearPattern
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Locator:
 class TagFacts:
     locator: Locator
     tag: str
-    release_tags: re.Pattern[str]
+    release_tags: LinearPattern
     previous_digest: str | None  # from the state file; None when the tag is new or no state is kept
 
 

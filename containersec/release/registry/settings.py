@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +11,8 @@ from typing import Any
 from containersec.config import Config
 from containersec.release.registry.client import ClientOptions, RegistryPool
 from containersec.release.registry.credentials import Credential, find_credential
+from containersec.untrusted import DocumentError
+from containersec.untrusted.patterns import LinearPattern, regex
 
 # Semantic versions, with an optional `v` and an optional pre-release/build part.
 DEFAULT_RELEASE_TAGS = r"v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?"
@@ -29,7 +30,7 @@ KEYS = ("release-tags", "patch-window-days", "required-labels", "cosign-public-k
 
 @dataclass(frozen=True)
 class RegistrySettings:
-    release_tags: re.Pattern[str]
+    release_tags: LinearPattern
     patch_window_days: int
     required_labels: Mapping[str, str]  # label -> type (text, url, hash, rfc3339, spdx, semver, email)
     cosign_public_key: Path | None
@@ -53,9 +54,9 @@ def registry_settings(config: Config) -> RegistrySettings:
     if not isinstance(pattern, str):
         raise config.section_error("registry.release-tags", "expected a regular expression string")
     try:
-        release_tags = re.compile(pattern)
-    except re.error as exc:
-        raise config.section_error("registry.release-tags", f"not a valid regular expression: {exc}") from None
+        release_tags = regex(pattern)
+    except DocumentError as exc:
+        raise config.section_error("registry.release-tags", str(exc)) from None
     window = section.get("patch-window-days", DEFAULT_PATCH_WINDOW_DAYS)
     if isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise config.section_error("registry.patch-window-days", f"expected a whole number of days >= 1, got "
