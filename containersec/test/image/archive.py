@@ -12,12 +12,14 @@ import contextlib
 import hashlib
 import os
 import re
+import stat
 import tarfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
 from containersec.untrusted import DocumentError, json_data
+from containersec.untrusted.tar_headers import BoundedTarInfo
 from containersec.untrusted.values import as_list, as_map
 
 INDEX_TYPES = ("application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json")
@@ -25,6 +27,8 @@ REF_NAME = "org.opencontainers.image.ref.name"
 IMAGE_NAME = "io.containerd.image.name"
 _DIGEST = re.compile(r"^(sha256|sha512):([0-9a-f]{64}|[0-9a-f]{128})$")
 _MAX_JSON = 16 * 1024 * 1024  # manifests and configs are kilobytes; refuse to read a huge "manifest"
+# An image archive holds a few files per blob; more members than this is a tar bomb, not an image.
+MAX_ARCHIVE_MEMBERS = 100_000
 
 
 class ArchiveError(Exception):
@@ -79,9 +83,13 @@ class Store:
         if os.path.isdir(path):
             return
         try:
-            self._tar = tarfile.open(path, mode="r:")  # noqa: SIM115 (kept open for the blobs; see close)
+            self._tar = tarfile.open(path, mode="r:", tarinfo=BoundedTarInfo)  # noqa: SIM115 (kept open; see close)
             for member in self._tar:
                 self._members[member.name.removeprefix("./")] = member
+                if len(self._members) > MAX_ARCHIVE_MEMBERS:
+                    raise ArchiveError(f"has more than {MAX_ARCHIVE_MEMBERS:,} members: a tar bomb, not an image")
+        except DocumentError as exc:
+            raise ArchiveError(f"not a readable image tarball: {exc}") from None
         except tarfile.ReadError as exc:
             problem = "it ends early (truncated?)" if "unexpected end" in str(exc) or self._members else str(exc)
             raise ArchiveError(f"not a readable image tarball: {problem}") from None
@@ -108,11 +116,7 @@ class Store:
     @contextlib.contextmanager
     def open(self, name: str, what: str) -> Iterator[IO[bytes]]:
         if self._tar is None:
-            try:
-                handle = open(self._local(name), "rb")  # noqa: SIM115 (closed below)
-            except OSError:
-                raise ArchiveError(f"{what} is missing: {name}") from None
-            with handle:
+            with self._open_blob(name, what) as handle:
                 yield handle
             return
         member = self._members.get(name)
@@ -136,6 +140,26 @@ class Store:
             return json_data.loads(data, max_bytes=_MAX_JSON)
         except DocumentError as exc:
             raise ArchiveError(f"{what} {name} is {exc}") from None
+
+    def _open_blob(self, name: str, what: str) -> IO[bytes]:
+        """A blob of the layout folder, only when it is a regular file inside the folder.
+
+        A blob that links out of the folder, or is a FIFO or a device (`/dev/zero`), would have the run
+        read what is not the image, or wait forever.
+        """
+        local = self._local(name)
+        real, root = os.path.realpath(local), os.path.realpath(self.path)
+        if os.path.commonpath((real, root)) != root:
+            raise ArchiveError(f"{what} {name} is a link out of the layout folder")
+        try:
+            # Non-blocking, so that opening a FIFO returns at once; the type is checked before any read.
+            descriptor = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            raise ArchiveError(f"{what} is missing: {name}") from None
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            os.close(descriptor)
+            raise ArchiveError(f"{what} {name} is not a regular file")
+        return os.fdopen(descriptor, "rb")
 
     def _local(self, name: str) -> str:
         # Names come from the image's own JSON: never let one leave the layout folder.
