@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from containersec.test.vulns.records import ImageConfig, Record, ScanReport, scanner_severity
-from containersec.test.vulns.stream import walk
 from containersec.untrusted import DocumentError, json_data
+from containersec.vulnerabilities.records import ImageConfig, Record, ScanReport, scanner_severity
+from containersec.vulnerabilities.stream import walk
 
 TRIVY_VULNS = "Results.item.Vulnerabilities.item"
 GRYPE_MATCHES = "matches.item"
