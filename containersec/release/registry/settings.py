@@ -25,7 +25,7 @@ DEFAULT_REQUIRED_LABELS = {
     "org.opencontainers.image.licenses": "spdx",
 }
 KEYS = ("release-tags", "patch-window-days", "required-labels", "cosign-public-key", "insecure-hosts",
-        "ca-bundle", "timeout", "retries")
+        "ca-bundle", "timeout", "retries", "deadline")
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,9 @@ def registry_settings(config: Config) -> RegistrySettings:
     timeout = section.get("timeout", 30)
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         raise config.section_error("registry.timeout", f"expected a number of seconds > 0, got {timeout!r}")
+    deadline = section.get("deadline", ClientOptions.deadline)
+    if isinstance(deadline, bool) or not isinstance(deadline, int | float) or deadline <= 0:
+        raise config.section_error("registry.deadline", f"expected a number of seconds > 0, got {deadline!r}")
     retries = section.get("retries", 4)
     if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= 10:
         raise config.section_error("registry.retries", f"expected a whole number from 0 to 10, got {retries!r}")
@@ -82,7 +85,7 @@ def registry_settings(config: Config) -> RegistrySettings:
         cosign_public_key=_file(config, section, "cosign-public-key"),
         client=ClientOptions(ca_bundle=str(ca) if (ca := _file(config, section, "ca-bundle")) else None,
                              insecure_hosts=tuple(host.lower() for host in insecure), timeout=float(timeout),
-                             retries=retries),
+                             retries=retries, deadline=float(deadline)),
     )
 
 
