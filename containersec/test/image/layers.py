@@ -236,7 +236,7 @@ def _member(tar: tarfile.TarFile, member: tarfile.TarInfo, index: int, pending: 
     through = _symlinked_folder(directory, pending, filesystem)
     if through is not None:
         pending.report("through symlink", UnsafeEntry(member.name, index, f"written through {through.path!r}, a "
-                                                      f"symlink to {through.linkname!r}"))
+                                                      f"symlink to {through.link!r}"))
     pending.records[path] = FileRecord(path, kind, member.mode, member.uid, member.gid, member.size,
                                        member.linkname, index)
     if kind != "file" or member.size == 0:
