@@ -247,3 +247,49 @@ def test_summary_and_workflow_commands_show_controls_and_bidi_overrides_as_escap
     line = command("error", INJECTED, {"file": "a\nb"})
     assert "\n" not in line and "\x1b" not in line and "\u202e" not in line
     assert line.endswith("::pin it%0A::set-output name=conclusion::success%0A::error::forged\\u202e\\x1b[2J\\x07")
+
+
+# --- lint: deep shell nesting and many RUNs --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("script", "notes"), [
+    ("echo " + "$(echo " * 1000 + "x" + ")" * 1000, ["nested 1000 deep, 1000 of them $(...)"]),
+    ("if true; then " * 1000 + "echo x; " + "fi; " * 1000, ["more than 200 levels deep",
+                                                             "nested 1000 deep, 0 of them $(...)"]),
+])
+def test_deeply_nested_shell_is_checked_in_bounded_time_and_memory_with_a_note(tmp_path, script, notes) -> None:
+    # 1,000 nested $(...) took 20 s and 2 GB (ShellCheck past its 120 s batch timeout); 1,000 nested if 17 s.
+    (tmp_path / "Dockerfile").write_text(f"FROM alpine:3.20\nRUN {script} && sudo true\n")
+    started = time.monotonic()
+    done = limited_cli("lint", "--shellcheck", "on", "Dockerfile", cwd=tmp_path)
+    assert time.monotonic() - started < 20
+    for note in notes:
+        assert note in done.stdout, done.stdout
+    assert "sudo" in done.stdout and "input error" not in done.stdout  # the command after the nesting is read
+
+
+def test_the_walk_stops_at_its_depth_and_commands_above_it_are_still_read() -> None:
+    from containersec.dockerfile.parse import parse_dockerfile
+    from containersec.dockerfile.shell import MAX_SYNTAX_DEPTH
+
+    deep = "sudo a; echo " + "$(echo " * 20_000 + "x" + ")" * 20_000  # 1.6 GB before the bound
+    dockerfile = parse_dockerfile(f"FROM alpine:3.20\nRUN {deep}\n", "Dockerfile")
+    [run] = [i for i in dockerfile.instructions if i.keyword == "RUN"]
+    names = [command.name for command in run.commands()]
+    assert names[:3] == ["sudo", "a", "echo"] and len(names) < MAX_SYNTAX_DEPTH
+    assert run.script is not None and run.script.too_deep
+
+
+def test_the_apt_lists_rule_answers_once_per_file_not_once_per_run() -> None:
+    from containersec.build.rules import apt_lists_not_removed
+    from containersec.config import Config
+    from containersec.dockerfile.parse import parse_dockerfile
+
+    runs = "".join("RUN apt-get update && apt-get install -y curl\n" for _ in range(3000))
+    dockerfile = parse_dockerfile(f"FROM debian:12 AS base\n{runs}FROM base\nRUN apt-get install -y vim\n",
+                                  "Dockerfile")
+    started = time.monotonic()
+    hits = list(apt_lists_not_removed.check(dockerfile, Config().options))
+    assert time.monotonic() - started < 10  # 3,000 RUNs: about 4.5 million instruction visits before
+    # The last stage installs without updating: the base's RUNs get no fix, the last one does.
+    assert len(hits) == 3001 and [bool(hit.edits) for hit in hits] == [False] * 3000 + [True]

@@ -10,6 +10,7 @@ from containersec.config import Config, active_rules
 from containersec.dockerfile.files import STDIN, Source, discover, read_dockerignore, read_source, read_stdin
 from containersec.dockerfile.model import Dockerfile
 from containersec.dockerfile.parse import parse_dockerfile
+from containersec.dockerfile.shell import MAX_SYNTAX_DEPTH
 from containersec.findings import Finding, InputError, Report, Stage
 
 
@@ -177,4 +178,7 @@ def check_dockerfile(dockerfile: Dockerfile, config: Config, rules: list[Rule], 
                 rule=rule.id, name=rule.slug, severity=rule.severity, stage=rule.stage, path=dockerfile.path,
                 line=hit.line, end_line=hit.end_line, column=hit.column, message=hit.message,
                 aliases=rule.aliases, fixable=rule.fixable and bool(hit.edits), edits=hit.edits, secret=hit.secret))
+    report.notices.extend(f"{dockerfile.path}:{run.line}: the RUN script is nested more than {MAX_SYNTAX_DEPTH} "
+                          "levels deep; the commands below that depth were not checked"
+                          for run in dockerfile.instructions if run.script is not None and run.script.too_deep)
     return findings
