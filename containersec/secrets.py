@@ -10,8 +10,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from functools import lru_cache
 
 from containersec.patterns import LazyPattern
+from containersec.untrusted import DocumentError
+from containersec.untrusted.patterns import LinearPattern, regex
 
 # Whole `_`-separated words that make a variable name look secret (BuildKit's SecretsUsedInArgOrEnv words,
 # plus Dockle's PASS/PASSWD and Trivy's PSW). `usr`, `auth` and `access` are left out: USR_LOCAL, AUTH_URL
@@ -163,8 +166,13 @@ def secret_file_kind(source: str) -> str | None:
     return None
 
 
-def _pattern_regex(pattern: str) -> re.Pattern[str]:
-    """A .dockerignore pattern (Go filepath.Match syntax plus `**`) as an anchored regex."""
+@lru_cache(maxsize=256)
+def _pattern_regex(pattern: str) -> LinearPattern | None:
+    """A .dockerignore pattern (Go filepath.Match syntax plus `**`) as an RE2 pattern, None when invalid.
+
+    RE2, because the file comes with the repository: `**/**/**/x` as a Python regex backtracks for minutes
+    on a deep path. BuildKit refuses an invalid pattern; here it matches nothing.
+    """
     out = []
     index = 0
     while index < len(pattern):
@@ -197,7 +205,10 @@ def _pattern_regex(pattern: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(char))
         index += 1
-    return re.compile("".join(out))
+    try:
+        return regex("(?s)" + "".join(out))
+    except DocumentError:
+        return None
 
 
 def dockerignored(patterns: list[str], path: str) -> bool:
@@ -213,7 +224,7 @@ def dockerignored(patterns: list[str], path: str) -> bool:
         pattern = posixpath.normpath(raw[1:].strip() if negate else raw.strip()).lstrip("/")
         if pattern in ("", "."):
             continue
-        regex = _pattern_regex(pattern)
-        if any(regex.fullmatch(prefix) for prefix in prefixes):
+        compiled = _pattern_regex(pattern)
+        if compiled is not None and any(compiled.fullmatch(prefix) for prefix in prefixes):
             excluded = not negate
     return excluded

@@ -293,3 +293,13 @@ def test_the_apt_lists_rule_answers_once_per_file_not_once_per_run() -> None:
     assert time.monotonic() - started < 10  # 3,000 RUNs: about 4.5 million instruction visits before
     # The last stage installs without updating: the base's RUNs get no fix, the last one does.
     assert len(hits) == 3001 and [bool(hit.edits) for hit in hits] == [False] * 3000 + [True]
+
+
+def test_dockerignore_patterns_match_in_linear_time_and_an_invalid_one_matches_nothing() -> None:
+    from containersec.secrets import dockerignored
+
+    started = time.monotonic()
+    assert not dockerignored(["**/**/**/**/**/x"], "a/" * 500 + "y")  # minutes as a Python regex
+    assert dockerignored(["**/**/**/**/**/y"], "a/" * 500 + "y")
+    assert time.monotonic() - started < 1
+    assert dockerignored(["[z-a]", "**/*.pem"], "certs/site.pem") and not dockerignored(["[z-a]"], "z")
