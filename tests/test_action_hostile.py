@@ -3,6 +3,7 @@ the SARIF, summary and outputs are written whatever fails (real process, real gi
 
 from __future__ import annotations
 
+import json
 import time
 
 from test_action_e2e import commands, emulator, maintainers, make_workspace, rule_id  # noqa: F401 (fixture)
@@ -88,3 +89,21 @@ def test_an_unwritable_output_file_is_reported_and_the_summary_still_written(tmp
                            environment={"GITHUB_OUTPUT": str(unwritable)})
     assert "GITHUB_OUTPUT" in result.stderr and "cannot write" in result.stderr
     assert "### containersec: failure" in result.summary and result.returncode == 1
+
+
+def test_a_bug_while_checking_still_writes_sarif_summary_and_outputs_and_exits_2(tmp_path, monkeypatch):
+    from containersec import action
+
+    def broken(inputs, workspace):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(action, "check", broken)
+    summary, outputs = tmp_path / "summary.md", tmp_path / "outputs.txt"
+    environ = {"GITHUB_WORKSPACE": str(tmp_path), "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(outputs),
+               "GITHUB_EVENT_NAME": "push", "INPUT_REPORTER": "workflow-commands"}
+    assert action.main(environ) == 2
+    sarif = json.loads((tmp_path / "containersec.sarif").read_text())
+    messages = [n["message"]["text"] for run in sarif["runs"]
+                for n in run.get("invocations", [{}])[0].get("toolExecutionNotifications", [])]
+    assert any("internal error: ZeroDivisionError" in m and "please report it" in m for m in messages), sarif
+    assert "containersec" in summary.read_text() and "conclusion<<" in outputs.read_text()
