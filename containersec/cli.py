@@ -155,6 +155,22 @@ def _registry_options(registry: argparse.ArgumentParser) -> None:
     prune.set_defaults(run=_run_prune)
 
 
+def _k8s_options(k8s: argparse.ArgumentParser) -> None:
+    _add_lint_options(k8s)
+    k8s.add_argument("--format", "-f", choices=FORMATS, default="text")
+    k8s.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    k8s.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    k8s.add_argument("--kustomize", action="store_true",
+                     help="render directories holding a kustomization.yaml with `kubectl kustomize` first")
+    k8s.add_argument("--profile", choices=("all", "baseline", "restricted"),
+                     help="all rules (default), or only the Pod Security Standards baseline or restricted controls")
+    k8s.add_argument("--list-images", action="store_true",
+                     help="print every image the manifests deploy, one per line (for registry prune --in-use)")
+    k8s.add_argument("--stdin-filename", metavar="NAME", default="-",
+                     help="the name to report for manifests read from standard input (PATH -)")
+    k8s.set_defaults(run=_run_k8s)
+
+
 def _rules_options(rules: argparse.ArgumentParser) -> None:
     rules.add_argument("rule", nargs="?", metavar="RULE", help="an ID, slug or peer alias (e.g. DL3008)")
     rules.add_argument("--format", "-f", choices=("text", "markdown", "json"), default="text")
@@ -172,6 +188,7 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "policy-check": ("fail on vulnerability exceptions that expired or expire soon", _policy_check_options),
     "image": ("check built images: docker-archive tarballs, OCI layouts (test stage)", _image_options),
     "registry": ("audit an OCI registry, plan retention (release stage)", _registry_options),
+    "k8s": ("check Kubernetes manifests (infrastructure stage)", _k8s_options),
     "rules": ("list the rules, or explain one", _rules_options),
     "action": ("run as the GitHub Action (reads INPUT_* and GITHUB_*)", _action_options),
 }
@@ -372,6 +389,42 @@ def _run_image(args: argparse.Namespace) -> int:
         return 2
     return _run_stage(args, lambda config: check_images(args.paths, config, dockerfile=args.dockerfile,
                                                         platform=args.platform))
+
+
+def _run_k8s(args: argparse.Namespace) -> int:
+    if args.list_images:
+        return _list_images(args)
+    from containersec.infra import check_manifests
+
+    problem = _output_problem(args.output)
+    if problem:
+        print(f"containersec: --output {args.output}: {problem}", file=sys.stderr)
+        return 2
+    return _run_stage(args, lambda config: check_manifests(
+        args.paths, config, kustomize=args.kustomize, stdin_name=args.stdin_filename, profile=args.profile))
+
+
+def _list_images(args: argparse.Namespace) -> int:
+    """One image reference per line, each once, in the order the manifests deploy them; unreadable inputs on
+    stderr and exit 2 (a partial list must not let retention delete a deployed image unnoticed)."""
+    from containersec.config import ConfigError
+    from containersec.infra import deployed_images
+    from containersec.report.text import error_location, safe
+
+    config = _config_or_exit(args)
+    if config is None:
+        return 2
+    try:
+        images, errors, _ = deployed_images(args.paths, config, kustomize=args.kustomize,
+                                            stdin_name=args.stdin_filename)
+    except ConfigError as exc:
+        print(f"containersec: config error: {exc}", file=sys.stderr)
+        return 2
+    for reference in dict.fromkeys(image.reference for image in images):
+        print(safe(reference))
+    for error in errors:
+        print(f"containersec: {safe(error_location(error))}: {safe(error.problem)}", file=sys.stderr)
+    return 2 if errors else 0
 
 
 def _run_rules(args: argparse.Namespace) -> int:
