@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from containersec.build.rules._images import ImageRef, image_matches, parse_image, registry_matches
+from containersec.images import ImageRef, image_matches, parse_image, registry_matches
 from containersec.infra.model import Bundle, Container
 
 __all__ = ["ImageRef", "deployed", "image_matches", "parse_image", "registry_matches"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from containersec.build import find_secrets, is_secret_name
+from containersec.secrets import find_secrets, is_secret_name
 
 
 def secret_problem(name: str, value: object) -> str | None:
