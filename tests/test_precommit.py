@@ -101,7 +101,8 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env | extra
 
 
-def try_repo(repo: Path, pre_commit_home: Path, hook: str = "containersec-dockerfile") -> subprocess.CompletedProcess[str]:
+def try_repo(repo: Path, pre_commit_home: Path,
+             hook: str = "containersec-dockerfile") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pre_commit", "try-repo", str(REPO_ROOT), hook,
          "--all-files", "--verbose", "--color", "never"],

@@ -83,7 +83,8 @@ def _walk(root: str, notes: list[str] | None = None) -> Iterator[str]:
                              "helm template CHART | containersec k8s -")
         for name in sorted(files):
             if name.endswith(EXTENSIONS):
-                yield os.path.join(directory, name) if directory != "." else name
+                path = os.path.join(directory, name)
+                yield path.removeprefix("./") if root == "." else path
 
 
 def _read_file(loaded: Loaded, path: str, *, explicit: bool) -> None:
