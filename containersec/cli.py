@@ -176,6 +176,11 @@ def _k8s_options(k8s: argparse.ArgumentParser) -> None:
                      help="print every image the manifests deploy, one per line (for registry prune --in-use)")
     k8s.add_argument("--stdin-filename", metavar="NAME", default="-",
                      help="the name to report for manifests read from standard input (PATH -)")
+    k8s.add_argument("--registry", action="store_true",
+                     help="also audit the deployed images in their registries (release-stage rules), reported on "
+                          "the manifest lines that deploy them")
+    k8s.add_argument("--registry-host", action="append", default=[], metavar="HOST",
+                     help="audit only the deployed images of this registry (implies --registry; repeatable)")
     k8s.set_defaults(run=_run_k8s)
 
 
@@ -411,8 +416,40 @@ def _run_k8s(args: argparse.Namespace) -> int:
     if problem:
         print(f"containersec: --output {args.output}: {problem}", file=sys.stderr)
         return 2
-    return _run_stage(args, lambda config: check_manifests(
-        args.paths, config, kustomize=args.kustomize, stdin_name=args.stdin_filename, profile=args.profile))
+    def check(config: Config) -> Report:
+        report = check_manifests(args.paths, config, kustomize=args.kustomize, stdin_name=args.stdin_filename,
+                                 profile=args.profile)
+        if not (args.registry or args.registry_host):
+            return report
+        return audit_deployed_images(report, config, hosts=args.registry_host or None)
+
+    return _run_stage(args, check)
+
+
+def audit_deployed_images(report: Report, config: Config, *, hosts: Sequence[str] | None = None,
+                          environ: dict[str, str] | None = None) -> Report:
+    """The infrastructure report joined by the release stage's audit of the images its manifests deploy (those
+    on `hosts`, when given), each audit finding placed on the manifest lines that deploy the image.
+
+    Composed here, in a front door, so that neither stage imports the other.
+    """
+    from containersec import findings
+    from containersec.images import parse_image
+    from containersec.infra import on_manifest_lines
+    from containersec.release.registry.audit import audit_references
+    from containersec.test.image import config_findings
+
+    images = report.extra.get("images", [])
+    references = [str(reference) for reference in dict.fromkeys(image["reference"] for image in images)  # type: ignore[index]
+                  if not any(mark in str(reference) for mark in ("{{", "$(", "${"))
+                  and (hosts is None or parse_image(str(reference)).registry in hosts)]
+    if not references:
+        return report
+    audit = audit_references(references, config, config_checks=config_findings, environ=environ)
+    audit.findings = on_manifest_lines(audit.findings, images)  # type: ignore[arg-type]
+    combined = findings.Report.merged([report, audit])
+    combined.sort()
+    return combined
 
 
 def _list_images(args: argparse.Namespace) -> int:
@@ -426,8 +463,8 @@ def _list_images(args: argparse.Namespace) -> int:
     if config is None:
         return 2
     try:
-        images, errors, _ = deployed_images(args.paths, config, kustomize=args.kustomize,
-                                            stdin_name=args.stdin_filename)
+        images, errors = deployed_images(args.paths, config, kustomize=args.kustomize,
+                                         stdin_name=args.stdin_filename)
     except ConfigError as exc:
         print(f"containersec: config error: {exc}", file=sys.stderr)
         return 2

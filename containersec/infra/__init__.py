@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from containersec.infra.engine import check_manifests
-    from containersec.infra.images import deployed_images
+    from containersec.infra.engine import check_manifests, deployed_images
+    from containersec.infra.images import on_manifest_lines
 
-_EXPORTS = {"check_manifests": "containersec.infra.engine", "deployed_images": "containersec.infra.images"}
-__all__ = ["check_manifests", "deployed_images"]
+_EXPORTS = {"check_manifests": "containersec.infra.engine", "deployed_images": "containersec.infra.engine",
+            "on_manifest_lines": "containersec.infra.images"}
+__all__ = ["check_manifests", "deployed_images", "on_manifest_lines"]
 
 
 def __getattr__(name: str) -> Any:

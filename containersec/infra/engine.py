@@ -9,6 +9,7 @@ from containersec.catalogue import Rule
 from containersec.config import Config, active_rules
 from containersec.findings import Finding, InputError, Report, Stage, StageSummary
 from containersec.infra import network, profiles
+from containersec.infra.images import DeployedImage, images_of
 from containersec.infra.model import Bundle, ManifestHit, Workload, workload_of
 from containersec.infra.options import K8sOptions, k8s_options
 from containersec.infra.source import STDIN, Loaded, load
@@ -43,6 +44,7 @@ def check_manifests(paths: Sequence[str], config: Config, *, kustomize: bool = F
                     notices=list(loaded.notes), sources=dict(loaded.sources))
     rules = profiles.chosen(active_rules(config, Stage.INFRASTRUCTURE), options.profile)
     report.findings.extend(_findings(bundle, rules, options, report.errors))
+    report.extra["images"] = [image.to_json() for image in images_of(bundle)]
     today = dt.date.today()
     report.notices.extend(expired_notices(options, today))
     report.notices.extend(_unknown_annotation_notices(bundle))
@@ -86,3 +88,10 @@ def _findings(bundle: Bundle, rules: Iterable[Rule], options: K8sOptions, errors
 def _unknown_annotation_notices(bundle: Bundle) -> list[str]:
     return [f"{obj.path}: {obj.ref}: containersec.io/ignore names no rule: {name!r}"
             for obj in bundle.objects for name in unknown_own_names(obj.annotations)]
+
+
+def deployed_images(paths: Sequence[str], config: Config, *, kustomize: bool = False,
+                    stdin_name: str = STDIN) -> tuple[list[DeployedImage], list[InputError]]:
+    """Every container image of the inputs, in file order, and the errors of inputs that could not be read."""
+    bundle, loaded = read_bundle(paths, config, k8s_options(config), kustomize=kustomize, stdin_name=stdin_name)
+    return images_of(bundle), loaded.errors
