@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 SEVERITIES = ("error", "warning", "info", "style")
 LEVELS = (*SEVERITIES, "none")
 PIN_RULE = "CSD004"
+MANIFEST_PIN_RULE = "CSK041"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -309,20 +310,35 @@ def _output_problem(output: str | None) -> str | None:
     return None
 
 
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+
+
 def _run_pin(args: argparse.Namespace) -> int:
+    # Kubernetes manifests are named as files; everything else is a Dockerfile or a folder of them.
+    manifests = [path for path in args.paths if path.endswith(MANIFEST_SUFFIXES) and os.path.isfile(path)]
+    dockerfiles = [path for path in args.paths if path not in manifests]
     if not args.check:
+        from containersec.infra.images import image_spans
         from containersec.release.pin import pin_paths
 
-        return _run_stage(args, lambda config: pin_paths(args.paths, config, update=args.update))
+        return _run_stage(args, lambda config: pin_paths(dockerfiles, config, update=args.update, others=manifests,
+                                                         spans_of=image_spans))
     from containersec.build.engine import lint_paths
+    from containersec.findings import Report as Reports
 
-    # Any unpinned base image fails --check, whatever severity the config gives the rule.
-    config = _config_or_exit(args, select=[PIN_RULE], fail_on="style")
+    # Any unpinned image fails --check, whatever severity the config gives the rule.
+    config = _config_or_exit(args, select=[PIN_RULE, MANIFEST_PIN_RULE], fail_on="style")
     if config is None:
         return 2
     notes: list[str] = []
-    report = lint_paths(args.paths, config, notes=notes)
+    reports = [lint_paths(dockerfiles, config, notes=notes)] if dockerfiles or not manifests else []
+    if manifests:
+        from containersec.infra import check_manifests
+
+        reports.append(check_manifests(manifests, config))
     _print_notes(notes)
+    report = Reports.merged(reports)
+    report.sort()
     _emit(report, args.format, None, "auto")
     return report.exit_code(config.fail_on)
 

@@ -52,3 +52,22 @@ def test_list_images_feeds_retention(tmp_path, capsys, monkeypatch) -> None:
     assert main(["k8s", "--list-images", "."]) == 0
     assert capsys.readouterr().out.splitlines() == ["registry.example.com/web@sha256:" + "c" * 64,
                                                     "docker.io/library/redis:7"]
+
+
+def test_pin_writes_manifest_digests_and_keeps_every_other_byte(tmp_path, registry, capsys, monkeypatch) -> None:
+    digest = api_image(registry, "team/web", "1.2", {"created": "2026-11-20T00:00:00Z"})
+    image = f"{registry.host}/team/web:1.2"
+    text = (DEPLOYMENT.split("        - name: cache")[0].format(image=f'"{image}"  # quoted, with a comment')
+            + f"        - name: side\n          image: {image}\n"
+            + "        - name: templated\n          image: '{{ .Values.image }}'\n")
+    (tmp_path / "deploy.yaml").write_text(text)
+    (tmp_path / "Dockerfile").write_text("FROM scratch\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["pin", "--check", "deploy.yaml"]) == 1
+    assert "CSK041" in capsys.readouterr().out
+    assert main(["pin", "--format", "json", "deploy.yaml"]) == 0
+    pins = json.loads(capsys.readouterr().out)["pins"]
+    assert [(p["line"], p["action"]) for p in pins] == [(11, "pinned"), (13, "pinned")]
+    assert (tmp_path / "deploy.yaml").read_text() == text.replace(image, f"{image}@{digest}")
+    assert (tmp_path / "Dockerfile").read_text() == "FROM scratch\n"  # only the files named are touched
+    assert main(["pin", "--check", "deploy.yaml"]) == 0  # a template placeholder is the renderer's to fill

@@ -58,3 +58,29 @@ def on_manifest_lines(findings: Sequence[Finding], images: Sequence[dict[str, ob
                 message=f"{image['reference']} (deployed by container {container!r}): {finding.message}",
                 extra={**finding.extra, "object": image["object"]}))
     return placed
+
+
+def image_spans(text: str, path: str, notes: list[str]) -> list[tuple[str, int, int, int]]:
+    """(reference, line, start, end) of every container `image:` value in a manifest's text, as character
+    offsets, for rewriting it in place (`containersec pin`); values that are not one plain or quoted line, or
+    hold a template placeholder, are left alone with a note. Unreadable text yields nothing."""
+    from containersec.infra.source import containers_in
+    from containersec.infra.yamldoc import Map
+
+    starts = [0]
+    for line in text.split("\n"):
+        starts.append(starts[-1] + len(line) + 1)
+    spans = []
+    for container in containers_in(text, path):
+        image, data = container.image, container.data
+        if image is None or not isinstance(data, Map) or "image" not in data.values_at:
+            continue
+        line, column = data.values_at["image"]
+        start = starts[line - 1] + column - 1
+        if text[start:start + 1] in ("'", '"'):
+            start += 1
+        if text[start:start + len(image)] != image or any(mark in image for mark in ("{{", "$(", "${")):
+            notes.append(f"{path}:{line}: image {image} is not written as one plain value; left alone")
+            continue
+        spans.append((image, line, start, start + len(image)))
+    return spans

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from containersec.findings import InputError, Stage
-from containersec.infra.model import K8sObject, get
+from containersec.infra.model import Container, K8sObject, get
 from containersec.infra.yamldoc import Map, documents
 
 STDIN = "-"
@@ -89,7 +90,11 @@ def _walk(root: str, notes: list[str] | None = None) -> Iterator[str]:
 
 def _read_file(loaded: Loaded, path: str, *, explicit: bool) -> None:
     try:
-        size = os.path.getsize(path)
+        status = os.stat(path)
+        if not stat.S_ISREG(status.st_mode):  # a FIFO or a device would block or never end
+            loaded.error(path, "not a regular file (a FIFO, socket or device)")
+            return
+        size = status.st_size
         if size > MAX_BYTES:
             loaded.error(path, f"is {size / 1048576:.1f} MB, above the {MAX_BYTES // 1048576} MB limit for a "
                                "manifest file")
@@ -260,3 +265,16 @@ def _origin_of(obj: K8sObject, origins: list[K8sObject]) -> K8sObject | None:
         return exact[0]
     inside = sorted((o for o in same_kind if o.name in obj.name), key=lambda o: len(o.name), reverse=True)
     return inside[0] if inside else None
+
+
+def containers_in(text: str, path: str) -> Iterator[Container]:
+    """The containers of every workload in one manifest text (any unreadable document skipped): for tools that
+    rewrite the text, such as `containersec pin`."""
+    from containersec.infra.model import workload_of
+
+    for document in documents(text):
+        if document.error is None:
+            for obj in _objects(path, document.value):
+                workload = workload_of(obj, {})
+                if workload is not None:
+                    yield from workload.containers
