@@ -136,7 +136,6 @@ def check(inputs: Inputs, workspace: Path) -> tuple[Report, Severity | None]:
 
 def _check_manifests(manifests: list[str], inputs: Inputs, config: Config, environ: dict[str, str]) -> Report:
     """The infrastructure stage; with registry-refs, the deployed images on those registries audited too."""
-    from containersec.cli import audit_deployed_images
     from containersec.images import parse_image
     from containersec.infra import check_manifests
 
@@ -145,6 +144,32 @@ def _check_manifests(manifests: list[str], inputs: Inputs, config: Config, envir
         return report
     hosts = sorted({parse_image(reference.rstrip("/") + "/x").registry for reference in inputs.registry_refs})
     return audit_deployed_images(report, config, hosts=hosts, environ=environ)
+
+
+def audit_deployed_images(report: Report, config: Config, *, hosts: Sequence[str] | None = None,
+                          environ: dict[str, str] | None = None) -> Report:
+    """The infrastructure report joined by the release stage's audit of the images its manifests deploy (those
+    on `hosts`, when given), each audit finding placed on the manifest lines that deploy the image.
+
+    Composed here, in a front door (the CLI's `k8s --registry` uses it too), so that neither stage imports the
+    other.
+    """
+    from containersec.images import parse_image
+    from containersec.infra import on_manifest_lines
+    from containersec.release.registry.audit import audit_references
+    from containersec.test.image import config_findings
+
+    images = report.extra.get("images", [])
+    references = [str(reference) for reference in dict.fromkeys(image["reference"] for image in images)
+                  if not any(mark in str(reference) for mark in ("{{", "$(", "${"))
+                  and (hosts is None or parse_image(str(reference)).registry in hosts)]
+    if not references:
+        return report
+    audit = audit_references(references, config, config_checks=config_findings, environ=environ)
+    audit.findings = on_manifest_lines(audit.findings, images)  # type: ignore[arg-type]
+    combined = Report.merged([report, audit])
+    combined.sort()
+    return combined
 
 
 def find_changes(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]) -> Changes | None:

@@ -437,35 +437,11 @@ def _run_k8s(args: argparse.Namespace) -> int:
                                  profile=args.profile)
         if not (args.registry or args.registry_host):
             return report
+        from containersec.action import audit_deployed_images
+
         return audit_deployed_images(report, config, hosts=args.registry_host or None)
 
     return _run_stage(args, check)
-
-
-def audit_deployed_images(report: Report, config: Config, *, hosts: Sequence[str] | None = None,
-                          environ: dict[str, str] | None = None) -> Report:
-    """The infrastructure report joined by the release stage's audit of the images its manifests deploy (those
-    on `hosts`, when given), each audit finding placed on the manifest lines that deploy the image.
-
-    Composed here, in a front door, so that neither stage imports the other.
-    """
-    from containersec import findings
-    from containersec.images import parse_image
-    from containersec.infra import on_manifest_lines
-    from containersec.release.registry.audit import audit_references
-    from containersec.test.image import config_findings
-
-    images = report.extra.get("images", [])
-    references = [str(reference) for reference in dict.fromkeys(image["reference"] for image in images)  # type: ignore[index]
-                  if not any(mark in str(reference) for mark in ("{{", "$(", "${"))
-                  and (hosts is None or parse_image(str(reference)).registry in hosts)]
-    if not references:
-        return report
-    audit = audit_references(references, config, config_checks=config_findings, environ=environ)
-    audit.findings = on_manifest_lines(audit.findings, images)  # type: ignore[arg-type]
-    combined = findings.Report.merged([report, audit])
-    combined.sort()
-    return combined
 
 
 def _list_images(args: argparse.Namespace) -> int:
