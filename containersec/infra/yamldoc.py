@@ -17,6 +17,7 @@ from typing import Any
 # hold a few hundred thousand), far below what an alias bomb asks for.
 MAX_NODES = 2_000_000
 _MERGE = "tag:yaml.org,2002:merge"
+_STR = "tag:yaml.org,2002:str"
 _SCALAR_TAGS = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
                           "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
                           "tag:yaml.org,2002:binary"})
@@ -110,20 +111,18 @@ class _Converter:
         self.active: set[int] = set()
 
     def value(self, node: Any) -> Any:
-        import yaml
-
         self.budget -= 1
         if self.budget < 0:
             raise YamlError(f"the document expands to more than {MAX_NODES:,} values (an alias bomb?)",
                             _mark(node)[0])
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node)
+        if node.id == "scalar":
+            return node.value if node.tag == _STR else self._scalar(node)
         if id(node) in self.active:
             raise YamlError("an alias refers to the node that contains it (a recursive structure)",
                             _mark(node)[0])
         self.active.add(id(node))
         try:
-            if isinstance(node, yaml.SequenceNode):
+            if node.id == "sequence":
                 seq = Seq(_mark(node))
                 for item in node.value:
                     seq.append(self.value(item))
