@@ -129,6 +129,12 @@ def test_custom_workload_kinds_come_from_the_config(tmp_path: Path) -> None:
     found = of_rule(check(tmp_path, text, select=("CSK001",), k8s={"workload-kinds": {"Worker": "spec.pod"}}),
                     "CSK001")
     assert [f.line for f in found] == [11]
+    listed = ("apiVersion: example.com/v1\nkind: Worker\nmetadata:\n  name: w\nspec:\n  steps:\n    - pod:\n"
+              "        containers:\n          - name: w\n            image: registry.example.com/w:1\n"
+              "            securityContext:\n              privileged: true\n")
+    found = of_rule(check(tmp_path, listed, select=("CSK001",),
+                          k8s={"workload-kinds": {"Worker": "spec.steps.0.pod"}}), "CSK001")
+    assert [f.line for f in found] == [12]
 
 
 def test_capabilities_are_compared_without_prefix_or_case(tmp_path: Path) -> None:

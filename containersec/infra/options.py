@@ -73,7 +73,7 @@ def _workload_kinds(config: Config, value: Any) -> dict[str, FieldPath]:
     for kind, path in value.items():
         if not isinstance(path, str) or not path.strip() or any(not part for part in path.split(".")):
             raise config.section_error(f"{key}.{kind}", "expected a dotted path such as spec.template.spec")
-        kinds[str(kind)] = tuple(path.strip().split("."))
+        kinds[str(kind)] = tuple(int(part) if part.isdigit() else part for part in path.strip().split("."))
     return kinds
 
 
