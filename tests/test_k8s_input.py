@@ -182,3 +182,17 @@ def test_list_images_prints_each_deployed_image_once(tmp_path: Path) -> None:
     partial = run("--list-images", ".", cwd=tmp_path)
     assert partial.returncode == 2 and "bad.yaml" in partial.stderr
     assert partial.stdout.splitlines()[0] == "registry.example.com/app:1"
+
+
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl is installed by scripts/test.sh (Debian kubernetes-client)")
+def test_an_overlay_reports_in_its_base(tmp_path: Path) -> None:
+    base, overlay = tmp_path / "base", tmp_path / "overlays" / "prod"
+    base.mkdir()
+    overlay.mkdir(parents=True)
+    (base / "pod.yaml").write_text(PRIVILEGED.format(name="web"))
+    (base / "kustomization.yaml").write_text("resources:\n  - pod.yaml\n")
+    (overlay / "kustomization.yaml").write_text("resources:\n  - ../../base\nnameSuffix: -prod\n")
+    result = run("--format", "json", "--kustomize", "--select", "CSK001", "overlays/prod", cwd=tmp_path)
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert (finding["path"], finding["line"]) == (os.path.join("base", "pod.yaml"), 10)
+    assert finding["object"]["name"] == "web-prod"

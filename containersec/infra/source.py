@@ -238,11 +238,46 @@ def _render(loaded: Loaded, directory: str) -> None:
 
 
 def _origins(directory: str) -> list[K8sObject]:
-    """Objects written in the files below a kustomization: where rendered objects are reported."""
+    """Objects written in the files a kustomization builds on: its folder, and the local files and folders its
+    `resources`, `bases`, `components` and `patches` name (an overlay's `../base`), followed to any depth."""
     scratch = Loaded()
-    for path in _walk(directory):
-        _read_file(scratch, path, explicit=False)
+    seen: set[str] = set()
+    pending = [directory]
+    while pending:
+        folder = pending.pop()
+        if os.path.realpath(folder) in seen:
+            continue
+        seen.add(os.path.realpath(folder))
+        for path in _walk(folder):
+            if os.path.realpath(path) not in seen:
+                seen.add(os.path.realpath(path))
+                _read_file(scratch, path, explicit=False)
+        pending.extend(_local_bases(folder))
     return scratch.objects
+
+
+def _local_bases(folder: str) -> list[str]:
+    """Local folders a kustomization names (remote URLs and files inside the folder need no following)."""
+    kustomization = _kustomization(folder)
+    if kustomization is None:
+        return []
+    try:
+        with open(kustomization, encoding="utf-8") as handle:
+            text = handle.read(MAX_BYTES)
+    except (OSError, UnicodeDecodeError):
+        return []
+    document = next(documents(text), None)
+    value = document.value if document is not None else None
+    if not isinstance(value, dict):
+        return []
+    entries = [entry for key in ("resources", "bases", "components") if isinstance(value.get(key), list)
+               for entry in value[key] if isinstance(entry, str) and "://" not in entry]
+    found = []
+    for entry in entries:
+        path = os.path.normpath(os.path.join(folder, entry))
+        if os.path.isdir(path):
+            found.append(path)
+    return found
 
 
 def _texts_of(objects: list[K8sObject]) -> dict[str, str]:
