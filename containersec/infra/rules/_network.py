@@ -24,5 +24,5 @@ def not_isolated(bundle: Bundle, direction: str) -> Iterator[ManifestHit]:
             continue  # NetworkPolicy does not apply to the node's network (CSK017 reports it)
         if not isolated(workload, found, direction):
             yield ManifestHit(f"no NetworkPolicy isolates {direction.lower()} of {workload.object.ref}'s pods: "
-                              f"any pod can {'reach them' if direction == 'Ingress' else 'be reached from them'}",
+                              f"{'any pod can reach them' if direction == 'Ingress' else 'they can reach any address'}",
                               workload.object, ("metadata",) if "metadata" in workload.object.data else ())
