@@ -325,3 +325,13 @@ def test_removed_api_versions(tmp_path: Path) -> None:
     assert "1.25" in finding.message and finding.line == 1
     current = text.replace("policy/v1beta1", "policy/v1")
     assert check(tmp_path, current, select=("CSK081",)).findings == []
+
+
+def test_peer_ids_in_every_spelling_find_the_rules() -> None:
+    from containersec.catalogue import resolve
+
+    for name in ("KSV001", "KSV-0001", "AVD-KSV-0001", "ksv-0001"):
+        assert [r.id for r in resolve(name)] == ["CSK002"], name
+    assert [r.id for r in resolve("CKV_K8S_43")] == ["CSK041"]
+    assert [r.id for r in resolve("non-isolated-pod")] == ["CSK090"]
+    assert {r.id for r in resolve("pod-networkpolicy")} == {"CSK090", "CSK091"}

@@ -17,7 +17,7 @@ _EXCEPTION_KEYS = ("rules", "kind", "namespace", "name", "container", "reason", 
 
 
 @dataclass(frozen=True)
-class Exception_:
+class ConfigWaiver:
     """A config entry that waives rules for matching objects (globs), with its reason and expiry."""
 
     index: int
@@ -37,7 +37,7 @@ class K8sOptions:
     # Annotations waive nothing when True; else they waive every rule except those listed here.
     strict: bool = False
     strict_rules: frozenset[str] = frozenset()
-    exceptions: tuple[Exception_, ...] = ()
+    exceptions: tuple[ConfigWaiver, ...] = ()
     # The settings every stage shares: trusted-registries and allowed-images judge `image:` as they judge FROM.
     shared: RuleOptions = field(default_factory=RuleOptions)
 
@@ -89,7 +89,7 @@ def _rule_ids(config: Config, names: Any, key: str) -> frozenset[str]:
     return frozenset(ids)
 
 
-def _exceptions(config: Config, value: Any) -> list[Exception_]:
+def _exceptions(config: Config, value: Any) -> list[ConfigWaiver]:
     key = f"{SECTION}.exceptions"
     if not isinstance(value, list):
         raise config.section_error(key, "expected a list of entries")
@@ -119,6 +119,6 @@ def _exceptions(config: Config, value: Any) -> list[Exception_]:
             if not isinstance(glob, str):
                 raise config.section_error(f"{where}.{name}", "expected a name or a glob")
             globs[name] = glob
-        entries.append(Exception_(index, _rule_ids(config, entry.get("rules"), f"{where}.rules"),
+        entries.append(ConfigWaiver(index, _rule_ids(config, entry.get("rules"), f"{where}.rules"),
                                   reason=reason.strip(), expires=expires, **globs))
     return entries
