@@ -196,3 +196,16 @@ def test_an_overlay_reports_in_its_base(tmp_path: Path) -> None:
     (finding,) = json.loads(result.stdout)["findings"]
     assert (finding["path"], finding["line"]) == (os.path.join("base", "pod.yaml"), 10)
     assert finding["object"]["name"] == "web-prod"
+
+
+def test_a_fifo_is_an_error_not_a_hang_and_a_folder_without_manifests_is_a_note(tmp_path: Path) -> None:
+    (tmp_path / "deploy").mkdir()
+    os.mkfifo(tmp_path / "deploy" / "pipe.yaml")
+    (tmp_path / "deploy" / "pod.yaml").write_text(PRIVILEGED.format(name="a"))
+    report = check_manifests([str(tmp_path / "deploy")], config(("CSK001",)))
+    assert [e.message for e in report.errors] == ["not a regular file (a FIFO, socket or device)"]
+    assert privileged_pods(report.findings) == ["a"]
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "values.yaml").write_text("replicas: 2\n")
+    quiet = run("empty", cwd=tmp_path)
+    assert quiet.returncode == 0 and "skipped 1 YAML/JSON file" in quiet.stdout + quiet.stderr
