@@ -209,3 +209,13 @@ def test_a_fifo_is_an_error_not_a_hang_and_a_folder_without_manifests_is_a_note(
     (tmp_path / "empty" / "values.yaml").write_text("replicas: 2\n")
     quiet = run("empty", cwd=tmp_path)
     assert quiet.returncode == 0 and "skipped 1 YAML/JSON file" in quiet.stdout + quiet.stderr
+
+
+def test_helm_output_names_the_template_each_finding_was_rendered_from(tmp_path: Path) -> None:
+    rendered = ("---\n# Source: shop/templates/web.yaml\n" + PRIVILEGED.format(name="web")
+                + "---\n# Source: shop/templates/worker.yaml\n" + PRIVILEGED.format(name="worker"))
+    result = run("--select", "CSK001", "--stdin-filename", "chart.yaml", "-", cwd=tmp_path, stdin=rendered)
+    assert result.returncode == 1
+    assert "chart.yaml:12:9 CSK001" in result.stdout and "(rendered from shop/templates/web.yaml)" in result.stdout
+    assert "chart.yaml:24:9 CSK001" in result.stdout
+    assert "(rendered from shop/templates/worker.yaml)" in result.stdout

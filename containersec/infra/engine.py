@@ -77,9 +77,10 @@ def _findings(bundle: Bundle, rules: Iterable[Rule], options: K8sOptions, errors
                     or waived_by_config(rule.id, obj, hit.container, options, today)):
                 continue
             path, line, column = obj.location(hit.path)
+            message = f"{hit.message} (rendered from {obj.template})" if obj.template else hit.message
             findings.append(Finding(
                 rule=rule.id, name=rule.slug, severity=rule.severity, stage=rule.stage, path=path, line=line,
-                column=column, message=hit.message, aliases=rule.aliases, secret=hit.secret,
+                column=column, message=message, aliases=rule.aliases, secret=hit.secret,
                 extra={"object": {"kind": obj.kind, "namespace": obj.namespace, "name": obj.name,
                                   "container": hit.container}}))
     return findings

@@ -85,6 +85,7 @@ class K8sObject:
     namespace: str | None  # as written; None when the manifest leaves it to the context
     origin: K8sObject | None = None  # the object in the user's file that Kustomize rendered this one from
     rendered_from: str | None = None  # the kustomization that rendered this object
+    template: str | None = None  # the Helm chart template `helm template` rendered it from (`# Source:`)
 
     @property
     def labels(self) -> dict[str, Any]:

@@ -29,6 +29,7 @@ KUSTOMIZE_TIMEOUT = 300
 _SKIPPED_DIRECTORIES = frozenset({".git", "node_modules", ".venv", "__pycache__"})
 # Files of tools around Kubernetes that are not objects for the cluster.
 _TOOL_GROUPS = ("kustomize.config.k8s.io", "config.kubernetes.io")
+_HELM_SOURCE = "# Source: "
 
 
 @dataclass
@@ -131,6 +132,7 @@ def _read_text(loaded: Loaded, path: str, data: bytes, *, explicit: bool) -> lis
     objects: list[K8sObject] = []
     problems: list[tuple[str, int | None]] = []
     tool_files = not_objects = 0
+    templates = _helm_sources(text) if _HELM_SOURCE in text else None
     for document in documents(text):
         if document.error is not None:
             problems.append((document.error.message, document.error.line or document.line))
@@ -143,6 +145,9 @@ def _read_text(loaded: Loaded, path: str, data: bytes, *, explicit: bool) -> lis
             continue
         found = list(_objects(path, value))
         if found:
+            if templates is not None:
+                for obj in found:
+                    obj.template = templates[document.line - 1]
             objects.extend(found)
         else:
             what = "a mapping" if isinstance(value, Map) else type(value).__name__
@@ -162,6 +167,20 @@ def _read_text(loaded: Loaded, path: str, data: bytes, *, explicit: bool) -> lis
     loaded.objects.extend(objects)
     loaded.files += bool(objects)
     return objects
+
+
+def _helm_sources(text: str) -> list[str | None]:
+    """Per line, the chart template that `helm template` says the current document came from (its
+    `# Source: chart/templates/x.yaml` comment), or None."""
+    current: str | None = None
+    found = []
+    for line in text.split("\n"):
+        if line.startswith("---"):
+            current = None
+        elif line.startswith(_HELM_SOURCE):
+            current = line[len(_HELM_SOURCE):].strip() or None
+        found.append(current)
+    return found
 
 
 def _is_tool_file(value: Map) -> bool:
