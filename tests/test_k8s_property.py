@@ -34,7 +34,7 @@ OBJECTS = st.builds(lambda kind, api, body: {"apiVersion": api, "kind": kind, **
                     st.dictionaries(st.sampled_from(KEYS), VALUES, max_size=5))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(OBJECTS, min_size=1, max_size=4))
 def test_any_shape_is_checked_without_an_internal_error(objects: list[dict]) -> None:
     with tempfile.TemporaryDirectory() as folder:
