@@ -131,7 +131,7 @@ def namespace_summary(bundle: Bundle) -> list[NamespaceRow]:
     return rows
 
 
-def namespace_objects(bundle: Bundle) -> Iterator[tuple[str, K8sObject | None]]:
+def namespace_objects(bundle: Bundle) -> Iterator[tuple[str, K8sObject]]:
     """Each namespace that runs workloads, with the Namespace object that declares it when the bundle has one
     (else its first workload stands for it)."""
     declared = {obj.name: obj for obj in bundle.of_kind("Namespace")}

@@ -24,6 +24,6 @@ def check(bundle: Bundle, options: K8sOptions) -> Iterator[ManifestHit]:
     for namespace, anchor in namespace_objects(bundle):
         own = [p for p in found if p.namespace == namespace]
         missing = [d.lower() for d in DIRECTIONS if not any(p.denies_all(d) for p in own)]
-        if missing and anchor is not None:
+        if missing:
             yield ManifestHit(f"namespace {namespace!r} has no default-deny NetworkPolicy for {' or '.join(missing)}",
                               anchor, ("metadata",))
