@@ -335,3 +335,11 @@ def test_peer_ids_in_every_spelling_find_the_rules() -> None:
     assert [r.id for r in resolve("CKV_K8S_43")] == ["CSK041"]
     assert [r.id for r in resolve("non-isolated-pod")] == ["CSK090"]
     assert {r.id for r in resolve("pod-networkpolicy")} == {"CSK090", "CSK091"}
+
+
+@pytest.mark.parametrize("value, flagged", [("hunter2-but-longer", True), ("8312341g-5678-abcd-4a2b2c-33bcsd", True),
+                                            ("GOOGLE_API_KEY_VAL", False), ("<your key>", False),
+                                            ("changeme", False), ("$(FROM_SECRET)", False)])
+def test_placeholders_are_not_secrets(tmp_path: Path, value: str, flagged: bool) -> None:
+    text = pod(f"env:\n  - name: API_KEY\n    value: '{value}'")
+    assert bool(of_rule(check(tmp_path, text, select=("CSK070",)), "CSK070")) is flagged

@@ -18,7 +18,8 @@ from containersec.infra.rules._secret_values import secret_problem
       good=pod("env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: db\n"
                "        key: password"),
       notes="Uses the same secret detector as the Dockerfile rules (names such as *_PASSWORD, *_TOKEN, and "
-            "known token formats in any variable). Reporters never print the line that holds the value.")
+            "known token formats in any variable). A placeholder (`<your key>`, an upper-case name such as "
+            "`API_KEY_VALUE`, `changeme`) is not a secret. Reporters never print the line that holds the value.")
 def check(bundle: Bundle, options: K8sOptions) -> Iterator[ManifestHit]:
     for container in bundle.containers():
         for index, variable in enumerate(sequence(container.data.get("env"))):
