@@ -1,11 +1,12 @@
 """Lint time against the number of RUN instructions: it must grow linearly.
 
-Each size is one Dockerfile of N single-line RUN instructions taken in order, over and over, from the
-shared corpus, with one other single-line instruction (ENV, ARG, COPY, WORKDIR, USER, ...) after every
-third RUN, then a second stage built on the first: so every rule meets the constructs it looks at, and a
-rule that looks at every later instruction for each one (n² work) shows at once. containersec runs with
-ShellCheck off and with its default; hadolint beside it up to --peer-limit RUNs (it grows faster than
-linearly: 16,000 RUNs take it minutes). Prints figures; it is not a test.
+Two shapes of file, each at every size: "corpus" is N single-line RUN instructions taken in order, over
+and over, from the shared corpus, with one other single-line instruction (ENV, ARG, COPY, WORKDIR, USER,
+...) after every third RUN, then a second stage built on the first, so every rule meets the constructs
+it looks at; "apt" is N copies of `RUN apt-get update && apt-get install -y curl`, the file that made
+apt-lists-not-removed look at every later RUN for each one (8,000 of them took 331 s). containersec runs
+with ShellCheck off and with its default; hadolint beside it up to --peer-limit RUNs (it grows faster
+than linearly: 16,000 RUNs take it minutes). Prints figures; it is not a test.
 
     .venv/bin/python benchmarks/bench_scaling.py [--sizes 1000 4000 16000] [--runs 3] [--peer-limit 4000]
 """
@@ -35,8 +36,11 @@ def corpus_lines() -> tuple[list[str], list[str]]:
     return runs, others
 
 
-def dockerfile(runs: int, lines: tuple[list[str], list[str]]) -> tuple[str, int]:
-    """A Dockerfile of `runs` RUN instructions and a third as many others, and its number of lines."""
+def dockerfile(shape: str, runs: int, lines: tuple[list[str], list[str]]) -> tuple[str, int]:
+    """A Dockerfile of `runs` RUN instructions of the shape, and its number of lines."""
+    if shape == "apt":
+        text = "FROM debian:12\n" + "RUN apt-get update && apt-get install -y curl\n" * runs
+        return text, text.count("\n")
     run_lines, other_lines = lines
     body = []
     for i in range(runs):
@@ -77,26 +81,29 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         rows = []
-        for size in args.sizes:
-            text, line_count = dockerfile(size, lines)
-            path = work / f"Dockerfile.{size}"
-            path.write_text(text, encoding="utf-8")
-            figures = {name: statistics.median(timed([*command, path.name], work) for _ in range(args.runs))
-                       for name, command in tools.items() if name != "hadolint" or size <= args.peer_limit}
-            rows.append((size, line_count, len(text.encode()), figures))
+        for shape in ("corpus", "apt"):
+            for size in args.sizes:
+                text, line_count = dockerfile(shape, size, lines)
+                path = work / f"Dockerfile.{shape}.{size}"
+                path.write_text(text, encoding="utf-8")
+                figures = {name: statistics.median(timed([*command, path.name], work) for _ in range(args.runs))
+                           for name, command in tools.items() if name != "hadolint" or size <= args.peer_limit}
+                rows.append((shape, size, line_count, len(text.encode()), figures))
     names = list(tools)
-    print(f"{'RUNs':>7} {'lines':>7} {'KiB':>6} " + " ".join(f"{name:>30}" for name in names))
-    first = rows[0]
-    for size, line_count, size_bytes, figures in rows:
+    print(f"{'shape':>6} {'RUNs':>7} {'lines':>7} {'KiB':>6} " + " ".join(f"{name:>30}" for name in names))
+    for shape, size, line_count, size_bytes, figures in rows:
+        first = next(row for row in rows if row[0] == shape)
         cells = []
         for name in names:
             if name not in figures:
                 cells.append("not run")
                 continue
-            growth = figures[name] / first[3][name] / (size / first[0])
+            growth = figures[name] / first[4][name] / (size / first[1])
             cells.append(f"{figures[name]:8.2f} s ({growth:4.2f}x linear)")
-        print(f"{size:>7} {line_count:>7} {size_bytes / 1024:>6.0f} " + " ".join(f"{cell:>30}" for cell in cells))
-    print("\n'x linear': time per RUN relative to the smallest size (1.00 = exactly linear, above 1 grows faster).")
+        print(f"{shape:>6} {size:>7} {line_count:>7} {size_bytes / 1024:>6.0f} "
+              + " ".join(f"{cell:>30}" for cell in cells))
+    print("\n'x linear': time per RUN relative to the same shape's smallest size (1.00 = exactly linear, above 1 "
+          "grows faster).")
 
 
 if __name__ == "__main__":

@@ -303,3 +303,16 @@ def test_dockerignore_patterns_match_in_linear_time_and_an_invalid_one_matches_n
     assert dockerignored(["**/**/**/**/**/y"], "a/" * 500 + "y")
     assert time.monotonic() - started < 1
     assert dockerignored(["[z-a]", "**/*.pem"], "certs/site.pem") and not dockerignored(["[z-a]"], "z")
+
+
+def test_a_kubernetes_manifest_nested_too_deep_is_that_document_s_error(tmp_path) -> None:
+    (tmp_path / "deep.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: "
+                                        + "[" * 990 + "]" * 990 + "\n")
+    (tmp_path / "ok.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: b}\nspec:\n"
+                                      "  containers: [{name: c, image: nginx}]\n")
+    done = limited_cli("k8s", "-f", "json", "deep.yaml", "ok.yaml", cwd=tmp_path)
+    report = json.loads(done.stdout)
+    assert done.returncode == 2
+    assert [(e["path"], e["message"]) for e in report["errors"]] == [
+        ("deep.yaml", f"line 4: nested more than the {MAX_DEPTH} levels allowed")]
+    assert {f["path"] for f in report["findings"]} == {"ok.yaml"}
