@@ -199,6 +199,7 @@ class Dockerfile:
     global_args: dict[str, str | None] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     dockerignore: list[str] | None = None  # patterns of the build context's ignore file, if any
+    context: str | None = None  # the build context directory on disk; None when unknown (image history)
 
     @cached_property
     def lines(self) -> list[str]:

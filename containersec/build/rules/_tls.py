@@ -48,6 +48,8 @@ def variable_settings(dockerfile: Dockerfile, names: str) -> Iterator[Setting]:
             if not _mentions(script.source.lower(), hints):
                 continue
             for match in in_script.finditer(script.source):
+                if _printed_only(script, match.start()):
+                    continue  # `echo "X=v"` to the build log sets nothing
                 yield Setting(match[1].decode(), unquote(match[2].decode("utf-8", "replace")), "RUN",
                               script.line_of(match.start()), script.column_of(match.start()))
 
