@@ -21,7 +21,7 @@ from fnmatch import fnmatchcase
 from containersec.build.model import Dockerfile, Instruction
 from containersec.build.rules._images import sources_and_destination
 from containersec.build.rules._packages import as_pip
-from containersec.build.rules._tls import FALSE_WORDS, commands, script_matches, variable_settings
+from containersec.build.rules._tls import FALSE_WORDS, Setting, commands, scripts_matches, variable_settings
 from containersec.build.shell import Command, ShellWord
 from containersec.catalogue import Hit
 from containersec.patterns import LazyPattern
@@ -65,8 +65,9 @@ def package_sources(dockerfile: Dockerfile) -> list[PackageSource]:
     if cached is not None and cached[0] is dockerfile:
         return cached[1]
     found: dict[tuple[str, str, int], PackageSource] = {}
-    for source in (*_command_sources(dockerfile), *_variable_sources(dockerfile), *_written_sources(dockerfile),
-                   *_copied_sources(dockerfile)):
+    settings = _Settings.of(dockerfile)
+    for source in (*_command_sources(dockerfile, settings), *_variable_sources(settings),
+                   *_written_sources(dockerfile), *_copied_sources(dockerfile)):
         found.setdefault((source.ecosystem, source.url, source.line), source)
     sources = sorted(found.values(), key=lambda s: (s.line, s.column))
     _cache["last"] = (dockerfile, sources)
@@ -138,12 +139,13 @@ def _is_url(value: str) -> bool:
     return value.lower().startswith(("http://", "https://"))
 
 
-def _pip_sources(dockerfile: Dockerfile, command: Command, tool: str) -> Iterator[PackageSource]:
-    hashes = command.has_option("--require-hashes") or _setting_true(dockerfile, "PIP_REQUIRE_HASHES")
+def _pip_sources(settings: _Settings, command: Command, tool: str) -> Iterator[PackageSource]:
+    hashes = command.has_option("--require-hashes") or settings.hashes_required
     no_index = command.has_option("--no-index")
     if tool == "uv":
-        strategy = command.option_value("--index-strategy") or _setting_value(dockerfile, "UV_INDEX_STRATEGY")
-        extra_merge = _UV_MERGE if strategy in _UV_UNSAFE else ""
+        strategy = command.option_value("--index-strategy")
+        unsafe = strategy in _UV_UNSAFE if strategy is not None else settings.uv_unsafe
+        extra_merge = _UV_MERGE if unsafe else ""
         options = {"-i": "", "--index-url": "", "--default-index": "", "--extra-index-url": extra_merge,
                    "--index": extra_merge, "-f": extra_merge, "--find-links": extra_merge}
     else:
@@ -196,10 +198,10 @@ def _npm_sources(command: Command) -> Iterator[PackageSource]:
                                 positionals[1].column)
 
 
-def _gem_sources(dockerfile: Dockerfile, command: Command) -> Iterator[PackageSource]:
+def _gem_sources(settings: _Settings, command: Command) -> Iterator[PackageSource]:
     subcommand = command.subcommand(frozenset({"-s", "--source", "-a", "--add", "-r", "--remove"}))
     if subcommand == "sources":
-        merged = "" if _removes_default_gem_source(dockerfile) else _GEM_MERGE
+        merged = "" if _removes_default_gem_source(settings.dockerfile) else _GEM_MERGE
         for word, value in _option_words(command, "-a", "--add"):
             if _is_url(value):
                 yield PackageSource("rubygems", value, f"gem sources {word.text[:5].rstrip('=')}", word.line,
@@ -276,7 +278,7 @@ def _rpm_sources(command: Command) -> Iterator[PackageSource]:
 
 
 _PIP_COMMANDS = LazyPattern(r"pip[\d.]*+|python[\d.]*+|pipenv|pipx|uv")
-_HANDLERS: dict[str, Callable[[Dockerfile, Command], Iterator[PackageSource]]] = {
+_HANDLERS: dict[str, Callable[[_Settings, Command], Iterator[PackageSource]]] = {
     "npm": lambda _, c: _npm_sources(c), "npx": lambda _, c: _npm_sources(c), "yarn": lambda _, c: _npm_sources(c),
     "pnpm": lambda _, c: _npm_sources(c), "gem": _gem_sources, "bundle": lambda _, c: _bundle_sources(c),
     "conda": lambda _, c: _conda_sources(c), "mamba": lambda _, c: _conda_sources(c),
@@ -286,17 +288,18 @@ _HANDLERS: dict[str, Callable[[Dockerfile, Command], Iterator[PackageSource]]] =
 }
 
 
-def _command_sources(dockerfile: Dockerfile) -> Iterator[PackageSource]:
-    for _, command in commands(dockerfile):
+def _command_sources(dockerfile: Dockerfile, settings: _Settings) -> Iterator[PackageSource]:
+    # A command reachable twice (`sh -c "$(...)"`) gives the same sources, which package_sources merges.
+    for _, command in dockerfile.commands():
         name = command.name
         handler = _HANDLERS.get(name)
         if handler is not None:
-            yield from handler(dockerfile, command)
+            yield from handler(settings, command)
         elif _PIP_COMMANDS.fullmatch(name):
             own = name in ("pipenv", "pipx", "uv")
             pip = command if own else as_pip(command)
             if pip is not None:
-                yield from _pip_sources(dockerfile, pip, name if own else "pip")
+                yield from _pip_sources(settings, pip, name if own else "pip")
 
 
 # --- variables ---------------------------------------------------------------------------------------
@@ -313,29 +316,44 @@ _VARIABLES: dict[str, tuple[str, str, str]] = {
 }
 
 
-def _variable_sources(dockerfile: Dockerfile) -> Iterator[PackageSource]:
-    unsafe_uv = _setting_value(dockerfile, "UV_INDEX_STRATEGY") in _UV_UNSAFE
-    hashes = _setting_true(dockerfile, "PIP_REQUIRE_HASHES")
-    for setting in variable_settings(dockerfile, "|".join(_VARIABLES)):
+@dataclass(frozen=True)
+class _Settings:
+    """The source variables a Dockerfile sets, read once, and the two that change how sources are judged."""
+
+    dockerfile: Dockerfile
+    sources: tuple[Setting, ...]
+    hashes_required: bool  # PIP_REQUIRE_HASHES
+    uv_unsafe: bool  # UV_INDEX_STRATEGY=unsafe-*
+
+    @staticmethod
+    def of(dockerfile: Dockerfile) -> _Settings:
+        settings = list(variable_settings(dockerfile, "|".join((*_VARIABLES, *_MODIFIERS)), _VARIABLE_HINTS))
+
+        def last(name: str) -> str:
+            values = [s.value.strip().lower() for s in settings if s.name.upper() == name]
+            return values[-1] if values else ""
+
+        hashes = last("PIP_REQUIRE_HASHES")
+        return _Settings(dockerfile, tuple(s for s in settings if s.name.upper() in _VARIABLES),
+                         bool(hashes) and hashes not in FALSE_WORDS, last("UV_INDEX_STRATEGY") in _UV_UNSAFE)
+
+
+_MODIFIERS = ("PIP_REQUIRE_HASHES", "UV_INDEX_STRATEGY")
+# Parts every name above holds one of: six substring tests instead of nineteen.
+_VARIABLE_HINTS = (b"pip_", b"uv_", b"pipenv_", b"npm_config_registry", b"yarn_", b"goproxy")
+
+
+def _variable_sources(settings: _Settings) -> Iterator[PackageSource]:
+    for setting in settings.sources:
         name = setting.name.upper()
         ecosystem, merged, separators = _VARIABLES[name]
-        if merged is _UV_MERGE and not unsafe_uv:
+        if merged is _UV_MERGE and not settings.uv_unsafe:
             merged = ""
         for value in re.split(f"[{re.escape(separators)}\\s]", setting.value):
             url = value.partition("=")[2] if "=" in value and not _is_url(value) else value
             if _is_url(url):
                 yield PackageSource(ecosystem, url, f"{setting.keyword} {setting.name}", setting.line,
-                                    setting.column, merged, hashes and ecosystem == "pypi")
-
-
-def _setting_value(dockerfile: Dockerfile, name: str) -> str:
-    values = [s.value.strip().lower() for s in variable_settings(dockerfile, name)]
-    return values[-1] if values else ""
-
-
-def _setting_true(dockerfile: Dockerfile, name: str) -> bool:
-    value = _setting_value(dockerfile, name)
-    return bool(value) and value not in FALSE_WORDS
+                                    setting.column, merged, settings.hashes_required and ecosystem == "pypi")
 
 
 # --- configuration text ------------------------------------------------------------------------------
@@ -373,9 +391,9 @@ _APK_WRITTEN = _Syntax("apk", "/etc/apk/repositories", LazyPattern(
 _RPM_REPO = _Syntax("rpm", ".repo", LazyPattern(
     rb"(?i)" + _START + rb"(?:baseurl|mirrorlist|metalink)[ \t]*+=[ \t]*+[\"']?(?P<url>" + _URL + rb")"),
     (b"baseurl", b"mirrorlist", b"metalink"))
-_MAVEN = _Syntax("maven", "settings.xml", LazyPattern(rb"<url>[ \t]*+(?P<url>" + _URL + rb")"), (b"<url>",))
+_MAVEN = _Syntax("maven", "settings.xml", LazyPattern(rb"<url>[ \t]*+(?P<url>" + _URL + rb")"), (b"settings.xml",))
 _GRADLE = _Syntax("maven", "init.gradle", LazyPattern(
-    _START + rb"url[ \t]*+(?:=[ \t]*+)?(?:uri[ \t]*+\([ \t]*+)?[\"'](?P<url>" + _URL + rb")"), (b"url",))
+    _START + rb"url[ \t]*+(?:=[ \t]*+)?(?:uri[ \t]*+\([ \t]*+)?[\"'](?P<url>" + _URL + rb")"), (b".gradle",))
 # A `- URL` list item or a `channel_alias: URL` (.condarc, .gemrc): after a real or an echo-escaped newline.
 _LIST_ITEM = rb"(?:^|\n|\\n)[ \t]*+(?:-[ \t]*+|channel_alias:[ \t]*+)(?P<url>" + _URL + rb")"
 _CONDARC = _Syntax("conda", ".condarc", LazyPattern(_LIST_ITEM, re.MULTILINE), (b"condarc",))
@@ -383,9 +401,10 @@ _GEMRC = _Syntax("rubygems", ".gemrc", LazyPattern(_LIST_ITEM, re.MULTILINE), (b
 _ANY_URL_LINE = _Syntax("apk", "/etc/apk/repositories", LazyPattern(
     rb"(?m)^[ \t]*+(?:@\S{1,64}+[ \t]++)?(?P<url>" + _URL + rb")"), ())
 
-# Formats a RUN may write, and a hint the script must mention for the files read only by name.
-_WRITTEN = (_PIP_CONF, _NPMRC, _YARNRC, _APT_LINE, _APT_DEB822, _APK_WRITTEN, _RPM_REPO)
-_WRITTEN_FILES = ((_MAVEN, b"settings.xml"), (_GRADLE, b".gradle"), (_CONDARC, b"condarc"), (_GEMRC, b"gemrc"))
+# Formats a RUN may write; a script is searched for one only when it mentions one of the format's hints.
+_WRITTEN = (_PIP_CONF, _NPMRC, _YARNRC, _APT_LINE, _APT_DEB822, _APK_WRITTEN, _RPM_REPO, _MAVEN, _GRADLE, _CONDARC,
+            _GEMRC)
+_SEARCHES = tuple((syntax.pattern, syntax.hints) for syntax in _WRITTEN)
 
 
 def _text_source(syntax: _Syntax, match: re.Match[bytes], via: str, line: int, column: int) -> PackageSource:
@@ -409,12 +428,9 @@ def _deb822_stanza(match: re.Match[bytes]) -> bytes:
 
 
 def _written_sources(dockerfile: Dockerfile) -> Iterator[PackageSource]:
-    for syntax in _WRITTEN:
-        for match, line, column in script_matches(dockerfile, syntax.pattern, syntax.hints, written_only=True):
-            yield _text_source(syntax, match, f"{syntax.what} text written by RUN", line, column)
-    for syntax, hint in _WRITTEN_FILES:
-        for match, line, column in script_matches(dockerfile, syntax.pattern, (hint,), written_only=True):
-            yield _text_source(syntax, match, f"{syntax.what} text written by RUN", line, column)
+    for index, match, line, column in scripts_matches(dockerfile, _SEARCHES, written_only=True, required=b"://"):
+        syntax = _WRITTEN[index]
+        yield _text_source(syntax, match, f"{syntax.what} text written by RUN", line, column)
     for instruction in _copies(dockerfile):
         for heredoc in instruction.heredocs:
             destination = (sources_and_destination(instruction) or ([], ""))[1] or instruction.value

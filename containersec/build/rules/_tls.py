@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from containersec.build.keyvalue import key_values
@@ -27,14 +27,15 @@ class Setting:
     column: int = 1
 
 
-def variable_settings(dockerfile: Dockerfile, names: str) -> Iterator[Setting]:
+def variable_settings(dockerfile: Dockerfile, names: str, hints: tuple[bytes, ...] = ()) -> Iterator[Setting]:
     """Settings of variables named in `names` (literal names joined by `|`, case-insensitive).
 
     RUN scripts are searched as text so `export X=v`, `X=v cmd`, `env X=v cmd` and bare assignments
-    are all seen, in heredocs and `sh -c` strings too.
+    are all seen, in heredocs and `sh -c` strings too. `hints` (lower case) may replace the names as the
+    substrings an instruction must hold to be searched, when a few shared parts stand for many names.
     """
     whole = re.compile(f"(?:{names})", re.IGNORECASE)
-    hints = tuple(name.lower().encode() for name in names.split("|"))
+    hints = hints or tuple(name.lower().encode() for name in names.split("|"))
     in_script = re.compile(rf"(?<![\w$])({names})=(\"[^\"]*+\"?|'[^']*+'?|[^\s;&|)'\"]*+)".encode(),
                            re.IGNORECASE)
     for instruction in dockerfile.instructions:
@@ -113,13 +114,30 @@ def script_matches(dockerfile: Dockerfile, pattern: re.Pattern[bytes] | LazyPatt
     that an echo or printf only prints to the build log (no redirect, no pipe) is left out: it configures
     nothing.
     """
+    for _, match, line, column in scripts_matches(dockerfile, ((pattern, hints),), written_only=written_only):
+        yield match, line, column
+
+
+Search = tuple[re.Pattern[bytes] | LazyPattern, tuple[bytes, ...]]  # a bytes regex and its hints
+
+
+def scripts_matches(dockerfile: Dockerfile, searches: Sequence[Search], *, written_only: bool = False,
+                    required: bytes = b"") -> Iterator[tuple[int, re.Match[bytes], int, int]]:
+    """script_matches for several (pattern, hints) at once, each script lower-cased once:
+    (index of the search, match, line, column). Scripts without `required` (lower case) are skipped."""
     for run in dockerfile.runs():
         script = run.script
-        if script is None or not _mentions(script.source.lower(), hints):
+        if script is None:
             continue
-        for match in pattern.finditer(script.source):
-            if not (written_only and _printed_only(script, match.start())):
-                yield match, script.line_of(match.start()), script.column_of(match.start())
+        lowered = script.source.lower()
+        if required not in lowered:
+            continue
+        for index, (pattern, hints) in enumerate(searches):
+            if not _mentions(lowered, hints):
+                continue
+            for match in pattern.finditer(script.source):
+                if not (written_only and _printed_only(script, match.start())):
+                    yield index, match, script.line_of(match.start()), script.column_of(match.start())
 
 
 _PRINTERS = frozenset({"echo", "printf"})

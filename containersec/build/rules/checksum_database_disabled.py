@@ -1,7 +1,7 @@
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from containersec.build.model import Dockerfile
-from containersec.build.rules._tls import FALSE_WORDS, commands, setting_hits, unique
+from containersec.build.rules._tls import FALSE_WORDS, commands, unique, variable_settings
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
 
@@ -43,20 +43,28 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
     yield from unique(_hits(dockerfile))
 
 
+# Variable -> (whether its value turns a check off, what that does, the fix).
+_SETTINGS: dict[str, tuple[Callable[[str], bool], str, str]] = {
+    "GOSUMDB": (lambda value: value.strip().lower() == "off", "turns Go's checksum database off", _FIX),
+    "GONOSUMCHECK": (lambda value: value.strip().lower() not in (*FALSE_WORDS, ""),
+                     "skips the checksum database for every module", _FIX),
+    "GONOSUMDB": (_covers_public_modules, "skips the checksum database for public modules", _FIX),
+    "GOPRIVATE": (_covers_public_modules, "skips the checksum database for public modules", _FIX),
+    "GOINSECURE": (lambda value: bool(value.strip()),
+                   "lets go fetch those modules over plain HTTP or without certificate checks",
+                   "serve them over HTTPS with a trusted certificate"),
+    "GOFLAGS": (lambda value: "-insecure" in value.split(),
+                "lets go fetch modules over plain HTTP or without certificate checks",
+                "remove -insecure and serve modules over HTTPS"),
+}
+
+
 def _hits(dockerfile: Dockerfile) -> Iterator[Hit]:
-    yield from setting_hits(dockerfile, "GOSUMDB", lambda value: value.strip().lower() == "off",
-                            "turns Go's checksum database off", _FIX)
-    yield from setting_hits(dockerfile, "GONOSUMCHECK",
-                            lambda value: value.strip().lower() not in (*FALSE_WORDS, ""),
-                            "skips the checksum database for every module", _FIX)
-    yield from setting_hits(dockerfile, "GONOSUMDB|GOPRIVATE", _covers_public_modules,
-                            "skips the checksum database for public modules", _FIX)
-    yield from setting_hits(dockerfile, "GOINSECURE", lambda value: bool(value.strip()),
-                            "lets go fetch those modules over plain HTTP or without certificate checks",
-                            "serve them over HTTPS with a trusted certificate")
-    yield from setting_hits(dockerfile, "GOFLAGS", lambda value: "-insecure" in value.split(),
-                            "lets go fetch modules over plain HTTP or without certificate checks",
-                            "remove -insecure and serve modules over HTTPS")
+    for setting in variable_settings(dockerfile, "|".join(_SETTINGS)):
+        disables, effect, fix = _SETTINGS[setting.name.upper()]
+        if disables(setting.value):
+            yield Hit(f"{setting.keyword} sets {setting.name}={setting.value}, which {effect}: {fix}",
+                      setting.line, column=setting.column)
     for _, command in commands(dockerfile, "go"):
         word = next((w for w in command.args if w.text in ("-insecure", "--insecure")), None)
         if word is not None:

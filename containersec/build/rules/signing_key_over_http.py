@@ -2,9 +2,18 @@ from collections.abc import Iterator
 
 from containersec.build.model import Dockerfile
 from containersec.build.rules._images import sources_and_destination
-from containersec.build.rules._keys import KEY_SUFFIXES, fetches_key, imports_key, is_keyring_path, url_text, urls
+from containersec.build.rules._keys import (
+    DOWNLOADERS,
+    GPG,
+    KEY_SUFFIXES,
+    fetches_key,
+    imports_key,
+    is_keyring_path,
+    url_text,
+    urls,
+)
 from containersec.build.rules._sources import PackageSource
-from containersec.build.rules._tls import script_matches, unique
+from containersec.build.rules._tls import commands, script_matches, unique
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity
 from containersec.patterns import LazyPattern
@@ -36,13 +45,12 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
 
 
 def _hits(dockerfile: Dockerfile) -> Iterator[Hit]:
-    for run in dockerfile.runs():
-        for command in run.commands():
-            if fetches_key(run, command) or imports_key(command):
-                for word in urls(command):
-                    if _plain(url_text(word)):
-                        yield Hit(f"{command.name} fetches the signing key {url_text(word)} over plain HTTP: "
-                                  f"{_FIX}", word.line, column=word.column)
+    for run, command in commands(dockerfile, *DOWNLOADERS, *GPG, "apt-key", "rpm", "rpmkeys"):
+        if fetches_key(run, command) or imports_key(command):
+            for word in urls(command):
+                if _plain(url_text(word)):
+                    yield Hit(f"{command.name} fetches the signing key {url_text(word)} over plain HTTP: "
+                              f"{_FIX}", word.line, column=word.column)
     for match, line, column in script_matches(dockerfile, _GPGKEY, (b"gpgkey",), written_only=True):
         yield Hit(f"gpgkey={match[1].decode('utf-8', 'replace')} makes yum/dnf fetch the repository's signing key "
                   f"over plain HTTP: {_FIX}", line, column=column)

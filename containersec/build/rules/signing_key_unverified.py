@@ -52,7 +52,7 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
 
 def _hits(dockerfile: Dockerfile) -> Iterator[Hit]:
     for run in dockerfile.runs():
-        importers = [c for c in run.commands() if imports_key(c)]
+        importers = [c for c in run.commands(*GPG, "apt-key", "rpm", "rpmkeys") if imports_key(c)]
         if not importers or _checks_key(run):
             continue
         downloads = any(c.name in DOWNLOADERS for c in run.commands())
