@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from containersec.build.model import Instruction
-from containersec.build.shell import Command, ShellWord
+from containersec.dockerfile.model import Instruction
+from containersec.dockerfile.shell import Command, ShellWord
 
 DOWNLOADERS = frozenset({"curl", "wget"})
 GPG = frozenset({"gpg", "gpg2", "gpg1"})

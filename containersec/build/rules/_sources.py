@@ -18,12 +18,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from containersec.build.model import Dockerfile, Instruction
 from containersec.build.rules._images import sources_and_destination
 from containersec.build.rules._packages import as_pip
 from containersec.build.rules._tls import FALSE_WORDS, Setting, commands, scripts_matches, variable_settings
-from containersec.build.shell import Command, ShellWord
 from containersec.catalogue import Hit
+from containersec.dockerfile.model import Dockerfile, Instruction
+from containersec.dockerfile.shell import Command, ShellWord
 from containersec.patterns import LazyPattern
 
 # Ecosystems whose packages are checked only by the transport (or a lock file), and those whose

@@ -1,13 +1,13 @@
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from containersec.build.model import Dockerfile
 from containersec.build.rules._images import sources_and_destination
 from containersec.build.rules._keys import GLOBAL_APT_KEYRINGS, GPG, apt_key_subcommand
 from containersec.build.rules._sources import package_sources
 from containersec.build.rules._tls import commands, script_matches, unique
-from containersec.build.shell import Command, ShellWord
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
+from containersec.dockerfile.shell import Command, ShellWord
 from containersec.findings import Severity
 from containersec.patterns import LazyPattern
 

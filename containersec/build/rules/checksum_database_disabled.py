@@ -1,8 +1,8 @@
 from collections.abc import Callable, Iterator
 
-from containersec.build.model import Dockerfile
 from containersec.build.rules._tls import FALSE_WORDS, commands, unique, variable_settings
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
 from containersec.findings import Severity
 
 _FIX = "leave the checksum database on; name only your private module paths in GOPRIVATE"

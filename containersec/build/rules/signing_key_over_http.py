@@ -1,6 +1,5 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile
 from containersec.build.rules._images import sources_and_destination
 from containersec.build.rules._keys import (
     DOWNLOADERS,
@@ -15,6 +14,7 @@ from containersec.build.rules._keys import (
 from containersec.build.rules._sources import PackageSource
 from containersec.build.rules._tls import commands, script_matches, unique
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
 from containersec.findings import Severity
 from containersec.patterns import LazyPattern
 

@@ -1,10 +1,10 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile, Instruction
 from containersec.build.rules._keys import DOWNLOADERS, GPG, imports_key, urls
 from containersec.build.rules._tls import commands, unique
-from containersec.build.shell import Command, ShellWord
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile, Instruction
+from containersec.dockerfile.shell import Command, ShellWord
 from containersec.findings import Severity
 from containersec.patterns import LazyPattern
 
