@@ -119,22 +119,6 @@ _GEM_MERGE = "gem takes the highest version of a name from any of its sources"
 _UV_UNSAFE = ("unsafe-best-match", "unsafe-any-match")
 
 
-def _option_words(command: Command, *names: str) -> Iterator[tuple[ShellWord, str]]:
-    """(word, value) for each `--name value`, `--name=value`, `-n value` or `-nvalue` of `names`."""
-    words = command.args
-    for index, word in enumerate(words):
-        text = word.text
-        if text == "--":
-            return
-        for name in names:
-            if text == name and index + 1 < len(words):
-                yield word, words[index + 1].text
-            elif name.startswith("--") and text.startswith(name + "="):
-                yield word, text[len(name) + 1:]
-            elif len(name) == 2 and not text.startswith("--") and text.startswith(name) and len(text) > 2:
-                yield word, text[2:]
-
-
 def _is_url(value: str) -> bool:
     return value.lower().startswith(("http://", "https://"))
 
@@ -153,7 +137,7 @@ def _pip_sources(settings: _Settings, command: Command, tool: str) -> Iterator[P
                    "-f": _PIP_MERGE, "--find-links": _PIP_MERGE}
         if tool == "pipenv":
             options["--index"] = ""
-    for word, value in _option_words(command, *options):
+    for word, value in command.option_words(*options):
         name = word.text.split("=", 1)[0] if word.text.startswith("--") else word.text[:2]
         url = value.partition("=")[2] if name == "--index" and "=" in value and not _is_url(value) else value
         if _is_url(url):
@@ -183,7 +167,7 @@ def _npm_sources(command: Command) -> Iterator[PackageSource]:
         name, _, value = word.text.partition("=")
         if name.startswith("--") and (name == "--registry" or name.endswith(":registry")) and _is_url(value):
             yield PackageSource("npm", value, f"{command.name} {name}", word.line, word.column)
-    for word, value in _option_words(command, "--registry"):
+    for word, value in command.option_words("--registry"):
         if _is_url(value) and "=" not in word.text:
             yield PackageSource("npm", value, f"{command.name} --registry", word.line, word.column)
     positionals = [w for w in command.args if not w.is_option]
@@ -202,12 +186,12 @@ def _gem_sources(settings: _Settings, command: Command) -> Iterator[PackageSourc
     subcommand = command.subcommand(frozenset({"-s", "--source", "-a", "--add", "-r", "--remove"}))
     if subcommand == "sources":
         merged = "" if _removes_default_gem_source(settings.dockerfile) else _GEM_MERGE
-        for word, value in _option_words(command, "-a", "--add"):
+        for word, value in command.option_words("-a", "--add"):
             if _is_url(value):
                 yield PackageSource("rubygems", value, f"gem sources {word.text[:5].rstrip('=')}", word.line,
                                     word.column, merged)
         return
-    given = [(word, value) for word, value in _option_words(command, "-s", "--source") if _is_url(value)]
+    given = [(word, value) for word, value in command.option_words("-s", "--source") if _is_url(value)]
     for word, value in given:
         # The first --source replaces the default source; each further one is merged with it.
         yield PackageSource("rubygems", value, f"gem {word.text.split('=', 1)[0][:8]}", word.line, word.column,
@@ -217,7 +201,7 @@ def _gem_sources(settings: _Settings, command: Command) -> Iterator[PackageSourc
 def _removes_default_gem_source(dockerfile: Dockerfile) -> bool:
     for _, command in commands(dockerfile, "gem"):
         if command.has_option("--clear-all") or any(
-                "rubygems.org" in value for _, value in _option_words(command, "-r", "--remove")):
+                "rubygems.org" in value for _, value in command.option_words("-r", "--remove")):
             return True
     return False
 
@@ -235,7 +219,7 @@ _CONDA_NAMED = "https://conda.anaconda.org/"
 
 
 def _conda_sources(command: Command) -> Iterator[PackageSource]:
-    for word, value in _option_words(command, "-c", "--channel"):
+    for word, value in command.option_words("-c", "--channel"):
         yield _conda_channel(command, value, f"{command.name} {word.text[:9].split('=')[0]}", word)
     words = [w for w in command.args]
     texts = [w.text for w in words]
@@ -255,18 +239,18 @@ def _conda_channel(command: Command, value: str, via: str, word: ShellWord) -> P
 
 
 def _apk_sources(command: Command) -> Iterator[PackageSource]:
-    for word, value in _option_words(command, "-X", "--repository"):
+    for word, value in command.option_words("-X", "--repository"):
         if _is_url(value):
             yield PackageSource("apk", value, f"apk {word.text.split('=', 1)[0][:12]}", word.line, word.column)
 
 
 def _rpm_sources(command: Command) -> Iterator[PackageSource]:
     name = command.name
-    for word, value in _option_words(command, "--repofrompath"):
+    for word, value in command.option_words("--repofrompath"):
         url = value.partition(",")[2]
         if _is_url(url):
             yield PackageSource("rpm", url, f"{name} --repofrompath", word.line, word.column)
-    for word, value in _option_words(command, "--add-repo", "--from-repofile"):
+    for word, value in command.option_words("--add-repo", "--from-repofile"):
         if _is_url(value):
             yield PackageSource("rpm", value, f"{name} {word.text.split('=', 1)[0]}", word.line, word.column)
     if name == "zypper":
