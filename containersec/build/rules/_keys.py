@@ -9,6 +9,7 @@ from containersec.dockerfile.shell import Command, ShellWord
 
 DOWNLOADERS = frozenset({"curl", "wget"})
 GPG = frozenset({"gpg", "gpg2", "gpg1"})
+KEY_IMPORTERS = (*sorted(GPG), "apt-key", "rpm", "rpmkeys")
 # Where apt, dnf and apk read trusted keys from; the first two are apt's global keyrings.
 GLOBAL_APT_KEYRINGS = ("/etc/apt/trusted.gpg.d/", "/etc/apt/trusted.gpg")
 KEYRING_PATHS = (*GLOBAL_APT_KEYRINGS, "/usr/share/keyrings/", "/etc/apt/keyrings/", "/etc/pki/rpm-gpg/",
@@ -55,9 +56,9 @@ def url_text(word: ShellWord) -> str:
     return word.text.partition("=")[2] if word.text.startswith("--") else word.text
 
 
-def fetches_key(run: Instruction, command: Command) -> bool:
+def fetches_key(command: Command, run_imports_key: bool) -> bool:
     """A download whose output is a key: piped into a key import, saved into a keyring, or a key file's URL
-    in a RUN that imports a key."""
+    in a RUN that imports a key (`run_imports_key`)."""
     if command.name not in DOWNLOADERS:
         return False
     if any(imports_key(c) or c.name in GPG for c in command.pipeline[command.pipe_index + 1:]):
@@ -65,5 +66,8 @@ def fetches_key(run: Instruction, command: Command) -> bool:
     path = output_path(command)
     if path is not None and is_keyring_path(path):
         return True
-    return any(url_text(w).rstrip("/").lower().endswith(KEY_SUFFIXES) for w in urls(command)) and any(
-        imports_key(c) for c in run.commands())
+    return run_imports_key and any(url_text(w).rstrip("/").lower().endswith(KEY_SUFFIXES) for w in urls(command))
+
+
+def run_imports_key(run: Instruction) -> bool:
+    return any(imports_key(c) for c in run.commands(*KEY_IMPORTERS))

@@ -406,9 +406,11 @@ def _text_source(syntax: _Syntax, match: re.Match[bytes], via: str, line: int, c
 def _deb822_stanza(match: re.Match[bytes]) -> bytes:
     """The deb822 stanza around a `URIs:` field, which may name its keyring in `Signed-By:`."""
     text = match.string
-    start = max(text.rfind(b"\n\n", max(match.start() - 2000, 0), match.start()), 0)
-    end = text.find(b"\n\n", match.end(), match.end() + 2000)
-    return text[start:end if end >= 0 else match.end() + 2000]
+    # At most 2000 bytes either side, so many URIs fields in one text cost linear time.
+    low, high = max(match.start() - 2000, 0), match.end() + 2000
+    start = text.rfind(b"\n\n", low, match.start())
+    end = text.find(b"\n\n", match.end(), high)
+    return text[start if start >= 0 else low:end if end >= 0 else high]
 
 
 def _written_sources(dockerfile: Dockerfile) -> Iterator[PackageSource]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -147,17 +148,36 @@ _TO_FILE = LazyPattern(rb"(?<![0-9&])[1]?>>?(?!&)\s*+(?!/dev/(?:null|stdout|stde
 
 def _printed_only(script: Script, offset: int) -> bool:
     """Whether `offset` is inside the arguments of an echo/printf whose output goes to the build log."""
-    for command in script.commands:
-        if command.name not in _PRINTERS or command.wrapper is not None or len(command.argv) < 2:
-            continue
-        start, end = command.argv[1].start, command.argv[-1].end
-        if not start <= offset < end:
-            continue
-        if len(command.pipeline) > 1 and command.pipe_index < len(command.pipeline) - 1:
-            return False  # piped on (`| tee file`, `| sh`): the text may well be written
-        stop = _STATEMENT_END.search(script.source, end)
-        return _TO_FILE.search(script.source, end, stop.start() if stop else len(script.source)) is None
-    return False
+    starts, printers = _printers(script)
+    index = bisect_right(starts, offset) - 1
+    if index < 0:
+        return False
+    command = printers[index]
+    end = command.argv[-1].end
+    if offset >= end:
+        return False
+    if len(command.pipeline) > 1 and command.pipe_index < len(command.pipeline) - 1:
+        return False  # piped on (`| tee file`, `| sh`): the text may well be written
+    stop = _STATEMENT_END.search(script.source, end)
+    return _TO_FILE.search(script.source, end, stop.start() if stop else len(script.source)) is None
+
+
+def _printers(script: Script) -> tuple[list[int], list[Command]]:
+    """The script's echo/printf commands with arguments, by where their arguments start: a script with
+    thousands of commands and matches is searched in n log n, not n squared. The last script's are kept,
+    as its matches are asked about one after another."""
+    cached = _PRINTERS_OF.get("last")
+    if cached is not None and cached[0] is script:
+        return cached[1], cached[2]
+    printers = sorted((c for c in script.commands
+                       if c.name in _PRINTERS and c.wrapper is None and len(c.argv) >= 2),
+                      key=lambda c: c.argv[1].start)
+    starts = [c.argv[1].start for c in printers]
+    _PRINTERS_OF["last"] = (script, starts, printers)
+    return starts, printers
+
+
+_PRINTERS_OF: dict[str, tuple[Script, list[int], list[Command]]] = {}
 
 
 def setting_hits(dockerfile: Dockerfile, names: str, disables: Callable[[str], bool], effect: str,

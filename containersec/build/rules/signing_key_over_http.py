@@ -3,11 +3,12 @@ from collections.abc import Iterator
 from containersec.build.rules._images import sources_and_destination
 from containersec.build.rules._keys import (
     DOWNLOADERS,
-    GPG,
+    KEY_IMPORTERS,
     KEY_SUFFIXES,
     fetches_key,
     imports_key,
     is_keyring_path,
+    run_imports_key,
     url_text,
     urls,
 )
@@ -45,8 +46,11 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
 
 
 def _hits(dockerfile: Dockerfile) -> Iterator[Hit]:
-    for run, command in commands(dockerfile, *DOWNLOADERS, *GPG, "apt-key", "rpm", "rpmkeys"):
-        if fetches_key(run, command) or imports_key(command):
+    imports: dict[int, bool] = {}  # per RUN, computed once
+    for run, command in commands(dockerfile, *DOWNLOADERS, *KEY_IMPORTERS):
+        if id(run) not in imports:
+            imports[id(run)] = run_imports_key(run)
+        if fetches_key(command, imports[id(run)]) or imports_key(command):
             for word in urls(command):
                 if _plain(url_text(word)):
                     yield Hit(f"{command.name} fetches the signing key {url_text(word)} over plain HTTP: "

@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from containersec.build.rules._keys import DOWNLOADERS, GPG, imports_key, urls
+from containersec.build.rules._keys import DOWNLOADERS, GPG, KEY_IMPORTERS, imports_key, urls
 from containersec.build.rules._tls import commands, unique
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.dockerfile.model import Dockerfile, Instruction
@@ -52,7 +52,7 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
 
 def _hits(dockerfile: Dockerfile) -> Iterator[Hit]:
     for run in dockerfile.runs():
-        importers = [c for c in run.commands(*GPG, "apt-key", "rpm", "rpmkeys") if imports_key(c)]
+        importers = [c for c in run.commands(*KEY_IMPORTERS) if imports_key(c)]
         if not importers or _checks_key(run):
             continue
         downloads = any(c.name in DOWNLOADERS for c in run.commands())
