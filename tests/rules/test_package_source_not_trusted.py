@@ -12,7 +12,7 @@ _TEXT = """
     RUN pip install --index-url https://${MIRROR}/simple app==1
     RUN pip install --index-url https://pypi.org/simple app==1
     RUN npm install --registry https://registry.npmjs.org/ app@1.0.0
-    RUN conda install -c conda-forge numpy=1.26
+    RUN conda install -c conda-forge -c defaults numpy=1.26
     RUN echo "deb https://apt.example.com/debian bookworm main" > /etc/apt/sources.list.d/x.list
     """
 
@@ -23,7 +23,7 @@ def test_off_until_configured() -> None:
 
 def test_sources_outside_the_allow_list_per_ecosystem() -> None:
     options = RuleOptions(trusted_package_sources={
-        "pypi": ["*.internal.example"], "conda": ["https://conda.anaconda.org/conda-forge"],
+        "pypi": ["*.internal.example"], "conda": ["https://conda.anaconda.org/conda-forge", "repo.anaconda.com"],
         "apt": ["apt.example.com/debian"]})
     found = findings("CSD147", _TEXT, options=options)
     assert [f.line for f in found] == [4]

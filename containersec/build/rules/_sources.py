@@ -216,25 +216,27 @@ def _bundle_sources(command: Command) -> Iterator[PackageSource]:
 
 
 _CONDA_NAMED = "https://conda.anaconda.org/"
+_CONDA_DEFAULTS = "https://repo.anaconda.com/pkgs/main"
 
 
 def _conda_sources(command: Command) -> Iterator[PackageSource]:
     for word, value in command.option_words("-c", "--channel"):
-        yield _conda_channel(command, value, f"{command.name} {word.text[:9].split('=')[0]}", word)
+        yield _conda_channel(value, f"{command.name} {word.text[:9].split('=')[0]}", word)
     words = [w for w in command.args]
     texts = [w.text for w in words]
     for index, text in enumerate(texts[:-2]):
         if text in ("--add", "--append", "--prepend") and texts[index + 1] == "channels":
-            yield _conda_channel(command, texts[index + 2], f"{command.name} config {text} channels",
+            yield _conda_channel(texts[index + 2], f"{command.name} config {text} channels",
                                  words[index + 2])
         if text == "--set" and texts[index + 1] == "channel_alias" and _is_url(texts[index + 2]):
             yield PackageSource("conda", texts[index + 2], f"{command.name} config --set channel_alias",
                                 words[index + 2].line, words[index + 2].column)
 
 
-def _conda_channel(command: Command, value: str, via: str, word: ShellWord) -> PackageSource:
-    # A channel name is a path below the default channel_alias, conda.anaconda.org.
-    url = value if "://" in value else _CONDA_NAMED + value
+def _conda_channel(value: str, via: str, word: ShellWord) -> PackageSource:
+    # A channel name is a path below the default channel_alias, conda.anaconda.org; `defaults` is Anaconda's
+    # own repository.
+    url = value if "://" in value else _CONDA_DEFAULTS if value == "defaults" else _CONDA_NAMED + value
     return PackageSource("conda", url, via, word.line, word.column)
 
 

@@ -17,7 +17,8 @@ from containersec.findings import Severity
             "pypi, npm, rubygems, go, apt, apk, rpm, conda, maven. Each takes globs: a pattern with `://` is "
             "matched against the whole URL, one with `/` against the URL without its scheme, any other "
             "against the host (`*.example.com`). Sources are read as package-source-http reads them; a conda "
-            "channel name stands for https://conda.anaconda.org/<name>. A URL that still holds a variable after "
+            "channel name stands for https://conda.anaconda.org/<name> (`defaults` for "
+            "https://repo.anaconda.com/pkgs/main). A URL that still holds a variable after "
             "ARG and ENV defaults are substituted is skipped. The tools' built-in defaults (pypi.org, "
             "registry.npmjs.org, the base image's own apt sources) are not named in the Dockerfile and not "
             "checked.")
