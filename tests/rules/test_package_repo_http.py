@@ -37,3 +37,17 @@ def test_https_repositories_pass() -> None:
         RUN echo "deb http://apt.example.com/debian bookworm main"
         """
     assert lines("CSD141", text) == []
+
+
+def test_sources_written_by_copy_heredoc() -> None:
+    text = """
+        FROM debian:12
+        COPY <<EOF /etc/apt/sources.list.d/example.list
+        deb https://apt.example.com/debian bookworm main
+        deb http://apt.example.com/debian bookworm contrib
+        EOF
+        COPY <<EOF /etc/motd
+        deb http://apt.example.com/debian bookworm main
+        EOF
+        """
+    assert lines("CSD141", text) == [4]

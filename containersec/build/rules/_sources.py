@@ -119,6 +119,11 @@ _GEM_MERGE = "gem takes the highest version of a name from any of its sources"
 _UV_UNSAFE = ("unsafe-best-match", "unsafe-any-match")
 
 
+def _option_name(word: ShellWord) -> str:
+    """`--index-url` of `--index-url=URL`, `-i` of `-iURL`."""
+    return word.text.split("=", 1)[0] if word.text.startswith("--") else word.text[:2]
+
+
 def _is_url(value: str) -> bool:
     return value.lower().startswith(("http://", "https://"))
 
@@ -138,7 +143,7 @@ def _pip_sources(settings: _Settings, command: Command, tool: str) -> Iterator[P
         if tool == "pipenv":
             options["--index"] = ""
     for word, value in command.option_words(*options):
-        name = word.text.split("=", 1)[0] if word.text.startswith("--") else word.text[:2]
+        name = _option_name(word)
         url = value.partition("=")[2] if name == "--index" and "=" in value and not _is_url(value) else value
         if _is_url(url):
             merged = "" if no_index else options[name]
@@ -188,13 +193,13 @@ def _gem_sources(settings: _Settings, command: Command) -> Iterator[PackageSourc
         merged = "" if _removes_default_gem_source(settings.dockerfile) else _GEM_MERGE
         for word, value in command.option_words("-a", "--add"):
             if _is_url(value):
-                yield PackageSource("rubygems", value, f"gem sources {word.text[:5].rstrip('=')}", word.line,
+                yield PackageSource("rubygems", value, f"gem sources {_option_name(word)}", word.line,
                                     word.column, merged)
         return
     given = [(word, value) for word, value in command.option_words("-s", "--source") if _is_url(value)]
     for word, value in given:
         # The first --source replaces the default source; each further one is merged with it.
-        yield PackageSource("rubygems", value, f"gem {word.text.split('=', 1)[0][:8]}", word.line, word.column,
+        yield PackageSource("rubygems", value, f"gem {_option_name(word)}", word.line, word.column,
                             _GEM_MERGE if len(given) > 1 else "")
 
 
@@ -221,7 +226,7 @@ _CONDA_DEFAULTS = "https://repo.anaconda.com/pkgs/main"
 
 def _conda_sources(command: Command) -> Iterator[PackageSource]:
     for word, value in command.option_words("-c", "--channel"):
-        yield _conda_channel(value, f"{command.name} {word.text[:9].split('=')[0]}", word)
+        yield _conda_channel(value, f"{command.name} {_option_name(word)}", word)
     words = [w for w in command.args]
     texts = [w.text for w in words]
     for index, text in enumerate(texts[:-2]):
@@ -243,7 +248,7 @@ def _conda_channel(value: str, via: str, word: ShellWord) -> PackageSource:
 def _apk_sources(command: Command) -> Iterator[PackageSource]:
     for word, value in command.option_words("-X", "--repository"):
         if _is_url(value):
-            yield PackageSource("apk", value, f"apk {word.text.split('=', 1)[0][:12]}", word.line, word.column)
+            yield PackageSource("apk", value, f"apk {_option_name(word)}", word.line, word.column)
 
 
 def _rpm_sources(command: Command) -> Iterator[PackageSource]:
@@ -254,7 +259,7 @@ def _rpm_sources(command: Command) -> Iterator[PackageSource]:
             yield PackageSource("rpm", url, f"{name} --repofrompath", word.line, word.column)
     for word, value in command.option_words("--add-repo", "--from-repofile"):
         if _is_url(value):
-            yield PackageSource("rpm", value, f"{name} {word.text.split('=', 1)[0]}", word.line, word.column)
+            yield PackageSource("rpm", value, f"{name} {_option_name(word)}", word.line, word.column)
     if name == "zypper":
         words = [w for w in command.args if not w.is_option]
         if words and words[0].text in ("ar", "addrepo"):
@@ -420,8 +425,9 @@ def _written_sources(dockerfile: Dockerfile) -> Iterator[PackageSource]:
         syntax = _WRITTEN[index]
         yield _text_source(syntax, match, f"{syntax.what} text written by RUN", line, column)
     for instruction in _copies(dockerfile):
+        words = instruction.words() if instruction.heredocs else []
+        destination = words[-1].text if words else ""
         for heredoc in instruction.heredocs:
-            destination = (sources_and_destination(instruction) or ([], ""))[1] or instruction.value
             for syntax in _file_syntaxes(destination, destination):
                 text = heredoc.body.encode()
                 for match in syntax.pattern.finditer(text):
