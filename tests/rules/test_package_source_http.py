@@ -14,8 +14,10 @@ def test_pip_uv_pipenv_options_and_config() -> None:
         RUN uv pip install --default-index http://pypi.example.com/simple app==1
         RUN uv add --index internal=http://pypi.example.com/simple app
         RUN pipenv install --pypi-mirror http://pypi.example.com/simple
+        RUN poetry source add --priority=primary internal http://pypi.example.com/simple
+        ENV POETRY_REPOSITORIES_INTERNAL_URL=http://pypi.example.com/simple
         """
-    assert lines("CSD140", text) == [2, 3, 4, 5, 6, 7, 8, 9]
+    assert lines("CSD140", text) == [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
 
 
 def test_pip_and_uv_variables() -> None:
@@ -100,6 +102,7 @@ def test_https_sources_loopback_and_signed_repositories_pass() -> None:
     text = """
         FROM python:3.12
         RUN pip install --index-url https://pypi.example.com/simple app==1
+        RUN poetry source add --priority=supplemental internal https://pypi.example.com/simple
         RUN pip install --index-url http://localhost:3141/root/pypi/+simple/ app==1
         RUN npm config set registry https://registry.npmjs.org/ && npm ci
         ENV GOPROXY=https://proxy.golang.org,direct

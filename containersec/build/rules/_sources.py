@@ -211,6 +211,14 @@ def _removes_default_gem_source(dockerfile: Dockerfile) -> bool:
     return False
 
 
+def _poetry_sources(command: Command) -> Iterator[PackageSource]:
+    """`poetry source add [--priority=P] NAME URL`: Poetry takes a name from the first source of the highest
+    priority that has it, so an added source is never merged with another by version."""
+    words = command.positionals(frozenset({"-p", "--priority", "--directory", "-C"}))
+    if len(words) >= 4 and words[0].text == "source" and words[1].text == "add" and _is_url(words[3].text):
+        yield PackageSource("pypi", words[3].text, "poetry source add", words[3].line, words[3].column)
+
+
 def _bundle_sources(command: Command) -> Iterator[PackageSource]:
     """`bundle config [set] [--global] mirror.https://rubygems.org URL`."""
     words = [w for w in command.args if not w.is_option]
@@ -274,6 +282,7 @@ _HANDLERS: dict[str, Callable[[_Settings, Command], Iterator[PackageSource]]] = 
     "pnpm": lambda _, c: _npm_sources(c), "gem": _gem_sources, "bundle": lambda _, c: _bundle_sources(c),
     "conda": lambda _, c: _conda_sources(c), "mamba": lambda _, c: _conda_sources(c),
     "micromamba": lambda _, c: _conda_sources(c), "apk": lambda _, c: _apk_sources(c),
+    "poetry": lambda _, c: _poetry_sources(c),
     **dict.fromkeys(("yum", "dnf", "dnf5", "tdnf", "microdnf", "yum-config-manager", "zypper"),
                     lambda _, c: _rpm_sources(c)),
 }
@@ -318,26 +327,38 @@ class _Settings:
 
     @staticmethod
     def of(dockerfile: Dockerfile) -> _Settings:
-        settings = list(variable_settings(dockerfile, "|".join((*_VARIABLES, *_MODIFIERS)), _VARIABLE_HINTS))
+        settings = list(variable_settings(dockerfile, "|".join((*_VARIABLES, _POETRY_SOURCE, *_MODIFIERS)),
+                                          _VARIABLE_HINTS))
 
         def last(name: str) -> str:
             values = [s.value.strip().lower() for s in settings if s.name.upper() == name]
             return values[-1] if values else ""
 
         hashes = last("PIP_REQUIRE_HASHES")
-        return _Settings(dockerfile, tuple(s for s in settings if s.name.upper() in _VARIABLES),
+        return _Settings(dockerfile, tuple(s for s in settings if _variable_kind(s.name) is not None),
                          bool(hashes) and hashes not in FALSE_WORDS, last("UV_INDEX_STRATEGY") in _UV_UNSAFE)
 
 
 _MODIFIERS = ("PIP_REQUIRE_HASHES", "UV_INDEX_STRATEGY")
-# Parts every name above holds one of: six substring tests instead of nineteen.
-_VARIABLE_HINTS = (b"pip_", b"uv_", b"pipenv_", b"npm_config_registry", b"yarn_", b"goproxy")
+# Poetry's source of each name: POETRY_REPOSITORIES_<NAME>_URL.
+_POETRY_SOURCE = "POETRY_REPOSITORIES_[A-Za-z0-9_]{1,100}_URL"
+_POETRY_SOURCE_NAME = LazyPattern(_POETRY_SOURCE, re.IGNORECASE)
+# Parts every name above holds one of: seven substring tests instead of twenty.
+_VARIABLE_HINTS = (b"pip_", b"uv_", b"pipenv_", b"npm_config_registry", b"yarn_", b"goproxy",
+                   b"poetry_repositories_")
+
+
+def _variable_kind(name: str) -> tuple[str, str, str] | None:
+    """(ecosystem, why it merges, separators) of a source variable; None for the others."""
+    upper = name.upper()
+    if upper in _VARIABLES:
+        return _VARIABLES[upper]
+    return ("pypi", "", " ") if _POETRY_SOURCE_NAME.fullmatch(upper) else None
 
 
 def _variable_sources(settings: _Settings) -> Iterator[PackageSource]:
     for setting in settings.sources:
-        name = setting.name.upper()
-        ecosystem, merged, separators = _VARIABLES[name]
+        ecosystem, merged, separators = _variable_kind(setting.name) or ("", "", " ")
         if merged is _UV_MERGE and not settings.uv_unsafe:
             merged = ""
         for value in re.split(f"[{re.escape(separators)}\\s]", setting.value):

@@ -54,8 +54,8 @@ def _third_party(url: str) -> bool:
           "and Ubuntu 24.04); a keyring named by `signed-by` is trusted for its repository alone.",
       bad="RUN curl -fsSL https://example.com/key.gpg | apt-key add - \\\n"
           " && echo 'deb https://apt.example.com stable main' > /etc/apt/sources.list.d/example.list",
-      good="RUN curl -fsSL https://example.com/key.gpg | gpg --dearmor -o /etc/apt/keyrings/example.gpg \\\n"
-           " && echo 'deb [signed-by=/etc/apt/keyrings/example.gpg] https://apt.example.com stable main' \\\n"
+      good="COPY example.gpg /etc/apt/keyrings/example.gpg\n"
+           "RUN echo 'deb [signed-by=/etc/apt/keyrings/example.gpg] https://apt.example.com stable main' \\\n"
            "    > /etc/apt/sources.list.d/example.list",
       notes="`apt-key add` and `apt-key adv`; keys written into /etc/apt/trusted.gpg or /etc/apt/trusted.gpg.d "
             "(gpg, curl, wget, tee, cp, mv or install with that destination, a shell redirect, COPY/ADD); "

@@ -33,7 +33,8 @@ def _plain(url: str) -> bool:
           "the network path can hand over their own key and sign whatever they like.",
       bad="RUN curl -fsSL http://example.com/key.gpg | gpg --dearmor -o /usr/share/keyrings/example.gpg",
       good="RUN curl -fsSL https://example.com/key.gpg -o /tmp/key.gpg \\\n"
-           " && gpg --show-keys --with-colons /tmp/key.gpg | grep -q '^fpr:::::::::<40-hex fingerprint>:' \\\n"
+           " && gpg --show-keys --with-colons /tmp/key.gpg \\\n"
+           "    | grep -q '^fpr:::::::::B42F6819007F00F88E364FD4036A9C25BF357DD4:' \\\n"
            " && gpg --dearmor -o /usr/share/keyrings/example.gpg /tmp/key.gpg",
       notes="curl/wget of an http:// URL piped into gpg, apt-key or rpm, saved into a keyring (/usr/share/"
             "keyrings, /etc/apt/keyrings, /etc/apt/trusted.gpg.d, /etc/pki/rpm-gpg, /etc/apk/keys, or any "
