@@ -14,8 +14,10 @@ def test_apt_apk_and_rpm_sources_over_http() -> None:
         RUN dnf install -y --repofrompath=internal,http://rpm.example.com/el9/ tool-1.0
         RUN yum-config-manager --add-repo http://rpm.example.com/internal.repo
         RUN zypper addrepo http://rpm.example.com/sles/ internal
+        RUN repo="[ signed-by=/usr/share/keyrings/x.gpg ] http://apt.example.com/debian bookworm main"; \
+            echo "deb $repo" > /etc/apt/sources.list.d/x.list
         """
-    assert lines("CSD141", text) == [2, 3, 4, 5, 6, 7, 8, 9]
+    assert lines("CSD141", text) == [2, 3, 4, 5, 6, 7, 8, 9, 10]
 
 
 def test_sources_list_copied_from_the_build_context(tmp_path: Path) -> None:

@@ -395,6 +395,11 @@ _YARNRC = _Syntax("npm", ".yarnrc", LazyPattern(
 _APT_LINE = _Syntax("apt", "apt sources", LazyPattern(
     _START + rb"deb(?:-src)?[ \t]++(?:\[(?P<options>[^\]\n]{0,500}+)\][ \t]*+)?(?P<url>" + _URL + rb")"),
     (b"deb ", b"deb-src", b"deb\t"))
+# apt's `[ option=value ... ] URL` without the `deb` word: a source line assembled in a variable
+# (`aptRepo="[ signed-by=... ] http://..."; echo "deb $aptRepo" > ...`, as the postgres images do).
+_APT_OPTIONS = _Syntax("apt", "apt sources", LazyPattern(
+    rb"\[(?P<options>[ \t]*+(?:arch|signed-by|trusted|lang|target|by-hash|check-valid-until|allow-insecure)"
+    rb"[-\w]{0,40}+=[^\]\n]{0,500}+)\][ \t]*+(?P<url>" + _URL + rb")"), (b"arch=", b"signed-by=", b"trusted="))
 _APT_DEB822 = _Syntax("apt", "apt .sources", LazyPattern(_START + rb"URIs:[ \t]*+(?P<url>" + _URL + rb")"),
                       (b"uris:",))
 _APK_WRITTEN = _Syntax("apk", "/etc/apk/repositories", LazyPattern(
@@ -414,8 +419,8 @@ _ANY_URL_LINE = _Syntax("apk", "/etc/apk/repositories", LazyPattern(
     rb"(?m)^[ \t]*+(?:@\S{1,64}+[ \t]++)?(?P<url>" + _URL + rb")"), ())
 
 # Formats a RUN may write; a script is searched for one only when it mentions one of the format's hints.
-_WRITTEN = (_PIP_CONF, _NPMRC, _YARNRC, _APT_LINE, _APT_DEB822, _APK_WRITTEN, _RPM_REPO, _MAVEN, _GRADLE, _CONDARC,
-            _GEMRC)
+_WRITTEN = (_PIP_CONF, _NPMRC, _YARNRC, _APT_LINE, _APT_OPTIONS, _APT_DEB822, _APK_WRITTEN, _RPM_REPO, _MAVEN,
+            _GRADLE, _CONDARC, _GEMRC)
 _SEARCHES = tuple((syntax.pattern, syntax.hints) for syntax in _WRITTEN)
 
 
