@@ -184,6 +184,11 @@ class Dockerfile:
     def lines(self) -> list[str]:
         return [line.rstrip("\r") for line in self.text.split("\n")]
 
+    @cached_property
+    def lowered(self) -> bytes:
+        """The whole text in lower case, encoded once: a rule whose words are all absent can stop at once."""
+        return self.text.lower().encode()
+
     @property
     def final_stage(self) -> Stage | None:
         return self.stages[-1] if self.stages else None

@@ -220,6 +220,11 @@ class Script:
             index.setdefault(command.name, []).append(command)
         return index
 
+    @cached_property
+    def lowered(self) -> bytes:
+        """The source in lower case, computed once for the rules' quick substring tests."""
+        return self.source.lower()
+
     def text(self) -> str:
         return self.source.decode("utf-8", "replace")
 

@@ -6,6 +6,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from containersec.catalogue import Hit
 from containersec.dockerfile.model import Dockerfile, Instruction
@@ -34,10 +35,10 @@ def variable_settings(dockerfile: Dockerfile, names: str, hints: tuple[bytes, ..
     are all seen, in heredocs and `sh -c` strings too. `hints` (lower case) may replace the names as the
     substrings an instruction must hold to be searched, when a few shared parts stand for many names.
     """
-    whole = re.compile(f"(?:{names})", re.IGNORECASE)
-    hints = hints or tuple(name.lower().encode() for name in names.split("|"))
-    in_script = re.compile(rf"(?<![\w$])({names})=(\"[^\"]*+\"?|'[^']*+'?|[^\s;&|)'\"]*+)".encode(),
-                           re.IGNORECASE)
+    whole, in_script, own_hints = _setting_patterns(names)
+    hints = hints or own_hints
+    if not _mentions(dockerfile.lowered, hints):
+        return
     for instruction in dockerfile.instructions:
         effective = instruction.effective
         if effective.keyword in ("ENV", "ARG") and _mentions(effective.logical.lower().encode(), hints):
@@ -46,13 +47,21 @@ def variable_settings(dockerfile: Dockerfile, names: str, hints: tuple[bytes, ..
                     yield Setting(name, value, effective.keyword, line)
         elif effective.keyword == "RUN" and effective.script is not None:
             script = effective.script
-            if not _mentions(script.source.lower(), hints):
+            if not _mentions(script.lowered, hints):
                 continue
             for match in in_script.finditer(script.source):
                 if _printed_only(script, match.start()):
                     continue  # `echo "X=v"` to the build log sets nothing
                 yield Setting(match[1].decode(), unquote(match[2].decode("utf-8", "replace")), "RUN",
                               script.line_of(match.start()), script.column_of(match.start()))
+
+
+@lru_cache(maxsize=64)
+def _setting_patterns(names: str) -> tuple[re.Pattern[str], re.Pattern[bytes], tuple[bytes, ...]]:
+    """Compiled once per set of names: the rules ask for the same names on every Dockerfile."""
+    return (re.compile(f"(?:{names})", re.IGNORECASE),
+            re.compile(rf"(?<![\w$])({names})=(\"[^\"]*+\"?|'[^']*+'?|[^\s;&|)'\"]*+)".encode(), re.IGNORECASE),
+            tuple(name.lower().encode() for name in names.split("|")))
 
 
 def commands(dockerfile: Dockerfile, *names: str) -> Iterator[tuple[Instruction, Command]]:
@@ -125,15 +134,16 @@ def scripts_matches(dockerfile: Dockerfile, searches: Sequence[Search], *, writt
                     required: bytes = b"") -> Iterator[tuple[int, re.Match[bytes], int, int]]:
     """script_matches for several (pattern, hints) at once, each script lower-cased once:
     (index of the search, match, line, column). Scripts without `required` (lower case) are skipped."""
+    if required not in dockerfile.lowered:
+        return
     for run in dockerfile.runs():
         script = run.script
         if script is None:
             continue
-        lowered = script.source.lower()
-        if required not in lowered:
+        if required not in script.lowered:
             continue
         for index, (pattern, hints) in enumerate(searches):
-            if not _mentions(lowered, hints):
+            if not _mentions(script.lowered, hints):
                 continue
             for match in pattern.finditer(script.source):
                 if not (written_only and _printed_only(script, match.start())):

@@ -73,11 +73,15 @@ def _hits(dockerfile: Dockerfile) -> Iterator[Hit]:
         if subcommand in ("add", "adv"):
             yield Hit(f"apt-key {subcommand} trusts the key for every apt repository (and apt-key is "
                       f"deprecated): {_FIX}", command.line, column=command.column)
-    for _, command in commands(dockerfile, *_WRITERS):
-        word = _global_keyring_target(command)
-        if word is not None:
-            yield Hit(f"{command.name} puts a key into apt's global keyring ({word.text}), trusted for every "
-                      f"repository: {_FIX}", word.line, column=word.column)
+    for run in dockerfile.runs():
+        script = run.script
+        if script is None or b"/etc/apt/trusted.gpg" not in script.source:
+            continue
+        for command in run.commands(*_WRITERS):
+            word = _global_keyring_target(command)
+            if word is not None:
+                yield Hit(f"{command.name} puts a key into apt's global keyring ({word.text}), trusted for every "
+                          f"repository: {_FIX}", word.line, column=word.column)
     for match, line, column in script_matches(dockerfile, _REDIRECT, (b"/etc/apt/trusted.gpg",)):
         yield Hit(f"a redirect writes a key into apt's global keyring ({match[1].decode('utf-8', 'replace')}): "
                   f"{_FIX}", line, column=column)

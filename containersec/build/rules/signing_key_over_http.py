@@ -13,7 +13,7 @@ from containersec.build.rules._keys import (
     urls,
 )
 from containersec.build.rules._sources import PackageSource
-from containersec.build.rules._tls import commands, script_matches, unique
+from containersec.build.rules._tls import script_matches, unique
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.dockerfile.model import Dockerfile
 from containersec.findings import Severity
@@ -47,21 +47,26 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
 
 
 def _hits(dockerfile: Dockerfile) -> Iterator[Hit]:
-    imports: dict[int, bool] = {}  # per RUN, computed once
-    for run, command in commands(dockerfile, *DOWNLOADERS, *KEY_IMPORTERS):
-        if id(run) not in imports:
-            imports[id(run)] = run_imports_key(run)
-        if fetches_key(command, imports[id(run)]) or imports_key(command):
-            for word in urls(command):
-                if _plain(url_text(word)):
-                    yield Hit(f"{command.name} fetches the signing key {url_text(word)} over plain HTTP: "
-                              f"{_FIX}", word.line, column=word.column)
+    if b"http://" not in dockerfile.lowered:
+        return  # every finding here is an http:// URL
+    for run in dockerfile.runs():
+        script = run.script
+        if script is None or b"http://" not in script.lowered:
+            continue  # every finding here is an http:// URL
+        imports = run_imports_key(run)
+        for command in run.commands(*DOWNLOADERS, *KEY_IMPORTERS):
+            if fetches_key(command, imports) or imports_key(command):
+                for word in urls(command):
+                    if _plain(url_text(word)):
+                        yield Hit(f"{command.name} fetches the signing key {url_text(word)} over plain HTTP: "
+                                  f"{_FIX}", word.line, column=word.column)
     for match, line, column in script_matches(dockerfile, _GPGKEY, (b"gpgkey",), written_only=True):
         yield Hit(f"gpgkey={match[1].decode('utf-8', 'replace')} makes yum/dnf fetch the repository's signing key "
                   f"over plain HTTP: {_FIX}", line, column=column)
     for outer in dockerfile.instructions:
         instruction = outer.effective
-        arguments = sources_and_destination(instruction) if instruction.keyword == "ADD" else None
+        plain = instruction.keyword == "ADD" and "http://" in instruction.logical.lower()
+        arguments = sources_and_destination(instruction) if plain else None
         for source in arguments[0] if arguments else ():
             if _plain(source) and (source.rstrip("/").lower().endswith(KEY_SUFFIXES)
                                    or is_keyring_path(arguments[1])):

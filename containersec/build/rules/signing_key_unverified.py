@@ -51,6 +51,8 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
 
 
 def _hits(dockerfile: Dockerfile) -> Iterator[Hit]:
+    if not any(name.encode() in dockerfile.lowered for name in KEY_IMPORTERS):
+        return
     for run in dockerfile.runs():
         importers = [c for c in run.commands(*KEY_IMPORTERS) if imports_key(c)]
         if not importers or _checks_key(run):
