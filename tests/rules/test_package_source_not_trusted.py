@@ -1,3 +1,6 @@
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -53,3 +56,19 @@ def test_config_key_is_read_and_validated(tmp_path: Path) -> None:
         with pytest.raises(ConfigError) as error:
             load_config(str(config), tmp_path)
         assert problem in str(error.value) and str(config) in str(error.value)
+
+
+def test_command_line_with_the_config_file(tmp_path: Path) -> None:
+    (tmp_path / ".containersec.yaml").write_text("trusted-package-sources:\n  pypi: [pypi.internal.example]\n")
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12\n"
+                                         "RUN pip install -i https://pypi.internal.example/simple app==1\n"
+                                         "RUN pip install -i https://pypi.org/simple app==1\n")
+    done = subprocess.run([sys.executable, "-m", "containersec", "lint", "-f", "json", "--select", "CSD147",
+                           "Dockerfile"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 1, done.stderr
+    assert [f["line"] for f in json.loads(done.stdout)["findings"]] == [3]
+    (tmp_path / ".containersec.yaml").write_text("trusted-package-sources:\n  pipy: [pypi.internal.example]\n")
+    done = subprocess.run([sys.executable, "-m", "containersec", "lint", "Dockerfile"], cwd=tmp_path,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and "trusted-package-sources.pipy: unknown package ecosystem" in done.stderr
+    assert "Traceback" not in done.stderr
