@@ -15,8 +15,8 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from typing import NamedTuple
 
 from containersec.build.rules._images import sources_and_destination
 from containersec.build.rules._packages import as_pip
@@ -39,8 +39,7 @@ _URL = rb"https?://[^\s\"'\\;|&)<>`]++"
 _LOOPBACK = LazyPattern(r"(?i)https?://(?:[^/@]*@)?(?:localhost|127\.\d+\.\d+\.\d+|\[::1\])(?::\d+)?(?:/|$)")
 
 
-@dataclass(frozen=True)
-class PackageSource:
+class PackageSource(NamedTuple):
     """One package source the build uses, where and how the Dockerfile names it."""
 
     ecosystem: str  # one of catalogue.PACKAGE_ECOSYSTEMS
@@ -295,7 +294,7 @@ def _command_sources(dockerfile: Dockerfile, settings: _Settings) -> Iterator[Pa
         handler = _HANDLERS.get(name)
         if handler is not None:
             yield from handler(settings, command)
-        elif _PIP_COMMANDS.fullmatch(name):
+        elif name.startswith(("pip", "python", "uv")) and _PIP_COMMANDS.fullmatch(name):
             own = name in ("pipenv", "pipx", "uv")
             pip = command if own else as_pip(command)
             if pip is not None:
@@ -316,8 +315,7 @@ _VARIABLES: dict[str, tuple[str, str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class _Settings:
+class _Settings(NamedTuple):
     """The source variables a Dockerfile sets, read once, and the two that change how sources are judged."""
 
     dockerfile: Dockerfile
@@ -371,8 +369,7 @@ def _variable_sources(settings: _Settings) -> Iterator[PackageSource]:
 # --- configuration text ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Syntax:
+class _Syntax(NamedTuple):
     """One configuration format: what names its sources, and the words that show a text may hold it."""
 
     ecosystem: str
@@ -463,10 +460,17 @@ def _written_sources(dockerfile: Dockerfile) -> Iterator[PackageSource]:
 
 
 def _copies(dockerfile: Dockerfile) -> Iterator[Instruction]:
+    """COPY and ADD from the build context (or a heredoc) that may write a package manager's config file."""
     for outer in dockerfile.instructions:
         instruction = outer.effective
-        if instruction.keyword in ("COPY", "ADD") and instruction.flag("from") is None:
+        if (instruction.keyword in ("COPY", "ADD") and instruction.flag("from") is None
+                and any(name in instruction.logical for name in _CONFIG_NAMES)):
             yield instruction
+
+
+# Words one of which every file _file_syntaxes reads has in its name or destination.
+_CONFIG_NAMES = ("pip.", "npmrc", "yarnrc", "/etc/apt/", "sources", ".list", "repositories", ".repo", "condarc",
+                 "gemrc", "settings.xml", ".gradle")
 
 
 def _file_syntaxes(source: str, destination: str) -> tuple[_Syntax, ...]:

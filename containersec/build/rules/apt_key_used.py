@@ -73,6 +73,17 @@ def _hits(dockerfile: Dockerfile) -> Iterator[Hit]:
         if subcommand in ("add", "adv"):
             yield Hit(f"apt-key {subcommand} trusts the key for every apt repository (and apt-key is "
                       f"deprecated): {_FIX}", command.line, column=command.column)
+    if b"/etc/apt/trusted.gpg" in dockerfile.lowered:
+        yield from _global_keyring_hits(dockerfile)
+    for source in package_sources(dockerfile):
+        if source.signed_by is False and _third_party(source.url):
+            yield Hit(f"{source.via} adds the repository {source.url} without signed-by, so any key apt trusts "
+                      f"may sign its packages and its key signs everyone's: {_FIX}", source.line,
+                      column=source.column)
+
+
+def _global_keyring_hits(dockerfile: Dockerfile) -> Iterator[Hit]:
+    """Keys written into apt's global keyring by a command, a redirect, or COPY/ADD."""
     for run in dockerfile.runs():
         script = run.script
         if script is None or b"/etc/apt/trusted.gpg" not in script.source:
@@ -90,8 +101,3 @@ def _hits(dockerfile: Dockerfile) -> Iterator[Hit]:
         if arguments is not None and arguments[1].startswith(GLOBAL_APT_KEYRINGS):
             yield Hit(f"{outer.effective.keyword} puts a key into apt's global keyring ({arguments[1]}): {_FIX}",
                       outer.line)
-    for source in package_sources(dockerfile):
-        if source.signed_by is False and _third_party(source.url):
-            yield Hit(f"{source.via} adds the repository {source.url} without signed-by, so any key apt trusts "
-                      f"may sign its packages and its key signs everyone's: {_FIX}", source.line,
-                      column=source.column)
