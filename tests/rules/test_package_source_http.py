@@ -107,6 +107,10 @@ def test_https_sources_loopback_and_signed_repositories_pass() -> None:
         RUN npm config set registry https://registry.npmjs.org/ && npm ci
         ENV GOPROXY=https://proxy.golang.org,direct
         RUN conda install -c conda-forge numpy=1.26
+        RUN gem sources --add https://gems.example.com/ --remove https://rubygems.org/
+        RUN yarn config set npmRegistryServer https://npm.example.com/
+        RUN echo '<settings><mirrors><mirror><url>https://maven.example.com/repo</url></mirror></mirrors></settings>' \
+              > /root/.m2/settings.xml
         RUN echo "deb http://deb.debian.org/debian bookworm-backports main" > /etc/apt/sources.list.d/bp.list
         RUN apk add --repository http://dl-cdn.alpinelinux.org/alpine/edge/main curl
         RUN echo "pip install --index-url http://pypi.example.com/simple"
