@@ -137,6 +137,10 @@ def _registry_options(registry: argparse.ArgumentParser) -> None:
     audit.add_argument("references", nargs="+", metavar="REF",
                        help="host/name (every tag), host/name:tag, host/name@digest or host/ (every repository)")
     audit.add_argument("--state", metavar="FILE", help="remember tag digests here to report tags that moved")
+    audit.add_argument("--scan-reports", metavar="DIR",
+                       help="Trivy, Grype or SARIF reports a pipeline wrote, matched to images by the digest they name")
+    audit.add_argument("--scanner", choices=("trivy", "grype"),
+                       help="scan each distinct digest with this scanner (cached by digest and database version)")
     prune = registry_commands.add_parser("prune", help="plan which digests may be deleted (dry run unless --apply)")
     prune.add_argument("repository", metavar="REPO", help="host/name")
     prune.add_argument("--keep-last", type=int, default=None, metavar="N", help="keep the N newest tagged digests")
@@ -330,7 +334,8 @@ def _run_policy_check(args: argparse.Namespace) -> int:
 def _run_audit(args: argparse.Namespace) -> int:
     from containersec.release.registry.audit import audit_references
 
-    return _run_stage(args, lambda config: audit_references(args.references, config, state=args.state))
+    return _run_stage(args, lambda config: audit_references(args.references, config, state=args.state,
+                                                            scan_reports=args.scan_reports, scanner=args.scanner))
 
 
 def _run_prune(args: argparse.Namespace) -> int:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from containersec.config import Config, active_rules
 from containersec.findings import Finding, InputError, Report, Stage, StageSummary
@@ -28,7 +29,7 @@ from containersec.release.registry.client import (
     is_digest,
 )
 from containersec.release.registry.credentials import CredentialError
-from containersec.release.registry.facts import AttachedFacts, ImageFacts, Locator, TagFacts
+from containersec.release.registry.facts import AttachedFacts, ImageFacts, Locator, ScanFacts, TagFacts
 from containersec.release.registry.reference import Reference, ReferenceError, parse_reference
 from containersec.release.registry.settings import RegistrySettings, registry_settings
 from containersec.release.registry.shapes import mapping, sequence
@@ -46,10 +47,16 @@ from containersec.release.registry.signatures import (
     verify_simple_signing,
 )
 
+if TYPE_CHECKING:
+    from containersec.release.registry.scans.watch import AuditedImage, VulnerabilityWatch
+
 STATE_VERSION = 1
 BASE_NAME = "org.opencontainers.image.base.name"
 BASE_DIGEST = "org.opencontainers.image.base.digest"
 CREATED = "org.opencontainers.image.created"
+# Findings that call for a new image of a tag: its patch-plan reasons.
+SCAN_RULES = ("CSR040", "CSR041", "CSR042")
+PATCH_REASONS = ("CSR040", "CSR041", "CSR042", "CSR010", "CSR012")
 
 
 def parse_created(value: object) -> datetime | None:
@@ -97,18 +104,23 @@ class Auditor:
     no_referrers_api: set[str] = field(default_factory=set)
     base_digests: dict[str, str | None] = field(default_factory=dict)
     audited: list[dict[str, object]] = field(default_factory=list)
+    watch: VulnerabilityWatch | None = None
+    images: list[AuditedImage] = field(default_factory=list)  # of the repository being audited
+    patch_plan: list[dict[str, object]] = field(default_factory=list)
+    known_referrers: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rules = active_rules(self.config, Stage.RELEASE)
 
     # --- findings --------------------------------------------------------------------------------------
 
-    def apply(self, subject: TagFacts | ImageFacts | AttachedFacts) -> None:
+    def apply(self, subject: TagFacts | ImageFacts | AttachedFacts | ScanFacts) -> None:
+        extra = subject.extra() if isinstance(subject, ScanFacts) else subject.locator.extra()
         for rule in self.rules:
             for hit in rule.check(subject, self.config.options):
                 self.report.findings.append(Finding(
                     rule.id, rule.slug, rule.severity, Stage.RELEASE, subject.locator.reference, hit.line,
-                    hit.message, aliases=rule.aliases, extra=subject.locator.extra()))
+                    hit.message, aliases=rule.aliases, extra=extra))
 
     # --- references ------------------------------------------------------------------------------------
 
@@ -138,6 +150,9 @@ class Auditor:
         else:
             wanted = [(tag, tag) for tag in sorted(repository.tags) if not is_artifact_tag(tag)]
         digests: set[str] = set()
+        tags_of: dict[str, list[str]] = {}
+        findings_before = len(self.report.findings)
+        self.images = []
         for tag, target in wanted:
             try:
                 manifest = repository.manifest(target)
@@ -149,20 +164,49 @@ class Auditor:
                 key = f"{reference.name}:{tag}"
                 self.apply(TagFacts(locator, tag, self.settings.release_tags, self.state.get(key)))
                 self.state[key] = manifest.digest
+                tags_of.setdefault(manifest.digest, []).append(tag)
             if manifest.digest not in digests:
                 digests.add(manifest.digest)
                 try:
                     self.audit_digest(repository, locator, manifest)
                 except RegistryError as exc:
                     self.report.errors.append(InputError(given, f"{locator.shown}: {exc}", Stage.RELEASE))
+        if self.watch is not None:
+            for facts in self.watch.judge(reference.api_host, reference.repository, self.images, tags_of,
+                                          self.settings.release_tags):
+                self.apply(facts)
+            self.plan_patches(reference.name, tags_of, self.report.findings[findings_before:])
         self.audited.append({"reference": given, "repository": reference.name, "tags": len(wanted),
                              "digests": len(digests)})
+
+    def plan_patches(self, repository: str, tags_of: Mapping[str, list[str]], findings: list[Finding]) -> None:
+        """One patch-plan entry per tag whose digest (or a platform of it) has a finding that calls for a new image."""
+        top_of = {image.digest: image.top for image in self.images}
+        reasons: dict[str, list[Finding]] = {}
+        for finding in findings:
+            where = mapping(finding.extra.get("registry"))
+            if finding.rule in PATCH_REASONS and isinstance(where.get("digest"), str):
+                reasons.setdefault(top_of.get(where["digest"], where["digest"]), []).append(finding)
+        for digest, tags in tags_of.items():
+            if digest not in reasons:
+                continue
+            fixes = {mapping(f.extra.get("scan")).get("fixed_by") for f in reasons[digest] if f.rule == "CSR040"}
+            fixed_by = fixes.pop() if len(fixes) == 1 else None
+            for tag in tags:
+                self.patch_plan.append({
+                    "repository": repository, "tag": tag, "digest": digest,
+                    "reasons": [{"rule": f.rule, "name": f.name, "platform": mapping(f.extra.get("registry")).get(
+                        "platform"), "message": f.message} for f in reasons[digest]],
+                    "fixed_by": fixed_by,
+                    "action": f"move to {fixed_by}" if fixed_by else "rebuild",
+                })
 
     # --- digests ---------------------------------------------------------------------------------------
 
     def audit_digest(self, repository: Repository, locator: Locator, manifest: Manifest) -> None:
         attached, problems, verified = self.attachments(repository, manifest.digest)
         platforms_without: dict[str, tuple[str, ...]] = {}
+        reports = self.attached_reports(repository, manifest.digest)
         if manifest.is_index:
             attested = self.buildkit_kinds(repository, manifest)
             lacking: dict[str, list[str]] = {"sbom": [], "provenance": []}
@@ -172,7 +216,8 @@ class Auditor:
                 platform = _platform(entry)
                 child_locator = Locator(locator.reference, locator.repository, locator.tag, entry["digest"], platform)
                 try:
-                    self.audit_image(repository, child_locator, repository.manifest(entry["digest"]))
+                    self.audit_image(repository, child_locator, repository.manifest(entry["digest"]), locator.digest,
+                                     inherited=reports)
                 except RegistryError as exc:
                     self.report.errors.append(InputError(locator.reference, f"{child_locator.shown}: {exc}",
                                                          Stage.RELEASE))
@@ -188,7 +233,7 @@ class Auditor:
                 attached = dataclasses.replace(attached, provenance=("BuildKit attestation",))
                 platforms_without["provenance"] = tuple(lacking["provenance"])
         else:
-            self.audit_image(repository, locator, manifest)
+            self.audit_image(repository, locator, manifest, manifest.digest, attached=reports)
         self.apply(AttachedFacts(locator, attached, self.public_key is not None, tuple(problems), verified,
                                  platforms_without))
 
@@ -205,7 +250,8 @@ class Auditor:
                         kinds.setdefault(subject, set()).add(kind)
         return kinds
 
-    def audit_image(self, repository: Repository, locator: Locator, manifest: Manifest) -> None:
+    def audit_image(self, repository: Repository, locator: Locator, manifest: Manifest, top: str, *,
+                    attached: list[Any] | None = None, inherited: list[Any] | None = None) -> None:
         config_descriptor = mapping(manifest.data.get("config"))
         digest = config_descriptor.get("digest")
         config = repository.registry.blob_json(repository.name, digest) if is_digest(digest) else {}
@@ -216,6 +262,13 @@ class Auditor:
         created = parse_created(created_text) or parse_created(annotations.get(CREATED))
         base_name, base_digest = labels.get(BASE_NAME), labels.get(BASE_DIGEST)
         self.config_checks(locator, config)
+        if self.watch is not None:
+            from containersec.release.registry.scans.watch import AuditedImage
+
+            own = attached if attached is not None else self.attached_reports(repository, manifest.digest)
+            self.images.append(AuditedImage(locator, top, digest if is_digest(digest) else None,
+                                            locator.platform or _config_platform(config), created, own,
+                                            inherited or []))
         self.apply(ImageFacts(
             locator, self.now, self.settings.patch_window_days, created, created_text, labels,
             self.settings.required_labels, base_name, base_digest,
@@ -274,7 +327,25 @@ class Auditor:
                 provenance.append(where)
         return Attached(tuple(signatures), tuple(sboms), tuple(provenance)), problems, verified
 
+    def attached_reports(self, repository: Repository, digest: str) -> list[Any]:
+        """Scan reports attached to the digest (cosign vulnerability attestations, report referrers)."""
+        if self.watch is None:
+            return []
+        from containersec.release.registry.scans.attached import attached_reports
+
+        started = time.perf_counter()
+        found = list(attached_reports(repository, digest, self.referrers(repository, digest)))
+        self.watch.seconds_reading_attached += time.perf_counter() - started
+        return found
+
     def referrers(self, repository: Repository, digest: str) -> list[dict[str, Any]]:
+        """The referrers of a digest, asked once (the audit reads them for signatures and for scans)."""
+        key = (repository.registry.host, repository.name, digest)
+        if key not in self.known_referrers:
+            self.known_referrers[key] = self.read_referrers(repository, digest)
+        return self.known_referrers[key]
+
+    def read_referrers(self, repository: Repository, digest: str) -> list[dict[str, Any]]:
         """The referrers API while the registry has it; else the referrers tag schema (`sha256-<hex>`)."""
         registry = repository.registry
         if registry.host not in self.no_referrers_api:
@@ -310,6 +381,10 @@ class Auditor:
         return good, bad
 
 
+def _config_platform(config: Mapping[str, Any]) -> str:
+    return _platform({"platform": {key: config[key] for key in ("os", "architecture", "variant") if key in config}})
+
+
 def _platform(entry: Mapping[str, Any]) -> str:
     platform = mapping(entry.get("platform"))
     text = f"{platform.get('os', '?')}/{platform.get('architecture', '?')}"
@@ -335,14 +410,19 @@ def write_state(path: Path, state: Mapping[str, str]) -> None:
 
 
 def audit_references(references: list[str], config: Config, *, state: str | None = None,
-                     environ: Mapping[str, str] | None = None, now: datetime | None = None) -> Report:
-    settings = registry_settings(config)
+                     environ: Mapping[str, str] | None = None, now: datetime | None = None,
+                     scan_reports: str | None = None, scanner: str | None = None) -> Report:
+    settings = registry_settings(config).with_scanner(scanner)
     named = set()
     for given in references:
         with contextlib.suppress(ReferenceError):
             named.add(parse_reference(given).api_host if not given.endswith("/") else given.rstrip("/").lower())
     auditor = Auditor(config, settings, settings.pool(named, environ), now or datetime.now(UTC), {})
     report = auditor.report
+    if any(rule.id in SCAN_RULES for rule in auditor.rules):
+        from containersec.release.registry.scans.watch import VulnerabilityWatch
+
+        auditor.watch = VulnerabilityWatch(config, settings, auditor.now, scan_reports=scan_reports)
     state_path = Path(state) if state else None
     try:
         if settings.cosign_public_key is not None:
@@ -366,9 +446,32 @@ def audit_references(references: list[str], config: Config, *, state: str | None
             report.errors.append(InputError(str(state_path), f"cannot write: {exc.strerror}", Stage.RELEASE))
     report.files = len(auditor.audited)
     report.extra["registry"] = auditor.audited
+    if auditor.watch is not None:
+        _report_watch(report, auditor.watch, auditor.patch_plan)
     rows = tuple((str(item["reference"]), f"{item['tags']} tags, {item['digests']} digests")
                  for item in auditor.audited)
     report.summaries.append(StageSummary(Stage.RELEASE, f"registry audit ({auditor.pool.requests_made} requests)",
                                          rows))
     report.sort()
     return report
+
+
+def _report_watch(report: Report, watch: VulnerabilityWatch, plan: list[dict[str, object]]) -> None:
+    report.extra["patch_plan"] = list(plan)
+    report.notices.extend(watch.notices)
+    for where, problem in watch.problems:
+        report.errors.append(InputError(where, f"{where}: {problem}", Stage.RELEASE))
+    if watch.pipeline is not None:
+        report.notices.extend(f"{path}: names no image digest, so it matches no image (--scan-reports matches by "
+                              "digest, never by file name)" for path in watch.pipeline.unmatched)
+    report.extra["scanning"] = [{"scanner": watch.scanner.settings.name if watch.scanner else None,
+                                 "scans_run": watch.scanner_runs, "from_cache": watch.cached_scans,
+                                 "attached_reports": watch.reports_attached,
+                                 "seconds_reading_attached": round(watch.seconds_reading_attached, 3)}]
+    scanner = (f"; {watch.scanner.settings.name}: {watch.scanner_runs} scans run, {watch.cached_scans} from the cache"
+               if watch.scanner else "")
+    rows = [(f"{entry['repository']}:{entry['tag']}",
+             f"{str(entry['digest'])[:19]}: {', '.join(dict.fromkeys(str(r['name']) for r in entry['reasons']))}"
+             f" -> {entry['action']}") for entry in plan]  # type: ignore[union-attr]
+    report.summaries.append(StageSummary(Stage.RELEASE, f"patch plan: {len(plan)} tags need action "
+                                         f"({watch.reports_attached} attached reports read{scanner})", tuple(rows)))

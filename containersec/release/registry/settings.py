@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
+import shlex
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +26,26 @@ DEFAULT_REQUIRED_LABELS = {
     "org.opencontainers.image.licenses": "spdx",
 }
 KEYS = ("release-tags", "patch-window-days", "required-labels", "cosign-public-key", "insecure-hosts",
-        "ca-bundle", "timeout", "retries")
+        "ca-bundle", "timeout", "retries", "max-scan-age-days", "scanner", "scanner-jobs", "scanner-timeout",
+        "scan-cache")
+SCANNER_KEYS = ("command", "db-version-command")
+# The scanners named on the command line: how to scan one image, and what says which database it used.
+SCANNERS = {
+    "trivy": ("trivy image --quiet --format json {image}", "trivy version --format json"),
+    "grype": ("grype --quiet -o json {image}", "grype db status -o json"),
+}
+DEFAULT_MAX_SCAN_AGE_DAYS = 7
+
+
+@dataclass(frozen=True)
+class ScannerSettings:
+    """A scanner run once per digest: `command` with `{image}` (also `{registry}`, `{repository}`, `{digest}`)."""
+
+    name: str
+    command: str
+    db_version_command: str | None  # its output keys the cache: a new database means a new scan
+    jobs: int = 4
+    timeout: float = 600.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +55,17 @@ class RegistrySettings:
     required_labels: Mapping[str, str]  # label -> type (text, url, hash, rfc3339, spdx, semver, email)
     cosign_public_key: Path | None
     client: ClientOptions
+    max_scan_age_days: int = DEFAULT_MAX_SCAN_AGE_DAYS
+    scanner: ScannerSettings | None = None
+    scan_cache: Path | None = None  # None: the user's cache folder
+
+    def with_scanner(self, name: str | None) -> RegistrySettings:
+        """These settings with the scanner named on the command line (trivy, grype) instead of the config's."""
+        if name is None:
+            return self
+        command, version = SCANNERS[name]
+        jobs, timeout = (self.scanner.jobs, self.scanner.timeout) if self.scanner else (4, 600.0)
+        return dataclasses.replace(self, scanner=ScannerSettings(name, command, version, jobs, timeout))
 
     def pool(self, named_hosts: Collection[str], environ: Mapping[str, str] | None = None) -> RegistryPool:
         environ = os.environ if environ is None else environ
@@ -75,6 +107,9 @@ def registry_settings(config: Config) -> RegistrySettings:
     if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= 10:
         raise config.section_error("registry.retries", f"expected a whole number from 0 to 10, got {retries!r}")
     return RegistrySettings(
+        max_scan_age_days=_whole(config, section, "max-scan-age-days", DEFAULT_MAX_SCAN_AGE_DAYS, 1),
+        scanner=_scanner(config, section),
+        scan_cache=config.directory / section["scan-cache"] if isinstance(section.get("scan-cache"), str) else None,
         release_tags=release_tags,
         patch_window_days=window,
         required_labels=labels,
@@ -95,3 +130,44 @@ def _file(config: Config, section: Mapping[str, Any], key: str) -> Path | None:
     if not path.is_file():
         raise config.section_error(f"registry.{key}", f"no such file: {value}")
     return path
+
+
+def _whole(config: Config, section: Mapping[str, Any], key: str, default: int, least: int) -> int:
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise config.section_error(f"registry.{key}", f"expected a whole number >= {least}, got {value!r}")
+    return value
+
+
+def _scanner(config: Config, section: Mapping[str, Any]) -> ScannerSettings | None:
+    if "scan-cache" in section and (not isinstance(section["scan-cache"], str) or not section["scan-cache"]):
+        raise config.section_error("registry.scan-cache", "expected a folder path")
+    jobs = _whole(config, section, "scanner-jobs", 4, 1)
+    timeout = section.get("scanner-timeout", 600)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise config.section_error("registry.scanner-timeout", f"expected a number of seconds > 0, got {timeout!r}")
+    value = section.get("scanner")
+    if value is None:
+        return None
+    if isinstance(value, str) and value in SCANNERS:
+        return ScannerSettings(value, *SCANNERS[value], jobs, float(timeout))
+    if not isinstance(value, dict):
+        raise config.section_error("registry.scanner", f"expected {' or '.join(SCANNERS)}, or a mapping with "
+                                   "command (and db-version-command)")
+    for key in value:
+        if key not in SCANNER_KEYS:
+            raise config.section_error(f"registry.scanner.{key}", f"unknown key (expected one of: "
+                                       f"{', '.join(SCANNER_KEYS)})")
+    command, version = value.get("command"), value.get("db-version-command")
+    for key, text in (("command", command), ("db-version-command", version)):
+        if text is None and key == "db-version-command":
+            continue
+        try:
+            words = shlex.split(text) if isinstance(text, str) else []
+        except ValueError as exc:
+            raise config.section_error(f"registry.scanner.{key}", f"cannot split into words: {exc}") from None
+        if not words:
+            raise config.section_error(f"registry.scanner.{key}", "expected a command line")
+    if "{image}" not in command and "{digest}" not in command:
+        raise config.section_error("registry.scanner.command", "name the image to scan with {image} (or {digest})")
+    return ScannerSettings(Path(shlex.split(command)[0]).name, command, version, jobs, float(timeout))

@@ -1,0 +1,271 @@
+"""Each digest's vulnerability status in `registry audit`, on the real registry: cosign vulnerability
+attestations (as `.att` tags and as OCI 1.1 referrers) carrying the recorded real reports, `--scan-reports`
+matched by digest, and a scanner command that replays recorded reports, run once per digest and cached."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from registry_server import (  # noqa: F401  (fixtures)
+    EMPTY_CONFIG,
+    OCI_INDEX,
+    OCI_MANIFEST,
+    descriptor,
+    push_image,
+    put_blob,
+    put_manifest,
+    registry_fixture,
+)
+from scan_fixtures import DSSE, VULN_PREDICATE, envelope, naming, statement
+
+from containersec.cli import main
+
+NOW = datetime.datetime.now(datetime.UTC)
+REPLAY = Path(__file__).resolve().parent / "replay_scanner.py"
+
+
+def days_ago(days: int) -> str:
+    return (NOW - datetime.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def audit(capsys, *args: str) -> tuple[int, dict]:
+    code = main(["registry", "audit", "--format", "json", *args])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def findings(document: dict, rule: str) -> dict[str, dict]:
+    """{tag: finding} of one rule (the tag each finding names)."""
+    return {f["registry"]["tag"]: f for f in document["findings"] if f["rule"] == rule}
+
+
+def retag(server, repository: str, tag: str, new_tag: str) -> None:
+    """Tag the manifest `tag` names as `new_tag` too (the same bytes, so the same digest)."""
+    session = server.session()
+    answer = session.get(f"{server.url}/v2/{repository}/manifests/{tag}", headers={"Accept": OCI_MANIFEST},
+                         timeout=30)
+    pushed = session.put(f"{server.url}/v2/{repository}/manifests/{new_tag}", data=answer.content,
+                         headers={"Content-Type": answer.headers["Content-Type"]}, timeout=30)
+    assert pushed.status_code == 201, pushed.text
+
+
+def config_digest(server, repository: str, digest: str) -> str:
+    answer = server.session().get(f"{server.url}/v2/{repository}/manifests/{digest}",
+                                  headers={"Accept": OCI_MANIFEST}, timeout=30)
+    return answer.json()["config"]["digest"]
+
+
+def attestation_manifest(server, repository: str, envelopes: list[bytes]) -> dict[str, object]:
+    """An OCI manifest with one DSSE layer per attestation, as `cosign attest` appends them."""
+    config = put_blob(server, repository, b"{}")
+    layers = [{"mediaType": DSSE, **put_blob(server, repository, body),
+               "annotations": {"predicateType": VULN_PREDICATE}} for body in envelopes]
+    return {"schemaVersion": 2, "mediaType": OCI_MANIFEST, "config": {"mediaType": EMPTY_CONFIG, **config},
+            "layers": layers}
+
+
+def attest(server, repository: str, digest: str, reports: list[tuple[str, str]], key, *, referrer: bool = False,
+           config: str | None = None) -> None:
+    """Attach vulnerability attestations of recorded reports [(fixture, finished)] to `digest`.
+
+    As cosign's `.att` tag, or (referrer=True) as an OCI 1.1 referrer: a manifest whose subject is the digest,
+    listed in the referrers tag schema's index (the Debian registry has no referrers API).
+    """
+    image = f"{server.host}/{repository}"
+    bodies = [envelope(statement(naming(name, image, digest, config, finished), image, digest, finished), key)
+              for name, finished in reports]
+    manifest = attestation_manifest(server, repository, bodies)
+    hexdigest = digest.partition(":")[2]
+    if not referrer:
+        put_manifest(server, repository, f"sha256-{hexdigest}.att", manifest)
+        return
+    manifest.update(artifactType=DSSE, subject=descriptor(server, repository, digest))
+    pushed = put_manifest(server, repository, None, manifest)
+    put_manifest(server, repository, f"sha256-{hexdigest}", {
+        "schemaVersion": 2, "mediaType": OCI_INDEX,
+        "manifests": [{**descriptor(server, repository, pushed), "artifactType": DSSE,
+                       "annotations": {"predicateType": VULN_PREDICATE}}]}, OCI_INDEX)
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def key():
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+@pytest.fixture(scope="module")
+def watched(registry, tmp_path_factory, key):
+    """scans/app: 0.9.0 never scanned; 1.0.0 with two .att attestations (alpine 3.10, newer; debian, older);
+    1.1.0 with a referrer attestation (centos 7) 40 days old; 1.2.0 = latest, its Grype report in a folder."""
+    tmp = tmp_path_factory.mktemp("watched")
+    repo, image = "scans/app", f"{registry.host}/scans/app"
+    digests = {}
+    for tag, age in (("0.9.0", 60), ("1.0.0", 30), ("1.1.0", 20), ("1.2.0", 5)):
+        digests[tag] = push_image(tmp, registry, repo, tag, created=days_ago(age))
+    retag(registry, repo, "1.2.0", "latest")
+    attest(registry, repo, digests["1.0.0"], [("trivy-debian-buster.json", days_ago(3)),
+                                               ("trivy-alpine-3.10.json", days_ago(1))], key)
+    attest(registry, repo, digests["1.1.0"], [("trivy-centos-7.json", days_ago(40))], key, referrer=True)
+    reports = tmp / "reports"
+    reports.mkdir()
+    grype = naming("grype-busybox-1.32.1.json", image, digests["1.2.0"], finished=days_ago(0))
+    (reports / "nightly.json").write_text(json.dumps(grype), encoding="utf-8")
+    # Named after a tag, but the report names another digest: never matched by its file name.
+    decoy = naming("trivy-debian-buster.json", image, "sha256:" + "0" * 64, finished=days_ago(0))
+    (reports / "0.9.0.json").write_text(json.dumps(decoy), encoding="utf-8")
+    return {"digests": digests, "reports": reports, "image": image}
+
+
+def test_each_digest_gets_its_status_from_attestations_and_reports(registry, watched, workdir, capsys):
+    (workdir / ".containersec.yaml").write_text(
+        "vulns:\n  exceptions:\n    - {id: CVE-2019-1559, reason: openssl-libs not loaded, expires: 2099-01-01}\n",
+        encoding="utf-8")
+    code, document = audit(capsys, watched["image"], "--scan-reports", str(watched["reports"]))
+    assert code == 1
+    digests = watched["digests"]
+    vulnerable = findings(document, "CSR040")
+    # 1.0.0: the newest of its two attestations (alpine 3.10, not the older debian scan) decides
+    old = vulnerable["1.0.0"]
+    assert old["message"].startswith(
+        f"{registry.host}/scans/app:1.0.0@{digests['1.0.0']}: 4 vulnerabilities fail the policy (4 fixable): "
+        "CVE-2019-1549 (MEDIUM) libcrypto1.1 1.1.1c-r0 -> 1.1.1d-r0")
+    # 1.1.0's scan lists none of them, and passes the policy (its one MEDIUM has an exception): move to it
+    assert "fixed in 1.1.0: move to it" in old["message"]
+    assert old["scan"]["source"] == "attestation" and old["scan"]["where"].endswith(".att")
+    assert old["scan"]["fixed_by"] == "1.1.0"
+    assert "CVE-2019-18224" not in json.dumps(old)
+    assert "1.1.0" not in vulnerable
+    # the Grype report of the folder, matched by the digest it names, for both tags of that digest
+    newest = vulnerable["1.2.0"]
+    assert newest["scan"]["source"] == "scan report" and newest["scan"]["where"].endswith("nightly.json")
+    assert "CVE-" in newest["message"] and "fixed in" not in newest["message"]
+    assert newest["scan"]["by_severity"]["CRITICAL"] == 1
+    assert set(findings(document, "CSR041")) == {"0.9.0"}  # the decoy named after it does not count
+    outdated = findings(document, "CSR042")
+    assert set(outdated) == {"1.1.0"} and "finished 40 days ago" in outdated["1.1.0"]["message"]
+    assert outdated["1.1.0"]["scan"]["where"].startswith("referrer sha256:")
+    plan = {entry["tag"]: entry for entry in document["patch_plan"]}
+    assert set(plan) == {"0.9.0", "1.0.0", "1.1.0", "1.2.0", "latest"}
+    assert plan["1.0.0"] == {**plan["1.0.0"], "repository": f"{registry.host}/scans/app",
+                             "digest": digests["1.0.0"], "fixed_by": "1.1.0", "action": "move to 1.1.0"}
+    assert [r["name"] for r in plan["1.0.0"]["reasons"]] == ["image-vulnerable"]
+    assert [r["name"] for r in plan["0.9.0"]["reasons"]] == ["image-not-scanned"]
+    assert [r["name"] for r in plan["1.1.0"]["reasons"]] == ["scan-outdated"]
+    assert plan["latest"]["reasons"] == plan["1.2.0"]["reasons"] and plan["latest"]["action"] == "rebuild"
+
+
+def test_the_same_policy_as_vulns_decides(registry, watched, workdir, capsys):
+    (workdir / ".containersec.yaml").write_text("vulns:\n  fail-on: HIGH\n", encoding="utf-8")
+    _, document = audit(capsys, watched["image"], "--scan-reports", str(watched["reports"]))
+    assert set(findings(document, "CSR040")) == {"1.2.0"}  # MEDIUMs pass; busybox's CRITICAL and HIGHs fail
+    # the same report judged by `containersec vulns` with the same config fails on the same vulnerabilities
+    report = watched["reports"] / "nightly.json"
+    assert main(["vulns", "--format", "json", str(report)]) == 1
+    failing = {f["vulnerability"]["id"] for f in json.loads(capsys.readouterr().out)["findings"]
+               if f["vulnerability"]["severity"] in ("CRITICAL", "HIGH")}
+    shown = findings(document, "CSR040")["1.2.0"]["scan"]["failing"]
+    assert {v["id"] for v in shown} == failing
+
+
+def test_a_scan_of_an_index_names_its_platform(registry, workdir, capsys, key):
+    from registry_server import api_image, api_index
+
+    repo = "scans/multi"
+    amd = api_image(registry, repo, None, {"created": days_ago(2), "architecture": "amd64"})
+    arm = api_image(registry, repo, None, {"created": days_ago(2), "architecture": "arm64"})
+    index = api_index(registry, repo, "2.0.0", {"linux/amd64": amd, "linux/arm64": arm})
+    # `trivy image` of the index scans one platform: its ImageID is that platform's config digest
+    attest(registry, repo, index, [("trivy-alpine-3.10.json", days_ago(0))], key,
+           config=config_digest(registry, repo, amd))
+    _, document = audit(capsys, f"{registry.host}/{repo}")
+    vulnerable = [f for f in document["findings"] if f["rule"] == "CSR040"]
+    assert [(f["registry"]["digest"], f["registry"]["platform"]) for f in vulnerable] == [(amd, "linux/amd64")]
+    unscanned = [f for f in document["findings"] if f["rule"] == "CSR041"]
+    assert [(f["registry"]["digest"], f["registry"]["platform"]) for f in unscanned] == [(arm, "linux/arm64")]
+    assert vulnerable[0]["message"].startswith(f"{registry.host}/scans/multi:2.0.0@{amd} (linux/amd64): ")
+    assert [entry["digest"] for entry in document["patch_plan"]] == [index]
+
+
+def scanner_config(workdir: Path, plan: dict[str, str], database: str) -> Path:
+    (workdir / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+    (workdir / "db.txt").write_text(database, encoding="utf-8")
+    config = workdir / ".containersec.yaml"
+    config.write_text(json.dumps({"registry": {
+        "scanner": {"command": f"{sys.executable} {REPLAY} --plan plan.json --log scans.log {{image}}",
+                    "db-version-command": f"{sys.executable} {REPLAY} --db-version db.txt"},
+        "scan-cache": "cache", "scanner-jobs": 2}}), encoding="utf-8")
+    return workdir / "scans.log"
+
+
+def test_the_scanner_runs_once_per_digest_and_its_results_are_cached(registry, workdir, capsys):
+    repo = "scans/scanned"
+    first = push_image(workdir, registry, repo, "1.0.0", created=days_ago(10))
+    for tag in ("1.0", "1"):  # more tags on the same digest: never another scan
+        retag(registry, repo, "1.0.0", tag)
+    second = push_image(workdir, registry, repo, "2.0.0", created=days_ago(1))
+    log = scanner_config(workdir, {first: "trivy-alpine-3.10.json", second: "trivy-debian-buster.json"}, "db 1")
+    _, document = audit(capsys, f"{registry.host}/{repo}")
+    assert sorted(log.read_text().split()) == sorted(f"{registry.host}/{repo}@{d}" for d in (first, second))
+    vulnerable = findings(document, "CSR040")
+    assert set(vulnerable) == {"1", "2.0.0"}  # one finding per digest, named by its first tag
+    assert "fixed in 2.0.0: move to it" in vulnerable["1"]["message"]
+    assert vulnerable["2.0.0"]["scan"]["source"] == "scanner"
+    assert document["scanning"][0] | {"seconds_reading_attached": 0} == {
+        "scanner": Path(sys.executable).name, "scans_run": 2, "from_cache": 0, "attached_reports": 0,
+        "seconds_reading_attached": 0}
+    assert {e["tag"] for e in document["patch_plan"]} == {"1", "1.0", "1.0.0", "2.0.0"}
+    # the same database: every result from the cache
+    _, again = audit(capsys, f"{registry.host}/{repo}")
+    assert len(log.read_text().split()) == 2
+    assert (again["scanning"][0]["scans_run"], again["scanning"][0]["from_cache"]) == (0, 2)
+    assert findings(again, "CSR040").keys() == vulnerable.keys()
+    # a new database: scanned again
+    (workdir / "db.txt").write_text("db 2", encoding="utf-8")
+    audit(capsys, f"{registry.host}/{repo}")
+    assert len(log.read_text().split()) == 4
+
+
+def test_a_failing_scanner_is_an_input_error_naming_the_image(registry, workdir, capsys):
+    repo = "scans/unknown"
+    digest = push_image(workdir, registry, repo, "1.0.0", created=days_ago(1))
+    scanner_config(workdir, {}, "db 1")
+    code, document = audit(capsys, f"{registry.host}/{repo}")
+    assert code == 2
+    assert [e["path"] for e in document["errors"]] == [f"{registry.host}/scans/unknown:1.0.0@{digest}"]
+    assert "nothing recorded for" in document["errors"][0]["message"]
+    assert set(findings(document, "CSR041")) == {"1.0.0"}  # unknown stays unknown, never clean
+
+
+def test_a_report_attached_as_a_referrer_counts_and_a_copied_attestation_does_not(registry, workdir, capsys, key):
+    from registry_server import artifact
+
+    repo, sarif = "scans/oras", "application/sarif+json"
+    digest = push_image(workdir, registry, repo, "1.0.0", created=days_ago(1))
+    other = push_image(workdir, registry, repo, "0.1.0", created=days_ago(2))
+    # `oras attach --artifact-type application/sarif+json` of Trivy's real SARIF (which names no digest)
+    body = (Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "scan-reports" /
+            "trivy-alpine-3.10.sarif").read_bytes()
+    referrer = artifact(registry, repo, sarif, body, subject=descriptor(registry, repo, digest), artifact_type=sarif)
+    put_manifest(registry, repo, digest.replace(":", "-"), {
+        "schemaVersion": 2, "mediaType": OCI_INDEX,
+        "manifests": [{**descriptor(registry, repo, referrer), "artifactType": sarif}]}, OCI_INDEX)
+    # an attestation of 1.0.0 copied to 0.1.0's .att tag: its subject is not 0.1.0, so it says nothing about it
+    image = f"{registry.host}/{repo}"
+    copied = envelope(statement(naming("trivy-alpine-3.10.json", image, digest, finished=days_ago(0)), image, digest,
+                                days_ago(0)), key)
+    put_manifest(registry, repo, other.replace(":", "-") + ".att", attestation_manifest(registry, repo, [copied]))
+    _, document = audit(capsys, image)
+    vulnerable = findings(document, "CSR040")
+    assert set(vulnerable) == {"1.0.0"}
+    assert vulnerable["1.0.0"]["scan"]["where"] == f"referrer {referrer}"
+    assert "CVE-2019-1549 (MEDIUM) libcrypto1.1" in vulnerable["1.0.0"]["message"]
+    assert set(findings(document, "CSR041")) == {"0.1.0"}
