@@ -137,10 +137,6 @@ def _registry_options(registry: argparse.ArgumentParser) -> None:
     audit.add_argument("references", nargs="+", metavar="REF",
                        help="host/name (every tag), host/name:tag, host/name@digest or host/ (every repository)")
     audit.add_argument("--state", metavar="FILE", help="remember tag digests here to report tags that moved")
-    audit.add_argument("--scan-reports", metavar="DIR",
-                       help="Trivy, Grype or SARIF reports a pipeline wrote, matched to images by the digest they name")
-    audit.add_argument("--scanner", choices=("trivy", "grype"),
-                       help="scan each distinct digest with this scanner (cached by digest and database version)")
     prune = registry_commands.add_parser("prune", help="plan which digests may be deleted (dry run unless --apply)")
     prune.add_argument("repository", metavar="REPO", help="host/name")
     prune.add_argument("--keep-last", type=int, default=None, metavar="N", help="keep the N newest tagged digests")
@@ -155,6 +151,20 @@ def _registry_options(registry: argparse.ArgumentParser) -> None:
                        help="with --apply, refuse a plan that deletes more than N digests")
     prune.add_argument("--allow-empty", action="store_true",
                        help="with --apply, allow a plan that deletes every tagged digest of the repository")
+    prune.add_argument("--delete-vulnerable", metavar="SEVERITY",
+                       help="also delete a digest whose scan has a fixable vulnerability at SEVERITY or above (a "
+                       "scanner severity, any case) that a later kept tag no longer has; never one --keep-tags or "
+                       "--in-use keeps, never an unscanned one")
+    prune.add_argument("--in-use", metavar="FILE",
+                       help="digests or image references deployed, one a line (containersec k8s --list-images): "
+                       "always kept")
+    for command in (audit, prune):
+        command.add_argument("--scan-reports", metavar="DIR",
+                             help="Trivy, Grype or SARIF reports a pipeline wrote, matched to images by the digest "
+                             "they name")
+        command.add_argument("--scanner", choices=("trivy", "grype"),
+                             help="scan each distinct digest with this scanner (cached by digest and database "
+                             "version)")
     for command in (audit, prune):
         command.add_argument("--config", "-c", metavar="FILE")
         command.add_argument("--format", "-f", choices=FORMATS, default="text")
@@ -351,7 +361,9 @@ def _run_prune(args: argparse.Namespace) -> int:
 
     return _run_stage(args, lambda config: prune_repository(
         args.repository, config, keep_last=args.keep_last, keep_days=args.keep_days, keep_tags=args.keep_tags,
-        apply=args.apply, max_delete=args.max_delete, allow_empty=args.allow_empty))
+        apply=args.apply, max_delete=args.max_delete, allow_empty=args.allow_empty,
+        delete_vulnerable=args.delete_vulnerable, in_use=args.in_use, scan_reports=args.scan_reports,
+        scanner=args.scanner))
 
 
 def _emit(report, fmt: str, output: str | None, color: str) -> bool:

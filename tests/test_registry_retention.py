@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from containersec.release.registry.retention import Node, Policy, plan_retention, release_tags
+from containersec.release.registry.retention import Node, Policy, Scan, plan_retention, release_tags
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
@@ -83,3 +84,53 @@ def test_keep_last_keeps_the_newest_dated_roots():
     plan = plan_retention(nodes, Policy(keep_last=2), NOW)
     assert sorted(d.tags[0] for d in plan.keep) == ["1.0.0", "1.0.1"]
     assert [d.reason for d in plan.delete] == ["not among the newest 2"] * 3
+
+
+vulnerability = st.tuples(st.sampled_from(["CVE-1", "CVE-2", "CVE-3"]), st.sampled_from(["openssl", "zlib"]),
+                          st.sampled_from(["CRITICAL", "HIGH", "LOW"]), st.booleans())
+scans = st.one_of(st.none(), st.frozensets(vulnerability, max_size=4).map(lambda found: Scan(
+    fixable=frozenset((i, p, s) for i, p, s, fixable in found if fixable),
+    listed=frozenset((i, p) for i, p, _, _ in found))))
+SEVERITIES = ("CRITICAL", "HIGH", "LOW")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), repositories(), policies, st.integers(0, 3))
+def test_delete_vulnerable_never_takes_a_kept_in_use_or_unscanned_digest(data, nodes, policy, threshold):
+    nodes = {digest: replace(node, scan=data.draw(scans)) for digest, node in nodes.items()}
+    in_use = frozenset(data.draw(st.lists(st.sampled_from(sorted(nodes)), max_size=3)))
+    severities = frozenset(SEVERITIES[:threshold])
+    baseline = plan_retention(nodes, replace(policy, in_use=in_use), NOW)
+    plan = plan_retention(nodes, replace(policy, in_use=in_use, delete_vulnerable=severities), NOW)
+    kept = plan.kept_digests
+    assert in_use <= kept  # deployed digests stay, whatever the rules say
+    for node in nodes.values():
+        if node.digest in kept:
+            assert set(node.children) <= kept
+            assert all(other.digest in kept for other in nodes.values() if other.subject == node.digest)
+    for decision in plan.delete:
+        if decision.digest in baseline.kept_digests:  # deleted only because of its vulnerabilities
+            node = nodes[decision.digest]
+            assert decision.reason.startswith("--delete-vulnerable: fixable ")
+            assert node.scan is not None and node.created is not None and severities
+            assert any(v[2] in severities for v in node.scan.fixable)
+            assert policy.keep_tags is None or not any(policy.keep_tags.fullmatch(t) for t in release_tags(node))
+    assert not severities or len(plan.keep) <= len(baseline.keep)
+
+
+def test_delete_vulnerable_expires_what_a_later_kept_tag_fixed():
+    def node(n: int, tag: str, days: int, scan: Scan | None) -> Node:
+        return Node(f"sha256:{n:064x}", (tag,), NOW - timedelta(days=days), scan=scan)
+
+    critical = Scan(fixable=frozenset({("CVE-1", "openssl", "CRITICAL")}), listed=frozenset({("CVE-1", "openssl")}))
+    clean = Scan()
+    nodes = {n.digest: n for n in (node(1, "1.0.0", 30, critical), node(2, "1.1.0", 10, clean),
+                                   node(3, "0.9.0", 40, None), node(4, "0.8.0", 50, critical))}
+    policy = Policy(keep_days=60, delete_vulnerable=frozenset({"CRITICAL", "HIGH"}),
+                    in_use=frozenset({f"sha256:{4:064x}"}))
+    plan = plan_retention(nodes, policy, NOW)
+    assert [(d.tags, d.reason) for d in plan.delete] == [(("1.0.0",), "--delete-vulnerable: fixable CVE-1 (CRITICAL) "
+                                                          "in openssl; 1.1.0, built later, no longer has them")]
+    reasons = {d.tags[0]: d.reason for d in plan.keep}
+    assert reasons["0.9.0"].startswith("built within 60 days")  # unscanned: never deleted for vulnerabilities
+    assert reasons["0.8.0"] == "in use (--in-use)"

@@ -269,3 +269,43 @@ def test_a_report_attached_as_a_referrer_counts_and_a_copied_attestation_does_no
     assert vulnerable["1.0.0"]["scan"]["where"] == f"referrer {referrer}"
     assert "CVE-2019-1549 (MEDIUM) libcrypto1.1" in vulnerable["1.0.0"]["message"]
     assert set(findings(document, "CSR041")) == {"0.1.0"}
+
+
+def test_prune_expires_a_vulnerable_digest_a_later_tag_fixed_and_never_a_kept_in_use_or_unscanned_one(
+        registry, workdir, capsys, key):
+    repo = "expire/app"
+    image = f"{registry.host}/{repo}"
+    digests = {tag: push_image(workdir, registry, repo, tag, created=days_ago(age))
+               for tag, age in (("0.9.0", 40), ("1.0.0", 30), ("1.0.1", 25), ("1.0.2", 20), ("1.1.0", 10))}
+    for tag in ("1.0.0", "1.0.1", "1.0.2"):
+        attest(registry, repo, digests[tag], [("trivy-alpine-3.10.json", days_ago(0))], key)
+    attest(registry, repo, digests["1.1.0"], [("trivy-centos-7.json", days_ago(0))], key, referrer=True)
+    (workdir / "in-use.txt").write_text(f"# containersec k8s --list-images\n{image}:1.0.1\ndocker.io/library/nginx:1\n",
+                                        encoding="utf-8")
+    code = main(["registry", "prune", image, "--keep-days", "60", "--keep-tags", r"1\.0\.2", "--in-use",
+                 "in-use.txt", "--delete-vulnerable", "medium", "--apply", "--format", "json"])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 0, document["errors"]
+    att = "sha256-" + digests["1.0.0"].partition(":")[2] + ".att"
+    assert [(d["tags"], d["reason"].split(";")[0]) for d in document["delete"]] == [
+        ([att], f"artifact of {digests['1.0.0']}, which is deleted"),
+        (["1.0.0"], "--delete-vulnerable: fixable CVE-2019-1549 (MEDIUM) in libcrypto1.1, CVE-2019-1549 (MEDIUM) in "
+                    "libssl1.1, CVE-2019-1551 (MEDIUM) in libcrypto1.1 and 1 more")]
+    assert document["delete"][1]["reason"].endswith("1.1.0, built later, no longer has them")
+    kept = {d["tags"][0]: d["reason"] for d in document["keep"] if d["tags"] and not d["tags"][0].startswith("sha")}
+    assert kept["1.0.1"] == "in use (--in-use)"
+    assert kept["1.0.2"] == "tag 1.0.2 matches --keep-tags"
+    assert kept["0.9.0"].startswith("built within 60 days")  # never scanned: never deleted for vulnerabilities
+    tags = registry.session().get(f"{registry.url}/v2/{repo}/tags/list", timeout=30).json()["tags"]
+    assert "1.0.0" not in tags and att not in tags and {"0.9.0", "1.0.1", "1.0.2", "1.1.0"} <= set(tags)
+
+
+def test_an_unreadable_in_use_list_stops_the_prune(registry, workdir, capsys):
+    repo = "expire/guarded"
+    push_image(workdir, registry, repo, "1.0.0", created=days_ago(400))
+    (workdir / "in-use.txt").write_text("not a reference at all!\n", encoding="utf-8")
+    code = main(["registry", "prune", f"{registry.host}/{repo}", "--keep-days", "1", "--in-use", "in-use.txt",
+                 "--apply", "--allow-empty", "--format", "json"])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 2 and "in-use.txt: line 1: not a digest or an image reference" in document["errors"][0]["message"]
+    assert registry.session().get(f"{registry.url}/v2/{repo}/tags/list", timeout=30).json()["tags"] == ["1.0.0"]

@@ -267,7 +267,7 @@ class Auditor:
 
             own = attached if attached is not None else self.attached_reports(repository, manifest.digest)
             self.images.append(AuditedImage(locator, top, digest if is_digest(digest) else None,
-                                            locator.platform or _config_platform(config), created, own,
+                                            locator.platform or config_platform(config), created, own,
                                             inherited or []))
         self.apply(ImageFacts(
             locator, self.now, self.settings.patch_window_days, created, created_text, labels,
@@ -346,20 +346,7 @@ class Auditor:
         return self.known_referrers[key]
 
     def read_referrers(self, repository: Repository, digest: str) -> list[dict[str, Any]]:
-        """The referrers API while the registry has it; else the referrers tag schema (`sha256-<hex>`)."""
-        registry = repository.registry
-        if registry.host not in self.no_referrers_api:
-            found = registry.referrers_api(repository.name, digest)
-            if found is not None:
-                return found
-            self.no_referrers_api.add(registry.host)
-        fallback = cosign_tag(digest, "")
-        if fallback not in repository.tag_set:
-            return []
-        try:
-            return repository.manifest(fallback).children
-        except NotFound:
-            return []
+        return read_referrers(repository, digest, self.no_referrers_api)
 
     def verify(self, repository: Repository, reference: str, digest: str) -> tuple[int, list[str]]:
         """How many simple-signing layers of the signature manifest verify, and what is wrong with the others."""
@@ -381,7 +368,25 @@ class Auditor:
         return good, bad
 
 
-def _config_platform(config: Mapping[str, Any]) -> str:
+def read_referrers(repository: Repository, digest: str, no_referrers_api: set[str]) -> list[dict[str, Any]]:
+    """The referrers API while the registry has it (hosts without it are added to `no_referrers_api`); else the
+    referrers tag schema (`sha256-<hex>`)."""
+    registry = repository.registry
+    if registry.host not in no_referrers_api:
+        found = registry.referrers_api(repository.name, digest)
+        if found is not None:
+            return found
+        no_referrers_api.add(registry.host)
+    fallback = cosign_tag(digest, "")
+    if fallback not in repository.tag_set:
+        return []
+    try:
+        return repository.manifest(fallback).children
+    except NotFound:
+        return []
+
+
+def config_platform(config: Mapping[str, Any]) -> str:
     return _platform({"platform": {key: config[key] for key in ("os", "architecture", "variant") if key in config}})
 
 

@@ -23,7 +23,7 @@ from containersec.test.vulns.settings import read_settings
 from containersec.test.vulns.vex import read_vex
 
 __all__ = ["SEVERITIES", "SEVERITY_RANK", "Judgement", "ReportError", "ScanReport", "VulnPolicy", "Vulnerable",
-           "read_report", "read_report_bytes"]
+           "at_or_above", "read_report", "read_report_bytes"]
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,12 @@ class Judgement:
     failing: tuple[Vulnerable, ...]  # worst first
     listed: frozenset[tuple[str, str]]  # (ID or alias, package) of every vulnerability the report lists
     by_severity: dict[str, int]  # of the vulnerabilities not suppressed
-    fixable: int  # not suppressed and with a fixed version
+    fixable_found: frozenset[tuple[str, str, str]]  # (ID, package, severity) not suppressed, with a fixed version
     suppressed: int
+
+    @property
+    def fixable(self) -> int:
+        return len(self.fixable_found)
 
     def lists(self, vulnerable: Vulnerable) -> bool:
         return any((name, vulnerable.package) in self.listed for name in vulnerable.ids)
@@ -72,26 +76,36 @@ class VulnPolicy:
         evaluation = evaluate(group([report]), self.settings, self.ignores, self.statements, now)
         failing: list[Vulnerable] = []
         by_severity = dict.fromkeys(SEVERITIES, 0)
-        fixable = suppressed = 0
+        fixable: set[tuple[str, str, str]] = set()
+        suppressed = 0
         for assessed in evaluation.assessed:
             vulnerability = assessed.vulnerability
             if assessed.suppression is not None:
                 suppressed += 1
                 continue
             by_severity[vulnerability.severity] += 1
-            fixable += bool(vulnerability.fixed)
+            if vulnerability.fixed:
+                fixable.add((vulnerability.id, vulnerability.package, vulnerability.severity))
             if self._fails(assessed.fails, vulnerability):
                 failing.append(Vulnerable(vulnerability.id, vulnerability.severity, vulnerability.package,
                                           vulnerability.installed, vulnerability.fixed,
                                           frozenset(vulnerability.ids)))
         failing.sort(key=lambda v: (-SEVERITY_RANK[v.severity], v.fixed is None, v.id, v.package))
         listed = frozenset((name, a.vulnerability.package) for a in evaluation.assessed for name in a.vulnerability.ids)
-        return Judgement(tuple(failing), listed, by_severity, fixable, suppressed)
+        return Judgement(tuple(failing), listed, by_severity, frozenset(fixable), suppressed)
 
     def _fails(self, decided: bool | None, vulnerability: Vulnerability) -> bool:
         if decided is not None:
             return decided
         return self.fail_on is not None and LEVELS.get(vulnerability.severity, Severity.INFO) >= self.fail_on
+
+
+def at_or_above(severity: str) -> frozenset[str]:
+    """The scanner severities at or above `severity` (any case); ValueError when it is not one."""
+    wanted = severity.strip().upper()
+    if wanted not in SEVERITY_RANK:
+        raise ValueError(f"expected a scanner severity ({', '.join(SEVERITIES)}), got {severity!r}")
+    return frozenset(name for name, rank in SEVERITY_RANK.items() if rank >= SEVERITY_RANK[wanted])
 
 
 def read_report_bytes(body: bytes, name: str) -> ScanReport:

@@ -99,13 +99,7 @@ class VulnerabilityWatch:
     def judge(self, host: str, repository: str, images: list[AuditedImage],
               tags_of: Mapping[str, list[str]], release_tag: re.Pattern[str]) -> list[ScanFacts]:
         """The facts of each image of one repository, the newer tag that fixes it included."""
-        found = {id(image): self._newest(self._attached(image) or self._from_pipeline(image)) for image in images}
-        self._scan(host, repository, [i for i in images if self._needs_scan(found[id(i)])], found)
-        judged: dict[int, Judgement] = {}
-        for image in images:
-            scan = found[id(image)]
-            if scan is not None:
-                judged[id(image)] = self.policy.judge(scan.report, self.now)
+        found, judged = self.status(host, repository, images)
         facts = []
         for image in images:
             scan, judgement = found[id(image)], judged.get(id(image))
@@ -114,6 +108,14 @@ class VulnerabilityWatch:
                                    scan.source if scan else None, scan.where if scan else None,
                                    scan.scanned_at if scan else None, judgement, fixed_by, self.sources_tried))
         return facts
+
+    def status(self, host: str, repository: str,
+               images: list[AuditedImage]) -> tuple[dict[int, _Found | None], dict[int, Judgement]]:
+        """By id() of each image: the scan that won (or None), and the policy's judgement of it."""
+        found = {id(image): self._newest(self._attached(image) or self._from_pipeline(image)) for image in images}
+        self._scan(host, repository, [i for i in images if self._needs_scan(found[id(i)])], found)
+        judged = {key: self.policy.judge(scan.report, self.now) for key, scan in found.items() if scan is not None}
+        return found, judged
 
     # --- the three sources ---------------------------------------------------------------------------
 
