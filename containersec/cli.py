@@ -248,8 +248,9 @@ def _config_or_exit(args: argparse.Namespace, **overrides: object):
 
 
 def _run_lint(args: argparse.Namespace) -> int:
-    from containersec.build.engine import STDIN, lint_paths
+    from containersec.build.engine import lint_paths
     from containersec.config import ConfigError
+    from containersec.dockerfile.files import STDIN
 
     config = _config_or_exit(args)
     if config is None:
@@ -351,9 +352,11 @@ def _run_policy_check(args: argparse.Namespace) -> int:
 
 def _run_audit(args: argparse.Namespace) -> int:
     from containersec.release.registry.audit import audit_references
+    from containersec.test.image import config_findings
 
-    return _run_stage(args, lambda config: audit_references(args.references, config, state=args.state,
-                                                            scan_reports=args.scan_reports, scanner=args.scanner))
+    return _run_stage(args, lambda config: audit_references(args.references, config, config_checks=config_findings,
+                                                            state=args.state, scan_reports=args.scan_reports,
+                                                            scanner=args.scanner))
 
 
 def _run_prune(args: argparse.Namespace) -> int:

@@ -1,7 +1,8 @@
 """The `vulns:` policy of `containersec vulns`, applied to one digest's scan report.
 
-This is the one module of the release stage that reaches the scanner-report readers and the policy: the same
-settings (fail-on, grace-days, only-fixed, exceptions, VEX, ignore files) judge a report here and in a pipeline.
+This is the one module of the release stage that reaches the shared scanner-report readers and policy
+(`containersec.vulnerabilities`): the same settings (fail-on, grace-days, only-fixed, exceptions, VEX, ignore
+files) judge a report here and in a pipeline.
 """
 
 from __future__ import annotations
@@ -13,14 +14,13 @@ from dataclasses import dataclass
 
 from containersec.config import Config
 from containersec.findings import Severity
-from containersec.test.vulns.group import Vulnerability, group
-from containersec.test.vulns.ignores import read_ignore_file
-from containersec.test.vulns.policy import evaluate
-from containersec.test.vulns.read import ReportError, read_report
-from containersec.test.vulns.records import SEVERITIES, SEVERITY_RANK, ScanReport
-from containersec.test.vulns.rules import LEVELS
-from containersec.test.vulns.settings import read_settings
-from containersec.test.vulns.vex import read_vex
+from containersec.vulnerabilities.group import Vulnerability, group
+from containersec.vulnerabilities.ignores import read_ignore_file
+from containersec.vulnerabilities.policy import LEVELS, evaluate
+from containersec.vulnerabilities.read import ReportError, read_report
+from containersec.vulnerabilities.records import SEVERITIES, SEVERITY_RANK, ScanReport
+from containersec.vulnerabilities.settings import read_settings
+from containersec.vulnerabilities.vex import read_vex
 
 __all__ = ["SEVERITIES", "SEVERITY_RANK", "Judgement", "ReportError", "ScanReport", "VulnPolicy", "Vulnerable",
            "at_or_above", "read_report", "read_report_bytes"]
