@@ -169,9 +169,11 @@ def publish(ctx: RunContext, inputs: Inputs, outcome: Outcome, check_summary: st
         emit_annotations(findings, outcome.report.errors, inputs.sarif_file, _print)
         return ""
     repo = _repository(ctx, inputs, environ)
-    for_check: list[Finding] = findings
+    # Check-run annotations need a file; registry findings are workflow-command annotations without one.
+    unplaced = [finding for finding in findings if not finding.in_file]
+    for_check: list[Finding] = [finding for finding in findings if finding.in_file]
     if inputs.reporter == "github-pr-review":
-        for_check = _publish_review(ctx, repo, outcome)
+        for_check = [finding for finding in _publish_review(ctx, repo, outcome) if finding.in_file]
     from containersec.github.checks import publish_check_run
 
     try:
@@ -180,9 +182,9 @@ def publish(ctx: RunContext, inputs: Inputs, outcome: Outcome, check_summary: st
     except Exception as exc:
         _explain_failure("check run", exc, ctx)
         log(f"{len(for_check)} findings not published as check annotations; writing workflow commands")
-        emit_annotations(for_check, outcome.report.errors, inputs.sarif_file, _print)
+        emit_annotations([*for_check, *unplaced], outcome.report.errors, inputs.sarif_file, _print)
         return ""
-    emit_annotations([], outcome.report.errors, inputs.sarif_file, _print)
+    emit_annotations(unplaced, outcome.report.errors, inputs.sarif_file, _print)
     return url
 
 

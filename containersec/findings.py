@@ -91,6 +91,11 @@ class Finding:
             **self.extra,
         }
 
+    @property
+    def in_file(self) -> bool:
+        """False for a finding about an image in a registry: its path is a reference, not a file to point at."""
+        return "registry" not in self.extra
+
     def reaches(self, fail_on: Severity | None) -> bool:
         """Whether this finding fails a run whose threshold is `fail_on`."""
         if self.fails is not None:

@@ -27,6 +27,7 @@ from containersec.cli import main
 
 NOW = datetime.datetime.now(datetime.UTC)
 REPLAY = Path(__file__).resolve().parent / "replay_scanner.py"
+EXCEPTION = "vulns:\n  exceptions:\n    - {id: CVE-2019-1559, reason: openssl-libs not loaded, expires: 2099-01-01}\n"
 
 
 def days_ago(days: int) -> str:
@@ -126,9 +127,7 @@ def watched(registry, tmp_path_factory, key):
 
 
 def test_each_digest_gets_its_status_from_attestations_and_reports(registry, watched, workdir, capsys):
-    (workdir / ".containersec.yaml").write_text(
-        "vulns:\n  exceptions:\n    - {id: CVE-2019-1559, reason: openssl-libs not loaded, expires: 2099-01-01}\n",
-        encoding="utf-8")
+    (workdir / ".containersec.yaml").write_text(EXCEPTION, encoding="utf-8")
     code, document = audit(capsys, watched["image"], "--scan-reports", str(watched["reports"]))
     assert code == 1
     digests = watched["digests"]
@@ -309,3 +308,37 @@ def test_an_unreadable_in_use_list_stops_the_prune(registry, workdir, capsys):
     document = json.loads(capsys.readouterr().out)
     assert code == 2 and "in-use.txt: line 1: not a digest or an image reference" in document["errors"][0]["message"]
     assert registry.session().get(f"{registry.url}/v2/{repo}/tags/list", timeout=30).json()["tags"] == ["1.0.0"]
+
+
+def test_every_format_names_the_image_and_sarif_fingerprints_come_from_the_digest(registry, watched, workdir,
+                                                                                   capsys):
+    import jsonschema
+
+    from containersec.findings import Finding, Report, Severity, Stage
+    from containersec.report import line_fingerprints
+
+    (workdir / ".containersec.yaml").write_text(EXCEPTION, encoding="utf-8")
+    args = [watched["image"], "--scan-reports", str(watched["reports"])]
+    main(["registry", "audit", "--format", "sarif", *args])
+    sarif = json.loads(capsys.readouterr().out)
+    schema = Path(__file__).resolve().parents[1].parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+    jsonschema.validate(sarif, json.loads(schema.read_text(encoding="utf-8")))
+    [run] = sarif["runs"]
+    image = watched["image"]
+    for result in run["results"]:  # every finding names repository:tag@digest, the image-config ones too
+        assert result["message"]["text"].startswith(f"{image}:"), result["message"]["text"]
+        assert "@sha256:" in result["message"]["text"].split(" ")[0]
+    config_findings = [r["message"]["text"] for r in run["results"] if r["ruleId"].startswith("CSI")]
+    assert config_findings and len(set(config_findings)) == len(config_findings)  # no longer identical text
+    main(["registry", "audit", "--format", "text", *args])
+    text = capsys.readouterr().out
+    assert f"{image}:1.0.0@{watched['digests']['1.0.0']}: 4 vulnerabilities fail the policy" in text
+    assert "patch plan: 5 tags need action" in text and "-> move to 1.1.0" in text
+    # the fingerprint is the digest's: the same alert while its message changes, another for another digest
+    where = {"repository": image, "digest": watched["digests"]["1.0.0"], "platform": None}
+    findings = [Finding("CSR010", "image-outdated", Severity.WARNING, Stage.RELEASE, image, 1, message,
+                        extra={"registry": dict(where, digest=digest)})
+                for message, digest in (("built 91 days ago", where["digest"]), ("built 92 days ago", where["digest"]),
+                                        ("built 91 days ago", watched["digests"]["1.1.0"]))]
+    first, second, third = line_fingerprints(Report(stages=(Stage.RELEASE,), findings=findings))
+    assert first[0] == second[0] != third[0]

@@ -287,7 +287,8 @@ class Auditor:
         """The image stage's config-only checks (root user, secrets in Env, ...) on the config blob, no layers."""
         for finding in self.config_checks(config, self.config, path=locator.reference, extra=locator.extra()):
             # Found in the registry: reported with the release stage's findings, in its SARIF run.
-            self.report.findings.append(dataclasses.replace(finding, stage=Stage.RELEASE))
+            self.report.findings.append(dataclasses.replace(finding, stage=Stage.RELEASE,
+                                                            message=f"{locator.shown}: {finding.message}"))
 
     def base_digest(self, locator: Locator, base_name: str) -> str | None:
         if base_name not in self.base_digests:
