@@ -29,7 +29,15 @@ from containersec.release.registry.client import NotFound, RegistryError, is_dig
 from containersec.release.registry.credentials import CredentialError
 from containersec.release.registry.facts import Locator
 from containersec.release.registry.reference import Reference, ReferenceError, parse_reference
-from containersec.release.registry.retention import Node, Plan, Policy, Scan, plan_retention, release_tags
+from containersec.release.registry.retention import (
+    Node,
+    Plan,
+    Policy,
+    RetentionRule,
+    Scan,
+    plan_retention,
+    release_tags,
+)
 from containersec.release.registry.settings import registry_settings
 from containersec.release.registry.shapes import mapping
 
@@ -154,7 +162,7 @@ class _Graph:
 
 
 def _policy(config: Config, keep_last: int | None, keep_days: int | None, keep_tags: str | None,
-            delete_vulnerable: str | None = None) -> Policy:
+            delete_vulnerable: str | None = None, rules: tuple[RetentionRule, ...] = ()) -> Policy:
     severities: frozenset[str] = frozenset()
     if delete_vulnerable is not None:
         from containersec.release.registry.scans.policy import at_or_above
@@ -171,10 +179,15 @@ def _policy(config: Config, keep_last: int | None, keep_days: int | None, keep_t
         pattern = re.compile(keep_tags) if keep_tags is not None else None
     except re.error as exc:
         raise config.section_error("--keep-tags", f"not a valid regular expression: {exc}") from None
-    policy = Policy(keep_last, keep_days, pattern, severities)
+    if rules and (keep_last is not None or keep_days is not None or keep_tags is not None):
+        raise config.section_error("registry.retention", "the config's retention rules apply to this repository: "
+                                   "give --keep-last, --keep-days and --keep-tags there or on the command line, "
+                                   "not both")
+    policy = Policy(keep_last, keep_days, pattern, severities, rules=rules)
     if policy.empty:
         raise config.section_error("prune", "give at least one of --keep-last, --keep-days, --keep-tags, "
-                                   "--delete-vulnerable (a plan that keeps nothing is never the default)")
+                                   "--delete-vulnerable, or registry.retention rules for this repository (a plan "
+                                   "that keeps nothing is never the default)")
     return policy
 
 
@@ -340,7 +353,12 @@ def prune_repository(given: str, config: Config, *, keep_last: int | None = None
                      now: datetime | None = None, delete_vulnerable: str | None = None, in_use: str | None = None,
                      scan_reports: str | None = None, scanner: str | None = None) -> Report:
     settings = registry_settings(config).with_scanner(scanner)
-    policy = _policy(config, keep_last, keep_days, keep_tags, delete_vulnerable)
+    try:
+        name = parse_reference(given).name
+    except ReferenceError:
+        name = given  # reported below, with the other reference errors
+    rules = tuple(configured.rule for configured in settings.retention if configured.applies_to(name))
+    policy = _policy(config, keep_last, keep_days, keep_tags, delete_vulnerable, rules)
     now = now or datetime.now(UTC)
     watch = None
     if policy.delete_vulnerable:

@@ -50,6 +50,40 @@ class Scan:
 
 
 @dataclass(frozen=True)
+class RetentionRule:
+    """One `registry.retention` rule, in the vocabulary of ECR lifecycle policies and Harbor tag retention.
+
+    It selects tagged digests by tag (any tag matching `tags`; None: every tag). A keep rule keeps the
+    `keep_last` newest selected, or those built within `days`, or (neither given) every selected one; a delete
+    rule deletes the selected beyond the `keep_last` newest, or those built more than `days` ago, or every
+    selected one. Keep beats delete; only the first delete rule (by priority) that selects a digest decides it
+    (ECR); a digest no rule deletes is kept.
+    """
+
+    name: str  # where it is in the config (or its description)
+    action: str  # keep | delete
+    priority: int = 0  # lower first; the first rule (by priority) that decides names the reason
+    tags: re.Pattern[str] | None = None
+    keep_last: int | None = None
+    days: int | None = None
+
+    def decides(self, selected: list[Node], node: Node, now: datetime) -> bool:
+        """Whether the rule keeps (keep) or deletes (delete) `node`, one of the digests it selects."""
+        if self.keep_last is None and self.days is None:
+            return True
+        if node.created is None:
+            return self.action == "keep"  # an unknown age is never a reason to delete, by age or by count
+        if self.keep_last is not None:
+            newest = {n.digest for n in newest_first(selected)[:self.keep_last]}
+            return (node.digest in newest) == (self.action == "keep")
+        recent = node.created >= now - timedelta(days=self.days or 0)
+        return recent == (self.action == "keep")
+
+    def selects(self, node: Node) -> bool:
+        return self.tags is None or any(self.tags.fullmatch(tag) for tag in release_tags(node))
+
+
+@dataclass(frozen=True)
 class Policy:
     keep_last: int | None = None
     keep_days: int | None = None
@@ -57,10 +91,11 @@ class Policy:
     # Scanner severities (CRITICAL ...) at or above --delete-vulnerable's; empty: vulnerabilities expire nothing.
     delete_vulnerable: frozenset[str] = frozenset()
     in_use: frozenset[str] = frozenset()  # digests deployed: always kept
+    rules: tuple[RetentionRule, ...] = ()  # registry.retention, instead of the three keep options
 
     @property
     def keeps_nothing_by_rule(self) -> bool:
-        return self.keep_last is None and self.keep_days is None and self.keep_tags is None
+        return self.keep_last is None and self.keep_days is None and self.keep_tags is None and not self.rules
 
     @property
     def empty(self) -> bool:
@@ -91,6 +126,7 @@ def _root_reasons(nodes: Mapping[str, Node], policy: Policy, now: datetime) -> t
     """Why each tagged image or index the policy keeps is kept; and why each vulnerable one expires."""
     roots = [node for node in nodes.values() if release_tags(node)]
     reasons: dict[str, str] = {}
+    deleted_by_rule: dict[str, str] = {}
     pinned: set[str] = set()
     for node in roots:
         if policy.keep_tags is not None:
@@ -99,7 +135,14 @@ def _root_reasons(nodes: Mapping[str, Node], policy: Policy, now: datetime) -> t
                 reasons[node.digest] = f"tag {matching[0]} matches --keep-tags"
                 pinned.add(node.digest)
                 continue
-        if policy.keeps_nothing_by_rule:
+        if policy.rules:
+            keep, delete = _rule_reason(node, roots, policy.rules, now)
+            if keep is not None:
+                reasons[node.digest] = keep
+                pinned.update([node.digest] if keep.endswith("(every selected tag)") else [])
+            else:
+                deleted_by_rule[node.digest] = delete or ""
+        elif policy.keeps_nothing_by_rule:
             reasons[node.digest] = "no keep rule given: only --delete-vulnerable expires digests"
         elif node.created is None:
             reasons[node.digest] = "build time unknown: never deleted by age"
@@ -112,12 +155,31 @@ def _root_reasons(nodes: Mapping[str, Node], policy: Policy, now: datetime) -> t
                 node.digest, ""))
     # Only a digest the rules keep can stand in for an expired one.
     kept_by_rule = [node for node in roots if node.digest in reasons]
-    expired = {}
+    expired = dict(deleted_by_rule)
     for node in roots:
         if node.digest not in pinned and (why := _superseded(node, kept_by_rule, policy)) is not None:
             expired[node.digest] = why
             reasons.pop(node.digest, None)
     return reasons, expired
+
+
+def _rule_reason(node: Node, roots: list[Node], rules: tuple[RetentionRule, ...],
+                 now: datetime) -> tuple[str | None, str | None]:
+    """(why the retention rules keep `node`, None) or (None, why they delete it); keep beats delete."""
+    deciding = [rule for rule in sorted(rules, key=lambda r: r.priority) if rule.selects(node)]
+    for rule in deciding:
+        if rule.action == "keep" and rule.decides([n for n in roots if rule.selects(n)], node, now):
+            what = (f"newest {rule.keep_last}" if rule.keep_last is not None else
+                    f"built within {rule.days} days" if rule.days is not None else "every selected tag")
+            return f"{rule.name}: keep ({what})", None
+    # As in ECR lifecycle policies: the first delete rule (by priority) whose tags select a digest decides it;
+    # one of lower priority cannot delete what it spared.
+    deleted_by = next((rule for rule in deciding if rule.action == "delete"), None)
+    if deleted_by is None or not deleted_by.decides([n for n in roots if deleted_by.selects(n)], node, now):
+        return "no retention rule deletes it", None
+    what = (f"beyond the newest {deleted_by.keep_last}" if deleted_by.keep_last is not None else
+            f"built more than {deleted_by.days} days ago" if deleted_by.days is not None else "every selected tag")
+    return None, f"{deleted_by.name}: delete ({what})"
 
 
 def _superseded(node: Node, roots: list[Node], policy: Policy) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import os
 import re
 import shlex
@@ -14,6 +15,7 @@ from typing import Any
 from containersec.config import Config
 from containersec.release.registry.client import ClientOptions, RegistryPool
 from containersec.release.registry.credentials import Credential, find_credential
+from containersec.release.registry.retention import RetentionRule
 
 # Semantic versions, with an optional `v` and an optional pre-release/build part.
 DEFAULT_RELEASE_TAGS = r"v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?"
@@ -27,7 +29,9 @@ DEFAULT_REQUIRED_LABELS = {
 }
 KEYS = ("release-tags", "patch-window-days", "required-labels", "cosign-public-key", "insecure-hosts",
         "ca-bundle", "timeout", "retries", "max-scan-age-days", "scanner", "scanner-jobs", "scanner-timeout",
-        "scan-cache")
+        "scan-cache", "retention")
+RULE_KEYS = ("description", "repositories", "tags", "tag-regex", "tag-status", "action", "priority", "keep-last",
+             "keep-days", "older-than-days")
 SCANNER_KEYS = ("command", "db-version-command")
 # The scanners named on the command line: how to scan one image, and what says which database it used.
 SCANNERS = {
@@ -49,6 +53,20 @@ class ScannerSettings:
 
 
 @dataclass(frozen=True)
+class ConfiguredRule:
+    """A `registry.retention` rule and the repositories it applies to (globs; empty: every repository)."""
+
+    rule: RetentionRule
+    repositories: tuple[str, ...] = ()
+
+    def applies_to(self, name: str) -> bool:
+        """`name` is host/repository; a glob may name either that or the repository alone."""
+        repository = name.split("/", 1)[1] if "/" in name else name
+        return not self.repositories or any(fnmatch.fnmatchcase(candidate, glob) for glob in self.repositories
+                                            for candidate in (name, repository))
+
+
+@dataclass(frozen=True)
 class RegistrySettings:
     release_tags: re.Pattern[str]
     patch_window_days: int
@@ -58,6 +76,7 @@ class RegistrySettings:
     max_scan_age_days: int = DEFAULT_MAX_SCAN_AGE_DAYS
     scanner: ScannerSettings | None = None
     scan_cache: Path | None = None  # None: the user's cache folder
+    retention: tuple[ConfiguredRule, ...] = ()
 
     def with_scanner(self, name: str | None) -> RegistrySettings:
         """These settings with the scanner named on the command line (trivy, grype) instead of the config's."""
@@ -110,6 +129,7 @@ def registry_settings(config: Config) -> RegistrySettings:
         max_scan_age_days=_whole(config, section, "max-scan-age-days", DEFAULT_MAX_SCAN_AGE_DAYS, 1),
         scanner=_scanner(config, section),
         scan_cache=config.directory / section["scan-cache"] if isinstance(section.get("scan-cache"), str) else None,
+        retention=_retention(config, section.get("retention", [])),
         release_tags=release_tags,
         patch_window_days=window,
         required_labels=labels,
@@ -171,3 +191,63 @@ def _scanner(config: Config, section: Mapping[str, Any]) -> ScannerSettings | No
     if "{image}" not in command and "{digest}" not in command:
         raise config.section_error("registry.scanner.command", "name the image to scan with {image} (or {digest})")
     return ScannerSettings(Path(shlex.split(command)[0]).name, command, version, jobs, float(timeout))
+
+
+def _retention(config: Config, rules: Any) -> tuple[ConfiguredRule, ...]:
+    if not isinstance(rules, list):
+        raise config.section_error("registry.retention", "expected a list of rules")
+    return tuple(_retention_rule(config, f"registry.retention[{i}]", entry) for i, entry in enumerate(rules))
+
+
+def _retention_rule(config: Config, key: str, entry: Any) -> ConfiguredRule:
+    if not isinstance(entry, dict):
+        raise config.section_error(key, "expected a mapping (action, tags or tag-regex, keep-last, keep-days ...)")
+    for name in entry:
+        if name not in RULE_KEYS:
+            raise config.section_error(f"{key}.{name}", f"unknown key (expected one of: {', '.join(RULE_KEYS)})")
+    action = entry.get("action", "keep")
+    if action not in ("keep", "delete"):
+        raise config.section_error(f"{key}.action", f"expected keep or delete, got {action!r}")
+    status = entry.get("tag-status", "tagged")
+    if status == "untagged":
+        raise config.section_error(f"{key}.tag-status", "untagged manifests are invisible to the registry API; "
+                                   "containersec never deletes them (the registry's garbage collection does)")
+    if status not in ("tagged", "any"):
+        raise config.section_error(f"{key}.tag-status", f"expected tagged or any, got {status!r}")
+    counts = [name for name in ("keep-last", "keep-days", "older-than-days") if name in entry]
+    if len(counts) > 1:
+        raise config.section_error(key, f"give one of keep-last, keep-days, older-than-days, not "
+                                   f"{' and '.join(counts)}")
+    if ("keep-days" in entry and action == "delete") or ("older-than-days" in entry and action == "keep"):
+        raise config.section_error(key, "a keep rule takes keep-days, a delete rule older-than-days")
+    numbers = {name: entry[name] for name in counts}
+    for name, number in numbers.items():
+        if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+            raise config.section_error(f"{key}.{name}", f"expected a whole number >= 0, got {number!r}")
+    priority = entry.get("priority", 0)
+    if isinstance(priority, bool) or not isinstance(priority, int):
+        raise config.section_error(f"{key}.priority", f"expected a whole number, got {priority!r}")
+    if "tags" in entry and "tag-regex" in entry:
+        raise config.section_error(key, "give tags (globs) or tag-regex, not both")
+    globs = entry.get("tags")
+    if isinstance(globs, str):
+        globs = [globs]
+    if globs is not None and (not isinstance(globs, list) or not all(isinstance(g, str) and g for g in globs)):
+        raise config.section_error(f"{key}.tags", "expected a glob or a list of globs (* and ?)")
+    pattern = "|".join(f"(?:{fnmatch.translate(glob)})" for glob in globs) if globs else entry.get("tag-regex")
+    try:
+        tags = re.compile(pattern) if isinstance(pattern, str) else None
+    except re.error as exc:
+        raise config.section_error(f"{key}.tag-regex", f"not a valid regular expression: {exc}") from None
+    if "tag-regex" in entry and tags is None:
+        raise config.section_error(f"{key}.tag-regex", "expected a regular expression string")
+    repositories = entry.get("repositories", [])
+    if isinstance(repositories, str):
+        repositories = [repositories]
+    if not isinstance(repositories, list) or not all(isinstance(r, str) and r for r in repositories):
+        raise config.section_error(f"{key}.repositories", "expected a glob or a list of globs")
+    description = entry.get("description")
+    name = f"{key} ({description})" if isinstance(description, str) and description else key
+    days = numbers.get("keep-days", numbers.get("older-than-days"))
+    return ConfiguredRule(RetentionRule(name, action, priority, tags, numbers.get("keep-last"), days),
+                          tuple(repositories))
