@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import json
 import time
 from collections.abc import Mapping
@@ -117,6 +118,9 @@ class Auditor:
     images: list[AuditedImage] = field(default_factory=list)  # of the repository being audited
     patch_plan: list[dict[str, object]] = field(default_factory=list)
     known_referrers: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    shard: Shard | None = None
+    inventory: list[dict[str, object]] = field(default_factory=list)  # a row per tag, for the summary tables
+    signed: dict[str, bool] = field(default_factory=dict)  # by digest: a signature (that verifies, with a key)
 
     def __post_init__(self) -> None:
         self.rules = active_rules(self.config, Stage.RELEASE)
@@ -140,16 +144,21 @@ class Auditor:
             entry["requests"] = self.pool.requests_made - before
 
     def _audit(self, given: str) -> None:
-        try:
-            if given.endswith("/") and "/" not in given.rstrip("/"):
-                registry = self.pool[given.rstrip("/").lower()]
-                for name in registry.repositories():
-                    self.audit_repository(f"{given}{name}", parse_reference(f"{given}{name}"))
+        if given.endswith("/") and "/" not in given.rstrip("/"):
+            try:
+                names = self.pool[given.rstrip("/").lower()].repositories()
+            except (RegistryError, CredentialError) as exc:
+                self.report.errors.append(InputError(given, _named(given, exc), Stage.RELEASE))
                 return
-            self.audit_repository(given, parse_reference(given))
+            for name in names:  # one repository that fails does not stop the others
+                self._audit(f"{given}{name}")
+            return
+        try:
+            reference = parse_reference(given)
+            if self.shard is None or self.shard.holds(reference.name):
+                self.audit_repository(given, reference)
         except (ReferenceError, RegistryError, CredentialError) as exc:
-            message = str(exc) if str(exc).startswith((given, "'")) else f"{given}: {exc}"
-            self.report.errors.append(InputError(given, message, Stage.RELEASE))
+            self.report.errors.append(InputError(given, _named(given, exc), Stage.RELEASE))
 
     def audit_repository(self, given: str, reference: Reference) -> None:
         registry = self.pool[reference.api_host]
@@ -181,12 +190,36 @@ class Auditor:
                 except RegistryError as exc:
                     self.report.errors.append(InputError(given, f"{locator.shown}: {exc}", Stage.RELEASE))
         if self.watch is not None:
-            for facts in self.watch.judge(reference.api_host, reference.repository, self.images, tags_of,
-                                          self.settings.release_tags):
+            judged = self.watch.judge(reference.api_host, reference.repository, self.images, tags_of,
+                                      self.settings.release_tags)
+            for facts in judged:
                 self.apply(facts)
+            planned = len(self.patch_plan)
             self.plan_patches(reference.name, tags_of, self.report.findings[findings_before:])
+            self.take_inventory(reference.name, tags_of, judged, self.patch_plan[planned:])
         self.audited.append({"reference": given, "repository": reference.name, "tags": len(wanted),
                              "digests": len(digests)})
+
+    def take_inventory(self, repository: str, tags_of: Mapping[str, list[str]], judged: list[ScanFacts],
+                       planned: list[dict[str, object]]) -> None:
+        actions = {entry["tag"]: entry["action"] for entry in planned}
+        for digest, tags in tags_of.items():
+            images = [image for image in self.images if image.top == digest]
+            platforms = {image.digest for image in images}
+            scans = [facts.judgement for facts in judged if facts.locator.digest in platforms]
+            dates = [image.created for image in images if image.created is not None]
+            by_severity: dict[str, int] | None = None
+            if scans and all(scan is not None for scan in scans):
+                by_severity = {}
+                for scan in scans:
+                    for name, count in scan.by_severity.items():  # type: ignore[union-attr]
+                        by_severity[name] = by_severity.get(name, 0) + count
+            for tag in tags:
+                self.inventory.append({
+                    "repository": repository, "tag": tag, "digest": digest,
+                    "age_days": (self.now - max(dates)).days if dates else None, "by_severity": by_severity,
+                    "fixable": sum(scan.fixable for scan in scans if scan is not None),
+                    "signed": self.signed.get(digest, False), "action": actions.get(tag, "none")})
 
     def plan_patches(self, repository: str, tags_of: Mapping[str, list[str]], findings: list[Finding]) -> None:
         """One patch-plan entry per tag whose digest (or a platform of it) has a finding that calls for a new image."""
@@ -243,6 +276,7 @@ class Auditor:
                 platforms_without["provenance"] = tuple(lacking["provenance"])
         else:
             self.audit_image(repository, locator, manifest, manifest.digest, attached=reports)
+        self.signed[manifest.digest] = bool(attached.signatures) and (self.public_key is None or verified > 0)
         self.apply(AttachedFacts(locator, attached, self.public_key is not None, tuple(problems), verified,
                                  platforms_without))
 
@@ -376,6 +410,30 @@ class Auditor:
         return good, bad
 
 
+def _named(given: str, exc: Exception) -> str:
+    return str(exc) if str(exc).startswith((given, "'")) else f"{given}: {exc}"
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Shard `index` (1-based) of `count`: the repositories whose name's sha256 falls on it, so each
+    repository always lands on the same shard, whatever else the catalogue holds."""
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        index, slash, count = text.partition("/")
+        if not (slash and index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+            raise ValueError(f"--shard {text!r}: expected K/N with 1 <= K <= N, e.g. 2/8")
+        return cls(int(index), int(count))
+
+    def holds(self, repository: str) -> bool:
+        digest = hashlib.sha256(repository.encode("utf-8", "surrogateescape")).digest()
+        return int.from_bytes(digest[:8], "big") % self.count == self.index - 1
+
+
 def read_referrers(repository: Repository, digest: str, no_referrers_api: set[str]) -> list[dict[str, Any]]:
     """The referrers API while the registry has it (hosts without it are added to `no_referrers_api`); else the
     referrers tag schema (`sha256-<hex>`)."""
@@ -425,13 +483,18 @@ def write_state(path: Path, state: Mapping[str, str]) -> None:
 def audit_references(references: list[str], config: Config, *, config_checks: ConfigChecks,
                      state: str | None = None, environ: Mapping[str, str] | None = None,
                      now: datetime | None = None, scan_reports: str | None = None,
-                     scanner: str | None = None) -> Report:
+                     scanner: str | None = None, shard: str | None = None) -> Report:
     settings = registry_settings(config).with_scanner(scanner)
+    try:
+        chosen = Shard.parse(shard) if shard else None
+    except ValueError as exc:
+        raise config.section_error("--shard", str(exc)) from None
     named = set()
     for given in references:
         with contextlib.suppress(ReferenceError):
             named.add(parse_reference(given).api_host if not given.endswith("/") else given.rstrip("/").lower())
-    auditor = Auditor(config, settings, settings.pool(named, environ), now or datetime.now(UTC), {}, config_checks)
+    auditor = Auditor(config, settings, settings.pool(named, environ), now or datetime.now(UTC), {}, config_checks,
+                      shard=chosen)
     report = auditor.report
     if any(rule.id in SCAN_RULES for rule in auditor.rules):
         from containersec.release.registry.scans.watch import VulnerabilityWatch
@@ -460,8 +523,10 @@ def audit_references(references: list[str], config: Config, *, config_checks: Co
             report.errors.append(InputError(str(state_path), f"cannot write: {exc.strerror}", Stage.RELEASE))
     report.files = len(auditor.audited)
     report.extra["registry"] = auditor.audited
+    if chosen is not None:
+        report.extra["shard"] = [{"index": chosen.index, "count": chosen.count}]
     if auditor.watch is not None:
-        _report_watch(report, auditor.watch, auditor.patch_plan)
+        _report_watch(report, auditor.watch, auditor.patch_plan, auditor.inventory)
     rows = tuple((str(item["reference"]), f"{item['tags']} tags, {item['digests']} digests")
                  for item in auditor.audited)
     report.summaries.append(StageSummary(Stage.RELEASE, f"registry audit ({auditor.pool.requests_made} requests)",
@@ -470,8 +535,12 @@ def audit_references(references: list[str], config: Config, *, config_checks: Co
     return report
 
 
-def _report_watch(report: Report, watch: VulnerabilityWatch, plan: list[dict[str, object]]) -> None:
+def _report_watch(report: Report, watch: VulnerabilityWatch, plan: list[dict[str, object]],
+                  inventory: list[dict[str, object]]) -> None:
+    from containersec.release.registry.patch_plan import plan_summary, repository_tables
+
     report.extra["patch_plan"] = list(plan)
+    report.extra["inventory"] = list(inventory)
     report.notices.extend(watch.notices)
     for where, problem in watch.problems:
         report.errors.append(InputError(where, f"{where}: {problem}", Stage.RELEASE))
@@ -482,10 +551,5 @@ def _report_watch(report: Report, watch: VulnerabilityWatch, plan: list[dict[str
                                  "scans_run": watch.scanner_runs, "from_cache": watch.cached_scans,
                                  "attached_reports": watch.reports_attached,
                                  "seconds_reading_attached": round(watch.seconds_reading_attached, 3)}]
-    scanner = (f"; {watch.scanner.settings.name}: {watch.scanner_runs} scans run, {watch.cached_scans} from the cache"
-               if watch.scanner else "")
-    rows = [(f"{entry['repository']}:{entry['tag']}",
-             f"{str(entry['digest'])[:19]}: {', '.join(dict.fromkeys(str(r['name']) for r in entry['reasons']))}"
-             f" -> {entry['action']}") for entry in plan]  # type: ignore[union-attr]
-    report.summaries.append(StageSummary(Stage.RELEASE, f"patch plan: {len(plan)} tags need action "
-                                         f"({watch.reports_attached} attached reports read{scanner})", tuple(rows)))
+    report.summaries.extend(repository_tables(inventory))
+    report.summaries.append(plan_summary(plan, report.extra["scanning"]))  # type: ignore[arg-type]
