@@ -118,8 +118,7 @@ class InputError:
         return self.message.removeprefix(f"line {self.line}: ") if self.line else self.message
 
     def to_json(self) -> dict[str, object]:
-        return {"path": self.path, "message": self.message, **({"line": self.line} if self.line else {}),
-                "stage": self.stage.value}
+        return {"path": self.path, "message": self.message, **({"line": self.line} if self.line else {})}
 
 
 @dataclass(frozen=True)

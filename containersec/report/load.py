@@ -37,7 +37,10 @@ def load_report(path: str) -> Report:
             document.get("findings"), list) or not isinstance(document.get("errors"), list):
         raise ReportFileError("not a containersec JSON report (version 1, findings, errors)")
     findings = [_finding(item, n) for n, item in enumerate(document["findings"])]
-    errors = [_error(item, n) for n, item in enumerate(document["errors"])]
+    # The JSON does not say which stage an input error belongs to: the report's first stage (one command's
+    # report has one), so SARIF reports it in that stage's run.
+    stage = next((s for s in Stage if any(f.stage is s for f in findings)), Stage.RELEASE)
+    errors = [_error(item, n, stage) for n, item in enumerate(document["errors"])]
     stages = {finding.stage for finding in findings} | {error.stage for error in errors}
     summary = document.get("summary") if isinstance(document.get("summary"), dict) else {}
     files = summary.get("files") if isinstance(summary.get("files"), int) else 0
@@ -69,14 +72,10 @@ def _finding(item: object, n: int) -> Finding:
         extra={key: value for key, value in item.items() if key not in FINDING_KEYS})
 
 
-def _error(item: object, n: int) -> InputError:
+def _error(item: object, n: int, stage: Stage) -> InputError:
     where = f"errors[{n}]"
     if not isinstance(item, dict):
         raise ReportFileError(f"{where}: not an object")
-    try:
-        stage = Stage(item.get("stage", Stage.RELEASE.value))
-    except ValueError as exc:
-        raise ReportFileError(f"{where}: {exc}") from None
     line = item.get("line")
     return InputError(_text(item, "path", where), _text(item, "message", where), stage,
                       line if isinstance(line, int) and not isinstance(line, bool) else None)
