@@ -122,7 +122,8 @@ def check(inputs: Inputs, workspace: Path) -> tuple[Report, Severity | None]:
         if inputs.registry_username and inputs.registry_password:
             environ |= {ENV_USERNAME: inputs.registry_username, ENV_PASSWORD: inputs.registry_password}
         reports.append(audit_references(inputs.registry_refs, config, config_checks=config_findings,
-                                          environ=environ))
+                                          environ=environ, scanner=inputs.registry_scanner,
+                                          scan_reports=inputs.registry_scan_reports))
     report = Report.merged(reports) if reports else Report()
     return with_repository_paths(report, workspace), config.fail_on
 
@@ -186,6 +187,21 @@ def publish(ctx: RunContext, inputs: Inputs, outcome: Outcome, check_summary: st
         return ""
     emit_annotations(unplaced, outcome.report.errors, inputs.sarif_file, _print)
     return url
+
+
+def publish_patch_plan(ctx: RunContext, inputs: Inputs, report: Report, environ: Mapping[str, str]) -> None:
+    """One issue per audited repository holding its patch plan (patch-plan-issues: true)."""
+    if not _can_call_api(ctx, inputs):
+        log("patch-plan-issues needs github-token, GITHUB_API_URL and GITHUB_REPOSITORY; no issue was touched")
+        return
+    from containersec.release.registry.patch_plan import publish_issues
+
+    try:
+        for line in publish_issues(_repository(ctx, inputs, environ), report.extra["patch_plan"],  # type: ignore[arg-type]
+                                   report.extra.get("registry", [])):  # type: ignore[arg-type]
+            log(f"patch-plan issue of {line}")
+    except Exception as exc:
+        _explain_failure("patch-plan issues", exc, ctx)
 
 
 def _publish_review(ctx: RunContext, repo, outcome: Outcome) -> list[Finding]:  # type: ignore[no-untyped-def]
@@ -252,6 +268,8 @@ def run(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]) -> int:
         in_scope, key=lambda f: -f.severity), len(report.findings), report.errors, inputs.sarif_file,
         blob_link(ctx.server_url, ctx.repository, ctx.head_sha), report.summaries)
     check_run_url = publish(ctx, inputs, outcome, render_summary(facts, CHECK_SUMMARY_LIMIT), environ)
+    if inputs.patch_plan_issues and "patch_plan" in report.extra:
+        publish_patch_plan(ctx, inputs, report, environ)
     if ctx.step_summary:
         append_summary(ctx.step_summary, render_summary(facts, STEP_SUMMARY_LIMIT))
     if ctx.output_file:

@@ -121,3 +121,22 @@ def test_one_issue_per_repository_created_updated_and_closed(fleet, workdir, cap
         closed = [i for i in github.issues.values() if i["state"] == "closed"]
         assert [i["title"] for i in closed] == [f"containersec patch plan: {fleet.host}/fleet/service-0"]
         assert sum(1 for i in github.issues.values() if i["state"] == "open") == len(REPOSITORIES) - 1
+
+
+def test_the_scheduled_action_writes_the_tables_and_keeps_the_issue(fleet, workdir):
+    from test_registry_action import run_action
+
+    workspace = workdir / "repo"
+    workspace.mkdir()
+    (workspace / ".containersec.yaml").write_text(EXCEPTION, encoding="utf-8")
+    reference = f"{fleet.host}/fleet/service-3"
+    with GitHubEmulator() as github:
+        done, outputs, summary, _ = run_action(workdir, workspace, github, registry_refs=reference,
+                                                   reporter="workflow-commands", patch_plan_issues="true")
+        assert done.returncode == 1 and outputs["conclusion"] == "failure", done.stdout + done.stderr
+        [issue] = github.issues.values()
+        assert issue["title"] == f"containersec patch plan: {reference}" and "move to 1\\.1\\.0" in issue["body"]
+    shown = summary.replace("\\", "")  # Markdown escapes
+    assert f"{reference}: tag, digest, age, vulnerabilities, fixable, signed, action" in shown
+    assert "patch plan: 1 tags need action" in shown
+    assert "C0 H0 M4 L0, 4 fixable | unsigned | move to 1.1.0" in shown  # 1.0.0: alpine 3.10's four MEDIUMs
