@@ -342,3 +342,29 @@ def test_every_format_names_the_image_and_sarif_fingerprints_come_from_the_diges
                                         ("built 91 days ago", watched["digests"]["1.1.0"]))]
     first, second, third = line_fingerprints(Report(stages=(Stage.RELEASE,), findings=findings))
     assert first[0] == second[0] != third[0]
+
+
+def test_with_a_state_file_grace_runs_from_the_first_sighting(registry, workdir, key):
+    from containersec.config import load_config
+    from containersec.release.registry.audit import audit_references
+    from containersec.test.image import config_findings
+
+    repo = "scans/graced"
+    image = f"{registry.host}/{repo}"
+    digest = push_image(workdir, registry, repo, "1.0.0", created=days_ago(1))
+    # Grype's report gives no publication dates: without a state file, no grace at all
+    attest(registry, repo, digest, [("grype-busybox-1.32.1.json", days_ago(0))], key)
+    (workdir / ".containersec.yaml").write_text(
+        "vulns:\n  grace-days: {CRITICAL: 30, HIGH: 30, MEDIUM: 30, LOW: 30}\n", encoding="utf-8")
+    config = load_config(None, workdir)
+
+    def vulnerable(now: datetime.datetime, state: str | None) -> list[str]:
+        report = audit_references([image], config, config_checks=config_findings, state=state, now=now)
+        return [f.rule for f in report.findings if f.rule == "CSR040"]
+
+    assert vulnerable(NOW, None) == ["CSR040"]
+    assert vulnerable(NOW, "state.json") == []  # first seen today: inside the 30-day grace
+    state = json.loads((workdir / "state.json").read_text())
+    assert state["first_seen"][digest]["CVE-2022-48174 busybox"] == NOW.date().isoformat()
+    assert vulnerable(NOW + datetime.timedelta(days=10), "state.json") == []
+    assert vulnerable(NOW + datetime.timedelta(days=31), "state.json") == ["CSR040"]  # grace over

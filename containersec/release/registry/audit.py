@@ -462,22 +462,27 @@ def _platform(entry: Mapping[str, Any]) -> str:
     return f"{text}/{platform['variant']}" if platform.get("variant") else text
 
 
-def read_state(path: Path) -> dict[str, str]:
+def read_state(path: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """The tag digests of the last audit, and when each vulnerability was first seen on each digest."""
     if not path.exists():
-        return {}
+        return {}, {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        tags = data["tags"]
+        tags, seen = data["tags"], data.get("first_seen", {})
         if not isinstance(tags, dict) or not all(isinstance(v, str) for v in tags.values()):
+            raise TypeError
+        if not isinstance(seen, dict) or not all(isinstance(v, dict) and all(isinstance(d, str) for d in v.values())
+                                                 for v in seen.values()):
             raise TypeError
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
         raise RegistryError(f"{path}: not a state file written by `containersec registry audit --state`") from None
-    return {str(k): v for k, v in tags.items()}
+    return {str(k): v for k, v in tags.items()}, {str(k): dict(v) for k, v in seen.items()}
 
 
-def write_state(path: Path, state: Mapping[str, str]) -> None:
-    path.write_text(json.dumps({"version": STATE_VERSION, "tags": dict(sorted(state.items()))}, indent=2) + "\n",
-                    encoding="utf-8")
+def write_state(path: Path, state: Mapping[str, str], first_seen: Mapping[str, Mapping[str, str]]) -> None:
+    document = {"version": STATE_VERSION, "tags": dict(sorted(state.items())),
+                "first_seen": {digest: dict(sorted(seen.items())) for digest, seen in sorted(first_seen.items())}}
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
 
 
 def audit_references(references: list[str], config: Config, *, config_checks: ConfigChecks,
@@ -505,7 +510,9 @@ def audit_references(references: list[str], config: Config, *, config_checks: Co
         if settings.cosign_public_key is not None:
             auditor.public_key = load_public_key(settings.cosign_public_key)
         if state_path is not None:
-            auditor.state = read_state(state_path)
+            auditor.state, first_seen = read_state(state_path)
+            if auditor.watch is not None:
+                auditor.watch.first_seen = first_seen
     except (PublicKeyError, RegistryError) as exc:
         report.errors.append(InputError(str(state_path or settings.cosign_public_key), str(exc), Stage.RELEASE))
         return report
@@ -518,7 +525,7 @@ def audit_references(references: list[str], config: Config, *, config_checks: Co
         auditor.audit(given)
     if state_path is not None:
         try:
-            write_state(state_path, auditor.state)
+            write_state(state_path, auditor.state, auditor.watch.first_seen if auditor.watch else {})
         except OSError as exc:
             report.errors.append(InputError(str(state_path), f"cannot write: {exc.strerror}", Stage.RELEASE))
     report.files = len(auditor.audited)

@@ -88,6 +88,8 @@ class VulnerabilityWatch:
         self.cached_scans = 0
         self.reports_attached = 0
         self.seconds_reading_attached = 0.0  # fetching attached reports and reading them
+        # With --state: {digest: {"ID package": first day seen}}; None: no state kept, no first sightings.
+        self.first_seen: dict[str, dict[str, str]] | None = None
 
     @property
     def sources_tried(self) -> tuple[str, ...]:
@@ -114,8 +116,24 @@ class VulnerabilityWatch:
         """By id() of each image: the scan that won (or None), and the policy's judgement of it."""
         found = {id(image): self._newest(self._attached(image) or self._from_pipeline(image)) for image in images}
         self._scan(host, repository, [i for i in images if self._needs_scan(found[id(i)])], found)
+        if self.first_seen is not None:
+            for image in images:
+                scan = found[id(image)]
+                if scan is not None:
+                    self._date_first_sightings(image.digest, scan.report)
         judged = {key: self.policy.judge(scan.report, self.now) for key, scan in found.items() if scan is not None}
         return found, judged
+
+    def _date_first_sightings(self, digest: str, report: ScanReport) -> None:
+        """Grace periods run from the first sighting on this digest when the report gives no publication date."""
+        assert self.first_seen is not None
+        seen = self.first_seen.setdefault(digest, {})
+        today = self.now.date().isoformat()
+        for record in report.records:
+            key = f"{record.id} {record.package}"
+            seen.setdefault(key, today)
+            if not record.published:
+                record.published = f"{seen[key]}T00:00:00Z"
 
     # --- the three sources ---------------------------------------------------------------------------
 
