@@ -17,11 +17,23 @@ import binascii
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from containersec.release.registry.client import RegistryError, is_digest
+from containersec.release.registry.client import Manifest, Registry, RegistryError, is_digest
 from containersec.release.registry.shapes import mapping, sequence
 from containersec.release.registry.signatures import SBOM_TYPES, SIGNATURE_TYPES, cosign_tag
+
+
+class Repository(Protocol):
+    """What is read of the audit's repository: its name, registry, tags and (cached) manifests."""
+
+    name: str
+    registry: Registry
+
+    @property
+    def tag_set(self) -> frozenset[str]: ...
+
+    def manifest(self, reference: str) -> Manifest: ...
 
 VULN_PREDICATE = "https://cosign.sigstore.dev/attestation/vuln/v1"
 DSSE = "application/vnd.dsse.envelope.v1+json"
@@ -43,7 +55,7 @@ class Attached:
     problem: str | None = None  # why it could not be read (a referrer whose manifest or blob is gone)
 
 
-def attached_reports(repository: Any, digest: str, referrers: list[dict[str, Any]]) -> Iterator[Attached]:
+def attached_reports(repository: Repository, digest: str, referrers: list[dict[str, Any]]) -> Iterator[Attached]:
     """Every report attached to `digest`: its cosign `.att` tag first, then its referrers."""
     att = cosign_tag(digest, ".att")
     if att in repository.tag_set:
@@ -67,7 +79,7 @@ def _other_predicate(annotations: dict[str, Any]) -> bool:
     return bool(named) and VULN_PREDICATE not in named
 
 
-def _from_manifest(repository: Any, reference: str, where: str, digest: str) -> Iterator[Attached]:
+def _from_manifest(repository: Repository, reference: str, where: str, digest: str) -> Iterator[Attached]:
     manifest = repository.manifest(reference)
     for layer in [mapping(item) for item in sequence(manifest.data.get("layers"))][:MAX_LAYERS]:
         media_type = str(layer.get("mediaType") or "").lower()

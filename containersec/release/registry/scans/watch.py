@@ -139,7 +139,7 @@ class VulnerabilityWatch:
 
     def _attached(self, image: AuditedImage) -> list[_Found]:
         found = []
-        for attached in [*image.attached, *image.inherited]:
+        for inherited, attached in [*((False, a) for a in image.attached), *((True, a) for a in image.inherited)]:
             if attached.problem is not None:
                 self.notices.append(f"{image.locator.shown}: {attached.where} not read: {attached.problem}")
                 continue
@@ -151,7 +151,7 @@ class VulnerabilityWatch:
                 continue
             finally:
                 self.seconds_reading_attached += time.perf_counter() - started
-            if attached in image.inherited and not named_digests(report) & {image.digest, image.config_digest}:
+            if inherited and not named_digests(report) & {image.digest, image.config_digest}:
                 continue  # the index's scan of another platform, or of no platform it can name
             self.reports_attached += 1
             found.append(_Found(ATTESTATION, attached.where,
