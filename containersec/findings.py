@@ -128,6 +128,10 @@ class StageSummary:
     stage: Stage
     title: str
     rows: tuple[tuple[str, str], ...] = ()
+    # A table with its own columns, for Markdown summaries (a row per tag of a repository); `rows` still say it
+    # in two columns for text.
+    columns: tuple[str, ...] = ()
+    table: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass

@@ -66,7 +66,8 @@ def test_shards_split_the_catalogue_and_merge_into_the_whole_audit(fleet, workdi
     main(["report", "merge", "--format", "text", "shard-1.json", "shard-2.json", "shard-3.json"])
     text = capsys.readouterr().out
     assert f"patch plan: {len(REPOSITORIES)} tags need action" in text
-    assert f"release stage: {fleet.host}/fleet/service-0: tag, digest, age, vulnerabilities" in text
+    assert f"release stage: {fleet.host}/fleet/service-0: tags" in text
+    assert "  1.0.0: digest sha256:" in text and "vulnerabilities C0 H0 M4 L0, fixable 4, signed no" in text
     # the SARIF of the joined reports is one release run with every finding
     main(["report", "merge", "--format", "sarif", "shard-1.json", "shard-2.json", "shard-3.json"])
     [run] = json.loads(capsys.readouterr().out)["runs"]
@@ -137,6 +138,8 @@ def test_the_scheduled_action_writes_the_tables_and_keeps_the_issue(fleet, workd
         [issue] = github.issues.values()
         assert issue["title"] == f"containersec patch plan: {reference}" and "move to 1\\.1\\.0" in issue["body"]
     shown = summary.replace("\\", "")  # Markdown escapes
-    assert f"{reference}: tag, digest, age, vulnerabilities, fixable, signed, action" in shown
+    assert f"#### release stage: {reference}: tags" in shown
+    assert "| tag | digest | age | vulnerabilities | fixable | signed | action |" in shown
     assert "patch plan: 1 tags need action" in shown
-    assert "C0 H0 M4 L0, 4 fixable | unsigned | move to 1.1.0" in shown  # 1.0.0: alpine 3.10's four MEDIUMs
+    assert "| C0 H0 M4 L0 | 4 | no | move to 1.1.0 |" in shown  # 1.0.0: alpine 3.10's four fixable MEDIUMs
+    assert "| C0 H0 M0 L2 | 1 | no | none |" in shown  # 1.1.0: its MEDIUM has an exception; two LOWs pass

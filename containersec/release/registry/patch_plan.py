@@ -42,21 +42,28 @@ def repository_tables(inventory: Sequence[Mapping[str, Any]]) -> list[StageSumma
     by_repository: dict[str, list[Mapping[str, Any]]] = {}
     for row in inventory:
         by_repository.setdefault(str(row.get("repository")), []).append(row)
-    return [StageSummary(Stage.RELEASE, f"{repository}: tag, digest, age, vulnerabilities, fixable, signed, action",
-                         tuple((str(row.get("tag")), _cells(row)) for row in rows))
-            for repository, rows in sorted(by_repository.items())]
+    summaries = []
+    for repository, rows in sorted(by_repository.items()):
+        table = tuple(_cells(row) for row in rows)
+        text = tuple((cells[0], ", ".join(f"{name} {cell}" for name, cell in zip(COLUMNS[1:], cells[1:], strict=True)))
+                     for cells in table)
+        summaries.append(StageSummary(Stage.RELEASE, f"{repository}: tags", text, COLUMNS, table))
+    return summaries
 
 
-def _cells(row: Mapping[str, Any]) -> str:
+COLUMNS = ("tag", "digest", "age", "vulnerabilities", "fixable", "signed", "action")
+
+
+def _cells(row: Mapping[str, Any]) -> tuple[str, ...]:
     severities = row.get("by_severity")
     if isinstance(severities, dict):
-        found = " ".join(f"{name[0]}{severities.get(name, 0)}" for name in SEVERITIES_SHOWN)
-        vulnerabilities = f"{found}, {row.get('fixable', 0)} fixable"
+        vulnerabilities = " ".join(f"{name[0]}{severities.get(name, 0)}" for name in SEVERITIES_SHOWN)
+        fixable = str(row.get("fixable", 0))
     else:
-        vulnerabilities = "not scanned"
-    age = f"{row['age_days']} days" if isinstance(row.get("age_days"), int) else "age unknown"
-    signed = "signed" if row.get("signed") else "unsigned"
-    return f"{str(row.get('digest'))[:19]} | {age} | {vulnerabilities} | {signed} | {row.get('action')}"
+        vulnerabilities, fixable = "not scanned", "-"
+    age = f"{row['age_days']} days" if isinstance(row.get("age_days"), int) else "unknown"
+    return (str(row.get("tag")), str(row.get("digest"))[:19], age, vulnerabilities, fixable,
+            "yes" if row.get("signed") else "no", str(row.get("action")))
 
 
 def issue_bodies(plan: Sequence[Mapping[str, Any]],
