@@ -4,6 +4,7 @@ patch plan kept as one GitHub issue per repository through the real PyGithub cli
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -104,7 +105,7 @@ def test_one_issue_per_repository_created_updated_and_closed(fleet, workdir, cap
         for issue in github.issues.values():
             repository = issue["title"].removeprefix("containersec patch plan: ")
             assert issue["state"] == "open" and "<!-- containersec patch-plan " in issue["body"]
-            assert "| 1\\.0\\.0 | `sha256:" in issue["body"] and "move to 1\\.1\\.0" in issue["body"]
+            assert "| 1\\.0\\.0 | sha256\\:" in issue["body"] and "move to 1\\.1\\.0" in issue["body"]
             assert repository.startswith(f"{fleet.host}/fleet/service-")
         # the next run finds them by their marker: nothing new is created, nothing unchanged is edited
         main(merge)
@@ -143,3 +144,19 @@ def test_the_scheduled_action_writes_the_tables_and_keeps_the_issue(fleet, workd
     assert "patch plan: 1 tags need action" in shown
     assert "| C0 H0 M4 L0 | 4 | no | move to 1.1.0 |" in shown  # 1.0.0: alpine 3.10's four fixable MEDIUMs
     assert "| C0 H0 M0 L2 | 1 | no | none |" in shown  # 1.1.0: its MEDIUM has an exception; two LOWs pass
+
+
+def test_an_issue_body_from_an_untrusted_report_cannot_inject_markdown_or_end_its_marker():
+    from containersec.release.registry.patch_plan import issue_bodies, issue_marker
+
+    hostile = "evil.example/app --> <script>alert(1)</script> [x](javascript:y) @team #1 | `z`"
+    plan = [{"repository": hostile, "tag": "1.0|<b>", "digest": "sha256:`x`", "action": "move to ![i](http://t)",
+             "reasons": [{"name": "image-vulnerable</td>"}]}]
+    [(repository, (title, body))] = issue_bodies(plan, [{"repository": hostile}]).items()
+    assert repository == hostile and body.startswith(issue_marker(hostile) + "\n")
+    rest = body.removeprefix(issue_marker(hostile))
+    for raw in ("-->", "<script>", "](javascript", "![", "@team", "#1", "<b>", "</td>"):
+        assert raw not in rest, raw
+    assert re.search(r"(?<!\\)`", rest) is None  # every backtick escaped: no code span
+    assert rest.count("\n|") == 3  # header, separator and one row: no cell split the table
+    assert "\n" not in title

@@ -84,8 +84,8 @@ def issue_bodies(plan: Sequence[Mapping[str, Any]],
                  f"containersec found {len(rows)} tags of {escape_markdown(repository)} that need a new image.",
                  "", "| tag | digest | reasons | action |", "| --- | --- | --- | --- |"]
         for entry in rows:
-            lines.append(f"| {escape_markdown(str(entry.get('tag')))} | `{str(entry.get('digest'))[:71]}` | "
-                         f"{escape_markdown(reasons(entry))} | {escape_markdown(str(entry.get('action')))} |")
+            cells = (str(entry.get("tag")), str(entry.get("digest"))[:71], reasons(entry), str(entry.get("action")))
+            lines.append("| " + " | ".join(escape_markdown(cell) for cell in cells) + " |")
         lines += ["", "This issue is updated by each scheduled audit and closed when nothing is left to do."]
         title = f"containersec patch plan: {' '.join(repository.split())}"[:256]
         bodies[repository] = (title, "\n".join(lines) + "\n")
