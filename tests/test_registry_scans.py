@@ -15,6 +15,7 @@ from registry_server import (  # noqa: F401  (fixtures)
     EMPTY_CONFIG,
     OCI_INDEX,
     OCI_MANIFEST,
+    api_image,
     descriptor,
     push_image,
     put_blob,
@@ -194,15 +195,28 @@ def test_a_scan_of_an_index_names_its_platform(registry, workdir, capsys, key):
     assert [entry["digest"] for entry in document["patch_plan"]] == [index]
 
 
-def scanner_config(workdir: Path, plan: dict[str, str], database: str) -> Path:
+def scanner_config(workdir: Path, plan: dict[str, str], database: str, extra: str = "") -> Path:
     (workdir / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
     (workdir / "db.txt").write_text(database, encoding="utf-8")
     config = workdir / ".containersec.yaml"
     config.write_text(json.dumps({"registry": {
-        "scanner": {"command": f"{sys.executable} {REPLAY} --plan plan.json --log scans.log {{image}}",
+        "scanner": {"command": f"{sys.executable} {REPLAY} --plan plan.json --log scans.log {extra}{{image}}",
                     "db-version-command": f"{sys.executable} {REPLAY} --db-version db.txt"},
         "scan-cache": "cache", "scanner-jobs": 2}}), encoding="utf-8")
     return workdir / "scans.log"
+
+
+def test_at_most_scanner_jobs_scans_run_at_once(registry, workdir, capsys):
+    repo = "scans/parallel"
+    digests = [api_image(registry, repo, f"1.0.{n}", {"created": days_ago(n + 1), "architecture": "amd64",
+                                                      "config": {"Labels": {"n": str(n)}}}) for n in range(5)]
+    scanner_config(workdir, dict.fromkeys(digests, "trivy-debian-buster.json"), "db 1",
+                   "--hold 0.4 --spans spans.txt ")
+    _, document = audit(capsys, f"{registry.host}/{repo}")
+    assert document["scanning"][0]["scans_run"] == 5
+    spans = [tuple(map(float, line.split())) for line in (workdir / "spans.txt").read_text().splitlines()]
+    most = max(sum(1 for start, end in spans if start <= moment < end) for moment, _ in spans)
+    assert most == 2  # registry.scanner-jobs: 2 at a time, and not one after the other
 
 
 def test_the_scanner_runs_once_per_digest_and_its_results_are_cached(registry, workdir, capsys):
