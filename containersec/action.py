@@ -124,6 +124,12 @@ def check(inputs: Inputs, workspace: Path) -> tuple[Report, Severity | None]:
         reports.append(audit_references(inputs.registry_refs, config, config_checks=config_findings,
                                           environ=environ, scanner=inputs.registry_scanner,
                                           scan_reports=inputs.registry_scan_reports))
+        if inputs.registry_prune:
+            from containersec.release.registry.prune import prune_repository
+
+            # The config's registry.retention rules, the same policy `registry prune` runs from the CLI.
+            reports += [prune_repository(reference, config, apply=inputs.registry_prune == "apply", environ=environ)
+                        for reference in inputs.registry_refs if not reference.endswith("/")]
     report = Report.merged(reports) if reports else Report()
     return with_repository_paths(report, workspace), config.fail_on
 

@@ -62,3 +62,30 @@ def test_a_bad_rule_is_a_config_error_naming_the_key(workdir, capsys, rule, prob
     assert main(["registry", "prune", "127.0.0.1:9/app"]) == 2
     error = capsys.readouterr().err
     assert ".containersec.yaml: registry.retention[0]" in error and problem in error
+
+
+def test_the_action_runs_the_same_rules(registry, workdir):
+    from github_emulator import GitHubEmulator
+    from test_registry_action import run_action
+
+    repo = "rules/action"
+    for tag, age in (("v1.0.0", 400), ("v1.1.0", 200), ("v2.0.0", 10), ("ci-77", 40), ("ci-78", 5)):
+        push_image(workdir, registry, repo, tag, created=days_ago(age))
+    workspace = workdir / "repo"
+    workspace.mkdir()
+    (workspace / ".containersec.yaml").write_text(RULES, encoding="utf-8")
+    reference = f"{registry.host}/{repo}"
+
+    def tags() -> set[str]:
+        return set(registry.session().get(f"{registry.url}/v2/{repo}/tags/list", timeout=30).json()["tags"])
+
+    with GitHubEmulator() as github:
+        done, _, summary, _ = run_action(workdir, workspace, github, registry_refs=reference,
+                                         reporter="workflow-commands", registry_prune="plan")
+        assert "Traceback" not in done.stderr
+        assert f"retention plan for {reference}: keep 3, delete 2 (dry run" in summary.replace("\\", "")
+        assert tags() == {"v1.0.0", "v1.1.0", "v2.0.0", "ci-77", "ci-78"}
+        done, _, summary, _ = run_action(workdir, workspace, github, registry_refs=reference,
+                                         reporter="workflow-commands", registry_prune="apply")
+        assert "retention plan for" in summary and done.returncode in (0, 1), done.stderr
+    assert tags() == {"v1.1.0", "v2.0.0", "ci-78"}
