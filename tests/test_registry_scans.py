@@ -382,3 +382,47 @@ def test_with_a_state_file_grace_runs_from_the_first_sighting(registry, workdir,
     assert state["first_seen"][digest]["CVE-2022-48174 busybox"] == NOW.date().isoformat()
     assert vulnerable(NOW + datetime.timedelta(days=10), "state.json") == []
     assert vulnerable(NOW + datetime.timedelta(days=31), "state.json") == ["CSR040"]  # grace over
+
+
+def test_attestations_from_the_referrers_api_and_a_sigstore_bundle(workdir, capsys, key):
+    """The OCI 1.1 referrers API itself (distribution 2.8 lacks it: emulated), one DSSE attestation and one
+    in a Sigstore bundle (cosign 3); the newest scan wins."""
+    from test_registry_hostile import CONFIG, MANIFEST, Server, digest, send
+
+    server = Server()
+    try:
+        image = digest(MANIFEST)
+        name = f"{server.host}/app"
+        old = envelope(statement(naming("trivy-debian-buster.json", name, image, finished=days_ago(2)), name, image,
+                                 days_ago(2)), key)
+        new_envelope = json.loads(envelope(statement(naming("trivy-alpine-3.10.json", name, image,
+                                                            finished=days_ago(1)), name, image, days_ago(1)), key))
+        bundle_type = "application/vnd.dev.sigstore.bundle.v0.3+json"
+        bundle = json.dumps({"mediaType": bundle_type, "verificationMaterial": {},
+                             "dsseEnvelope": new_envelope}).encode()
+        referrers = []
+        for kind, layer in ((DSSE, old), (bundle_type, bundle)):
+            manifest = json.dumps({"schemaVersion": 2, "mediaType": OCI_MANIFEST, "artifactType": kind,
+                                   "config": {"mediaType": EMPTY_CONFIG, "digest": digest(b"{}"), "size": 2},
+                                   "layers": [{"mediaType": kind, "digest": digest(layer), "size": len(layer)}],
+                                   "subject": {"mediaType": OCI_MANIFEST, "digest": image,
+                                               "size": len(MANIFEST)}}).encode()
+            server.routes[f"/v2/app/manifests/{digest(manifest)}"] = (
+                lambda h, m=manifest: send(h, 200, m, {"Content-Type": OCI_MANIFEST}))
+            server.routes[f"/v2/app/blobs/{digest(layer)}"] = lambda h, b=layer: send(h, 200, b)
+            referrers.append({"mediaType": OCI_MANIFEST, "digest": digest(manifest), "size": len(manifest),
+                              "artifactType": kind, "annotations": {"dev.sigstore.bundle.predicateType"
+                                                                    if kind == bundle_type else "predicateType":
+                                                                    VULN_PREDICATE}})
+        server.routes["/v2/app/tags/list"] = lambda h: send(h, 200, b'{"name": "app", "tags": ["1.0.0"]}')
+        server.routes["/v2/app/manifests/1.0.0"] = lambda h: send(h, 200, MANIFEST, {"Content-Type": OCI_MANIFEST})
+        server.routes[f"/v2/app/blobs/{digest(CONFIG)}"] = lambda h: send(h, 200, CONFIG)
+        server.routes[f"/v2/app/referrers/{image}"] = lambda h: send(h, 200, json.dumps(
+            {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": referrers}).encode(),
+            {"Content-Type": OCI_INDEX})
+        _, document = audit(capsys, name)
+    finally:
+        server.close()
+    [vulnerable] = [f for f in document["findings"] if f["rule"] == "CSR040"]
+    assert "CVE-2019-1549 (MEDIUM) libcrypto1.1" in vulnerable["message"]  # the bundle's, one day newer
+    assert vulnerable["scan"]["where"] == f"referrer {referrers[1]['digest']}"
