@@ -31,5 +31,6 @@ def check(subject: object, options: RuleOptions) -> Iterator[Hit]:
         action = "rebuild: no tag of this repository fixes them"
     else:
         action = "no fixed version exists yet"
-    yield Hit(f"{subject.locator.shown}: {len(failing)} vulnerabilities fail the policy ({fixable} fixable): "
+    counted = "1 vulnerability fails" if len(failing) == 1 else f"{len(failing)} vulnerabilities fail"
+    yield Hit(f"{subject.locator.shown}: {counted} the policy ({fixable} fixable): "
               f"{worst}{more}; {action} (scan: {subject.where})", 1)
