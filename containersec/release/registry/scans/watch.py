@@ -58,16 +58,11 @@ class _Found:
 
 
 def parse_time(value: object) -> datetime | None:
+    """A scan's time (RFC 3339, Go's nanoseconds included), or None."""
     if not isinstance(value, str) or not value:
         return None
-    text = value.replace("Z", "+00:00")
-    # Go writes nanoseconds; Python reads at most microseconds.
-    head, dot, rest = text.partition(".")
-    if dot:
-        digits = "".join(c for c in rest if c.isdigit())
-        text = f"{head}.{digits[:6]}{rest[len(digits):]}"
     try:
-        moment = datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(value)
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
