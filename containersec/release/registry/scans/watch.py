@@ -25,7 +25,7 @@ from containersec.release.registry.scans.policy import (
     read_report,
     read_report_bytes,
 )
-from containersec.release.registry.scans.scanner import Scanner, Target, default_cache
+from containersec.release.registry.scans.scanner import Scanner, ScannerError, Target, default_cache
 from containersec.release.registry.settings import RegistrySettings
 
 ATTESTATION, SCAN_REPORT, SCANNER = "attestation", "scan report", "scanner"
@@ -168,8 +168,6 @@ class VulnerabilityWatch:
     def _scan(self, host: str, repository: str, images: list[AuditedImage], found: dict[int, _Found | None]) -> None:
         if self.scanner is None or not images:
             return
-        from containersec.release.registry.scans.scanner import ScannerError
-
         try:
             results = self.scanner.scan(Target(host, repository, image.digest) for image in images)
         except ScannerError as exc:
