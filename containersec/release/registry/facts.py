@@ -84,6 +84,9 @@ class AttachedFacts:
         return None
 
 
+FAILING_SHOWN = 25  # the worst failing vulnerabilities listed in JSON; the scan itself holds them all
+
+
 @dataclass(frozen=True)
 class ScanFacts:
     """One platform image's vulnerability status: the scan that won (or none) and the policy's judgement."""
@@ -106,7 +109,8 @@ class ScanFacts:
         scan: dict[str, object] = {"source": self.source, "where": self.where,
                                    "scanned_at": self.scanned_at.isoformat() if self.scanned_at else None}
         if self.judgement is not None:
+            failing = self.judgement.failing
             scan.update(by_severity=self.judgement.by_severity, fixable=self.judgement.fixable,
-                        suppressed=self.judgement.suppressed,
-                        failing=[v.to_json() for v in self.judgement.failing], fixed_by=self.fixed_by)
+                        suppressed=self.judgement.suppressed, failing_count=len(failing),
+                        failing=[v.to_json() for v in failing[:FAILING_SHOWN]], fixed_by=self.fixed_by)
         return {**self.locator.extra(), "scan": scan}
