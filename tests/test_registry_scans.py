@@ -158,6 +158,8 @@ def test_each_digest_gets_its_status_from_attestations_and_reports(registry, wat
     assert plan["1.0.0"] == {**plan["1.0.0"], "repository": f"{registry.host}/scans/app",
                              "digest": digests["1.0.0"], "fixed_by": "1.1.0", "action": "move to 1.1.0"}
     assert [r["name"] for r in plan["1.0.0"]["reasons"]] == ["image-vulnerable"]
+    # a vulnerability attestation is neither an SBOM nor provenance
+    assert {"1.0.0", "1.1.0"} <= set(findings(document, "CSR022")) & set(findings(document, "CSR023"))
     assert [r["name"] for r in plan["0.9.0"]["reasons"]] == ["image-not-scanned"]
     assert [r["name"] for r in plan["1.1.0"]["reasons"]] == ["scan-outdated"]
     assert plan["latest"]["reasons"] == plan["1.2.0"]["reasons"] and plan["latest"]["action"] == "rebuild"

@@ -354,8 +354,13 @@ class Auditor:
         if cosign_tag(digest, ".sbom") in tags:
             sboms.append("cosign .sbom tag")
         if cosign_tag(digest, ".att") in tags:
-            sboms.append("cosign .att tag")
-            provenance.append("cosign .att tag")
+            # Each attestation layer names its predicate; one that does not (None) may be an SBOM or provenance.
+            kinds = {classify(mapping(layer)) for layer in sequence(
+                repository.manifest(cosign_tag(digest, ".att")).data.get("layers"))}
+            if kinds & {"sbom", None}:
+                sboms.append("cosign .att tag")
+            if kinds & {"provenance", None}:
+                provenance.append("cosign .att tag")
         for descriptor in self.referrers(repository, digest):
             kind, where = classify(descriptor), f"referrer {descriptor.get('digest')}"
             if kind == "signature":
