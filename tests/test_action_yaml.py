@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / "examples" / "workflows").glob("*.yml"))
 INPUTS = {"paths", "images", "config", "fail-on", "filter-mode", "reporter", "sarif-file", "shellcheck", "github-token",
           "scan-reports", "dockerfile-for-reports", "registry-refs", "registry-username", "registry-password",
-          "registry-scanner", "registry-scan-reports", "patch-plan-issues", "registry-prune"}
+          "registry-scanner", "registry-scan-reports", "patch-plan-issues", "registry-prune",
+          "manifests"}
 OUTPUTS = {"findings", "errors", "warnings", "conclusion", "sarif-file", "check-run-url"}
 
 

@@ -43,6 +43,7 @@ class Inputs:
     registry_scan_reports: str | None = None  # a folder of reports matched to digests
     patch_plan_issues: bool = False  # one GitHub issue per audited repository
     registry_prune: str | None = None  # plan | apply: the config's registry.retention rules on each repository
+    manifests: list[str] = field(default_factory=list)  # Kubernetes manifests (infrastructure stage)
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ def read_inputs(environ: Mapping[str, str], *, on_pull_request: bool) -> Inputs:
         registry_scan_reports=read_input(environ, "registry-scan-reports") or None,
         patch_plan_issues=_choice(environ, "patch-plan-issues", ("true", "false"), "false") == "true",
         registry_prune=_choice(environ, "registry-prune", ("", "plan", "apply"), "") or None,
+        manifests=split_paths(read_input(environ, "manifests"), "manifests"),
     )
 
 
