@@ -94,8 +94,10 @@ class Finding:
 
     @property
     def in_file(self) -> bool:
-        """False for a finding about an image in a registry: its path is a reference, not a file to point at."""
-        return "registry" not in self.extra
+        """False for a finding about an image in a registry whose path is still the reference audited, not a
+        file to point at (one placed on the manifest line that deploys the image is in that file)."""
+        image = self.extra.get("registry")
+        return not isinstance(image, dict) or image.get("reference") != self.path
 
     def reaches(self, fail_on: Severity | None) -> bool:
         """Whether this finding fails a run whose threshold is `fail_on`."""
