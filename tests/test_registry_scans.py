@@ -428,3 +428,15 @@ def test_attestations_from_the_referrers_api_and_a_sigstore_bundle(workdir, caps
     [vulnerable] = [f for f in document["findings"] if f["rule"] == "CSR040"]
     assert "CVE-2019-1549 (MEDIUM) libcrypto1.1" in vulnerable["message"]  # the bundle's, one day newer
     assert vulnerable["scan"]["where"] == f"referrer {referrers[1]['digest']}"
+
+
+def test_a_registry_finding_has_a_file_once_placed_on_a_manifest_line():
+    import dataclasses
+
+    from containersec.findings import Finding, Severity, Stage
+
+    where = {"reference": "ghcr.io/org/app", "repository": "ghcr.io/org/app", "tag": "1.0.0", "digest": "sha256:1"}
+    audited = Finding("CSR001", "latest-tag", Severity.WARNING, Stage.RELEASE, "ghcr.io/org/app", 1, "m",
+                      extra={"registry": where})
+    assert not audited.in_file  # its path is the reference: an annotation without a file
+    assert dataclasses.replace(audited, path="deploy/app.yaml", line=12).in_file  # k8s placed it on a line
