@@ -16,6 +16,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from containersec.findings import Finding, Report, Severity
 from containersec.github.client import describe, is_denied, log
@@ -32,6 +33,9 @@ from containersec.github.summary import (
     render_summary,
 )
 from containersec.report.workflow_commands import command
+
+if TYPE_CHECKING:
+    from containersec.config import Config
 
 FORK_HINT = ("the pull request comes from a fork, whose token is read-only; publish with the two-workflow "
              "pattern (README: GitHub Action)")
@@ -113,18 +117,66 @@ def check(inputs: Inputs, workspace: Path) -> tuple[Report, Severity | None]:
         from containersec.test.image import check_images
 
         reports.append(check_images(images, config))
+    environ = dict(os.environ)
     if inputs.registry_refs:
         from containersec.release.registry.audit import audit_references
         from containersec.release.registry.credentials import ENV_PASSWORD, ENV_USERNAME
         from containersec.test.image import config_findings
 
-        environ = dict(os.environ)
         if inputs.registry_username and inputs.registry_password:
             environ |= {ENV_USERNAME: inputs.registry_username, ENV_PASSWORD: inputs.registry_password}
         reports.append(audit_references(inputs.registry_refs, config, config_checks=config_findings,
-                                          environ=environ))
+                                          environ=environ, scanner=inputs.registry_scanner,
+                                          scan_reports=inputs.registry_scan_reports))
+        if inputs.registry_prune:
+            from containersec.release.registry.prune import prune_repository
+
+            # The config's registry.retention rules, the same policy `registry prune` runs from the CLI.
+            reports += [prune_repository(reference, config, apply=inputs.registry_prune == "apply", environ=environ)
+                        for reference in inputs.registry_refs if not reference.endswith("/")]
+    manifests = expand_paths(inputs.manifests)
+    if manifests:
+        reports.append(_check_manifests(manifests, inputs, config, environ))
     report = Report.merged(reports) if reports else Report()
     return with_repository_paths(report, workspace), config.fail_on
+
+
+def _check_manifests(manifests: list[str], inputs: Inputs, config: Config, environ: dict[str, str]) -> Report:
+    """The infrastructure stage; with registry-refs, the deployed images on those registries audited too."""
+    from containersec.images import parse_image
+    from containersec.infra import check_manifests
+
+    report = check_manifests(manifests, config)
+    if not inputs.registry_refs:
+        return report
+    hosts = sorted({parse_image(reference.rstrip("/") + "/x").registry for reference in inputs.registry_refs})
+    return audit_deployed_images(report, config, hosts=hosts, environ=environ)
+
+
+def audit_deployed_images(report: Report, config: Config, *, hosts: Sequence[str] | None = None,
+                          environ: dict[str, str] | None = None) -> Report:
+    """The infrastructure report joined by the release stage's audit of the images its manifests deploy (those
+    on `hosts`, when given), each audit finding placed on the manifest lines that deploy the image.
+
+    Composed here, in a front door (the CLI's `k8s --registry` uses it too), so that neither stage imports the
+    other.
+    """
+    from containersec.images import parse_image
+    from containersec.infra import on_manifest_lines
+    from containersec.release.registry.audit import audit_references
+    from containersec.test.image import config_findings
+
+    images = report.extra.get("images", [])
+    references = [str(reference) for reference in dict.fromkeys(image["reference"] for image in images)
+                  if not any(mark in str(reference) for mark in ("{{", "$(", "${"))
+                  and (hosts is None or parse_image(str(reference)).registry in hosts)]
+    if not references:
+        return report
+    audit = audit_references(references, config, config_checks=config_findings, environ=environ)
+    audit.findings = on_manifest_lines(audit.findings, images)  # type: ignore[arg-type]
+    combined = Report.merged([report, audit])
+    combined.sort()
+    return combined
 
 
 def find_changes(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]) -> Changes | None:
@@ -169,9 +221,11 @@ def publish(ctx: RunContext, inputs: Inputs, outcome: Outcome, check_summary: st
         emit_annotations(findings, outcome.report.errors, inputs.sarif_file, _print)
         return ""
     repo = _repository(ctx, inputs, environ)
-    for_check: list[Finding] = findings
+    # Check-run annotations need a file; registry findings are workflow-command annotations without one.
+    unplaced = [finding for finding in findings if not finding.in_file]
+    for_check: list[Finding] = [finding for finding in findings if finding.in_file]
     if inputs.reporter == "github-pr-review":
-        for_check = _publish_review(ctx, repo, outcome)
+        for_check = [finding for finding in _publish_review(ctx, repo, outcome) if finding.in_file]
     from containersec.github.checks import publish_check_run
 
     try:
@@ -180,10 +234,25 @@ def publish(ctx: RunContext, inputs: Inputs, outcome: Outcome, check_summary: st
     except Exception as exc:
         _explain_failure("check run", exc, ctx)
         log(f"{len(for_check)} findings not published as check annotations; writing workflow commands")
-        emit_annotations(for_check, outcome.report.errors, inputs.sarif_file, _print)
+        emit_annotations([*for_check, *unplaced], outcome.report.errors, inputs.sarif_file, _print)
         return ""
-    emit_annotations([], outcome.report.errors, inputs.sarif_file, _print)
+    emit_annotations(unplaced, outcome.report.errors, inputs.sarif_file, _print)
     return url
+
+
+def publish_patch_plan(ctx: RunContext, inputs: Inputs, report: Report, environ: Mapping[str, str]) -> None:
+    """One issue per audited repository holding its patch plan (patch-plan-issues: true)."""
+    if not _can_call_api(ctx, inputs):
+        log("patch-plan-issues needs github-token, GITHUB_API_URL and GITHUB_REPOSITORY; no issue was touched")
+        return
+    from containersec.release.registry.patch_plan import publish_issues
+
+    try:
+        for line in publish_issues(_repository(ctx, inputs, environ), report.extra["patch_plan"],  # type: ignore[arg-type]
+                                   report.extra.get("registry", [])):  # type: ignore[arg-type]
+            log(f"patch-plan issue of {line}")
+    except Exception as exc:
+        _explain_failure("patch-plan issues", exc, ctx)
 
 
 def _publish_review(ctx: RunContext, repo, outcome: Outcome) -> list[Finding]:  # type: ignore[no-untyped-def]
@@ -250,6 +319,8 @@ def run(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]) -> int:
         in_scope, key=lambda f: -f.severity), len(report.findings), report.errors, inputs.sarif_file,
         blob_link(ctx.server_url, ctx.repository, ctx.head_sha), report.summaries)
     check_run_url = publish(ctx, inputs, outcome, render_summary(facts, CHECK_SUMMARY_LIMIT), environ)
+    if inputs.patch_plan_issues and "patch_plan" in report.extra:
+        publish_patch_plan(ctx, inputs, report, environ)
     if ctx.step_summary:
         append_summary(ctx.step_summary, render_summary(facts, STEP_SUMMARY_LIMIT))
     if ctx.output_file:

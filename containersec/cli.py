@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 SEVERITIES = ("error", "warning", "info", "style")
 LEVELS = (*SEVERITIES, "none")
 PIN_RULE = "CSD004"
+MANIFEST_PIN_RULE = "CSK041"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -137,6 +138,9 @@ def _registry_options(registry: argparse.ArgumentParser) -> None:
     audit.add_argument("references", nargs="+", metavar="REF",
                        help="host/name (every tag), host/name:tag, host/name@digest or host/ (every repository)")
     audit.add_argument("--state", metavar="FILE", help="remember tag digests here to report tags that moved")
+    audit.add_argument("--shard", metavar="K/N",
+                       help="audit only shard K of N: each repository always falls on the same shard (by a hash of "
+                       "its name), so N jobs of a matrix share a catalogue; join them with `report merge`")
     prune = registry_commands.add_parser("prune", help="plan which digests may be deleted (dry run unless --apply)")
     prune.add_argument("repository", metavar="REPO", help="host/name")
     prune.add_argument("--keep-last", type=int, default=None, metavar="N", help="keep the N newest tagged digests")
@@ -151,6 +155,20 @@ def _registry_options(registry: argparse.ArgumentParser) -> None:
                        help="with --apply, refuse a plan that deletes more than N digests")
     prune.add_argument("--allow-empty", action="store_true",
                        help="with --apply, allow a plan that deletes every tagged digest of the repository")
+    prune.add_argument("--delete-vulnerable", metavar="SEVERITY",
+                       help="also delete a digest whose scan has a fixable vulnerability at SEVERITY or above (a "
+                       "scanner severity, any case) that a later kept tag no longer has; never one --keep-tags or "
+                       "--in-use keeps, never an unscanned one")
+    prune.add_argument("--in-use", metavar="FILE",
+                       help="digests or image references deployed, one a line (containersec k8s --list-images): "
+                       "always kept")
+    for command in (audit, prune):
+        command.add_argument("--scan-reports", metavar="DIR",
+                             help="Trivy, Grype or SARIF reports a pipeline wrote, matched to images by the digest "
+                             "they name")
+        command.add_argument("--scanner", choices=("trivy", "grype"),
+                             help="scan each distinct digest with this scanner (cached by digest and database "
+                             "version)")
     for command in (audit, prune):
         command.add_argument("--config", "-c", metavar="FILE")
         command.add_argument("--format", "-f", choices=FORMATS, default="text")
@@ -163,10 +181,45 @@ def _registry_options(registry: argparse.ArgumentParser) -> None:
     prune.set_defaults(run=_run_prune)
 
 
+def _k8s_options(k8s: argparse.ArgumentParser) -> None:
+    _add_lint_options(k8s)
+    k8s.add_argument("--format", "-f", choices=FORMATS, default="text")
+    k8s.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    k8s.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    k8s.add_argument("--kustomize", action="store_true",
+                     help="render directories holding a kustomization.yaml with `kubectl kustomize` first")
+    k8s.add_argument("--profile", choices=("all", "baseline", "restricted"),
+                     help="all rules (default), or only the Pod Security Standards baseline or restricted controls")
+    k8s.add_argument("--list-images", action="store_true",
+                     help="print every image the manifests deploy, one per line (for registry prune --in-use)")
+    k8s.add_argument("--stdin-filename", metavar="NAME", default="-",
+                     help="the name to report for manifests read from standard input (PATH -)")
+    k8s.add_argument("--registry", action="store_true",
+                     help="also audit the deployed images in their registries (release-stage rules), reported on "
+                          "the manifest lines that deploy them")
+    k8s.add_argument("--registry-host", action="append", default=[], metavar="HOST",
+                     help="audit only the deployed images of this registry (implies --registry; repeatable)")
+    k8s.set_defaults(run=_run_k8s)
+
+
 def _rules_options(rules: argparse.ArgumentParser) -> None:
     rules.add_argument("rule", nargs="?", metavar="RULE", help="an ID, slug or peer alias (e.g. DL3008)")
     rules.add_argument("--format", "-f", choices=("text", "markdown", "json"), default="text")
     rules.set_defaults(run=_run_rules)
+
+
+def _report_options(report: argparse.ArgumentParser) -> None:
+    report_commands = report.add_subparsers(dest="report_command", metavar="COMMAND", required=True)
+    merge = report_commands.add_parser("merge", help="join JSON reports (the shards of a registry audit) into one")
+    merge.add_argument("reports", nargs="+", metavar="FILE", help="reports written with --format json")
+    merge.add_argument("--config", "-c", metavar="FILE")
+    merge.add_argument("--format", "-f", choices=FORMATS, default="text")
+    merge.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    merge.add_argument("--fail-on", choices=LEVELS, help="lowest severity that fails the run (default: warning)")
+    merge.add_argument("--github-issues", action="store_true",
+                       help="keep one GitHub issue per audited repository holding its patch plan (GITHUB_TOKEN, "
+                       "GITHUB_REPOSITORY and GITHUB_API_URL name where)")
+    merge.set_defaults(run=_run_merge)
 
 
 def _action_options(action: argparse.ArgumentParser) -> None:
@@ -180,7 +233,9 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "policy-check": ("fail on vulnerability exceptions that expired or expire soon", _policy_check_options),
     "image": ("check built images: docker-archive tarballs, OCI layouts (test stage)", _image_options),
     "registry": ("audit an OCI registry, plan retention (release stage)", _registry_options),
+    "k8s": ("check Kubernetes manifests (infrastructure stage)", _k8s_options),
     "rules": ("list the rules, or explain one", _rules_options),
+    "report": ("work on JSON reports: merge the shards of an audit", _report_options),
     "action": ("run as the GitHub Action (reads INPUT_* and GITHUB_*)", _action_options),
 }
 
@@ -287,20 +342,35 @@ def _output_problem(output: str | None) -> str | None:
     return None
 
 
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+
+
 def _run_pin(args: argparse.Namespace) -> int:
+    # Kubernetes manifests are named as files; everything else is a Dockerfile or a folder of them.
+    manifests = [path for path in args.paths if path.endswith(MANIFEST_SUFFIXES) and os.path.isfile(path)]
+    dockerfiles = [path for path in args.paths if path not in manifests]
     if not args.check:
+        from containersec.infra.images import image_spans
         from containersec.release.pin import pin_paths
 
-        return _run_stage(args, lambda config: pin_paths(args.paths, config, update=args.update))
+        return _run_stage(args, lambda config: pin_paths(dockerfiles, config, update=args.update, others=manifests,
+                                                         spans_of=image_spans))
     from containersec.build.engine import lint_paths
+    from containersec.findings import Report as Reports
 
-    # Any unpinned base image fails --check, whatever severity the config gives the rule.
-    config = _config_or_exit(args, select=[PIN_RULE], fail_on="style")
+    # Any unpinned image fails --check, whatever severity the config gives the rule.
+    config = _config_or_exit(args, select=[PIN_RULE, MANIFEST_PIN_RULE], fail_on="style")
     if config is None:
         return 2
     notes: list[str] = []
-    report = lint_paths(args.paths, config, notes=notes)
+    reports = [lint_paths(dockerfiles, config, notes=notes)] if dockerfiles or not manifests else []
+    if manifests:
+        from containersec.infra import check_manifests
+
+        reports.append(check_manifests(manifests, config))
     _print_notes(notes)
+    report = Reports.merged(reports)
+    report.sort()
     _emit(report, args.format, None, "auto")
     return report.exit_code(config.fail_on)
 
@@ -341,7 +411,8 @@ def _run_audit(args: argparse.Namespace) -> int:
     from containersec.test.image import config_findings
 
     return _run_stage(args, lambda config: audit_references(args.references, config, config_checks=config_findings,
-                                                            state=args.state))
+                                                            state=args.state, scan_reports=args.scan_reports,
+                                                            scanner=args.scanner, shard=args.shard))
 
 
 def _run_prune(args: argparse.Namespace) -> int:
@@ -349,7 +420,47 @@ def _run_prune(args: argparse.Namespace) -> int:
 
     return _run_stage(args, lambda config: prune_repository(
         args.repository, config, keep_last=args.keep_last, keep_days=args.keep_days, keep_tags=args.keep_tags,
-        apply=args.apply, max_delete=args.max_delete, allow_empty=args.allow_empty))
+        apply=args.apply, max_delete=args.max_delete, allow_empty=args.allow_empty,
+        delete_vulnerable=args.delete_vulnerable, in_use=args.in_use, scan_reports=args.scan_reports,
+        scanner=args.scanner))
+
+
+def _run_merge(args: argparse.Namespace) -> int:
+    from containersec.report.load import load_reports
+
+    def merged(config: Config) -> Report:
+        report = load_reports(args.reports)
+        if "patch_plan" in report.extra:
+            from containersec.release.registry.patch_plan import plan_summary, publish_issues, repository_tables
+
+            report.summaries += [*repository_tables(report.extra.get("inventory", [])),  # type: ignore[arg-type]
+                                 plan_summary(report.extra["patch_plan"], report.extra.get("scanning", []))]  # type: ignore[arg-type]
+            if args.github_issues:
+                done, problem = _with_github(lambda repo: publish_issues(
+                    repo, report.extra["patch_plan"], report.extra.get("registry", [])))  # type: ignore[arg-type]
+                _print_notes(done)
+                if problem:
+                    from containersec.findings import InputError, Stage
+
+                    report.errors.append(InputError("--github-issues", problem, Stage.RELEASE))
+        return report
+
+    return _run_stage(args, merged)
+
+
+def _with_github(publish: Callable[[object], list[str]]) -> tuple[list[str], str | None]:
+    """Run `publish` with the repository GITHUB_REPOSITORY names, through the Action's client; (what it did,
+    why it could not)."""
+    from containersec.github.client import connect, describe
+
+    token, name = os.environ.get("GITHUB_TOKEN", ""), os.environ.get("GITHUB_REPOSITORY", "")
+    if not token or not name:
+        return [], "needs GITHUB_TOKEN and GITHUB_REPOSITORY; no issue was touched"
+    try:
+        return publish(connect(os.environ.get("GITHUB_API_URL", "https://api.github.com"), token,
+                               os.environ).get_repo(name)), None
+    except Exception as exc:  # any failure of GitHub's: the report is still written, the error says why
+        return [], f"the patch-plan issues were not all updated: {describe(exc)}"
 
 
 def _emit(report, fmt: str, output: str | None, color: str) -> bool:
@@ -383,6 +494,50 @@ def _run_image(args: argparse.Namespace) -> int:
         return 2
     return _run_stage(args, lambda config: check_images(args.paths, config, dockerfile=args.dockerfile,
                                                         platform=args.platform))
+
+
+def _run_k8s(args: argparse.Namespace) -> int:
+    if args.list_images:
+        return _list_images(args)
+    from containersec.infra import check_manifests
+
+    problem = _output_problem(args.output)
+    if problem:
+        print(f"containersec: --output {args.output}: {problem}", file=sys.stderr)
+        return 2
+    def check(config: Config) -> Report:
+        report = check_manifests(args.paths, config, kustomize=args.kustomize, stdin_name=args.stdin_filename,
+                                 profile=args.profile)
+        if not (args.registry or args.registry_host):
+            return report
+        from containersec.action import audit_deployed_images
+
+        return audit_deployed_images(report, config, hosts=args.registry_host or None)
+
+    return _run_stage(args, check)
+
+
+def _list_images(args: argparse.Namespace) -> int:
+    """One image reference per line, each once, in the order the manifests deploy them; unreadable inputs on
+    stderr and exit 2 (a partial list must not let retention delete a deployed image unnoticed)."""
+    from containersec.config import ConfigError
+    from containersec.infra import deployed_images
+    from containersec.report.text import error_location, safe
+
+    config = _config_or_exit(args)
+    if config is None:
+        return 2
+    try:
+        images, errors = deployed_images(args.paths, config, kustomize=args.kustomize,
+                                         stdin_name=args.stdin_filename)
+    except ConfigError as exc:
+        print(f"containersec: config error: {exc}", file=sys.stderr)
+        return 2
+    for reference in dict.fromkeys(image.reference for image in images):
+        print(safe(reference))
+    for error in errors:
+        print(f"containersec: {safe(error_location(error))}: {safe(error.problem)}", file=sys.stderr)
+    return 2 if errors else 0
 
 
 def _run_rules(args: argparse.Namespace) -> int:
