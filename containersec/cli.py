@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from containersec import __version__
 from containersec.report import FORMATS
@@ -26,7 +26,10 @@ PIN_RULE = "CSD004"
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     parser = _parser(_command(arguments))
-    args = parser.parse_args(arguments)
+    args, unknown = parser.parse_known_args(arguments)
+    if unknown:
+        # argparse leaves a subcommand's unknown options to the top-level parser, whose usage is no help.
+        _chosen_parser(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return 2
@@ -54,6 +57,16 @@ def run() -> NoReturn:
     os._exit(code)
 
 
+def _chosen_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the (sub)subcommand the arguments chose: its usage is the one that helps."""
+    for chosen in (getattr(args, "command", None), getattr(args, "registry_command", None)):
+        commands = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+        if chosen is None or commands is None:
+            break
+        parser = commands.choices[chosen]
+    return parser
+
+
 def _command(arguments: list[str]) -> str | None:
     """The command named first on the command line, if it is one; after `-h` or `--version`, none."""
     first = arguments[0] if arguments else None
@@ -71,93 +84,140 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (text, add_options) in _COMMANDS.items():
         if command in (None, name):
-            add_options(commands.add_parser(name, help=text))
+            subcommand = commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+            add_options(subcommand)
     return parser
 
 
+COLORS = ("auto", "always", "never")
+CONFIG_HELP = ("config file: .containersec.yaml, pyproject.toml or a .hadolint.yaml (default: the first found in "
+               "the working directory)")
+
+
+def add_shared_options(parser: argparse.ArgumentParser, *, formats: Sequence[str] = FORMATS,
+                       config_help: str = CONFIG_HELP) -> None:
+    """The options every checking subcommand takes, spelled and explained the same way.
+
+    `-c/--config`, `-f/--format`, `-o/--output`, `--fail-on` and `--color`; `_run_stage` and `_emit` read
+    them back from the parsed arguments. A new subcommand calls this from its options function.
+    """
+    parser.add_argument("--config", "-c", metavar="FILE", help=config_help)
+    parser.add_argument("--format", "-f", choices=formats, default="text", metavar="FORMAT",
+                        help=f"report format: {', '.join(formats)} (default: text)")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
+    parser.add_argument("--fail-on", choices=LEVELS,
+                        help="lowest severity that fails the run (default: the config's, else warning)")
+    parser.add_argument("--color", choices=COLORS, default="auto",
+                        help="colour the text report: auto (on a terminal, unless NO_COLOR is set), always or never")
+
+
+def add_rule_selection(parser: argparse.ArgumentParser) -> None:
+    """`--select`, `--ignore` and hadolint's re-levelling flags, for subcommands whose rules come from the catalogue."""
+    parser.add_argument("--select", action="append", default=[], metavar="RULES",
+                        help="run only these rules (IDs, slugs or peer aliases; comma-separated, repeatable)")
+    parser.add_argument("--ignore", action="append", default=[], metavar="RULES",
+                        help="skip these rules (comma-separated, repeatable)")
+    for level in SEVERITIES:
+        parser.add_argument(f"--{level}", action="append", default=[], metavar="RULES", dest=f"level_{level}",
+                            help=f"report these rules at severity {level}, as hadolint's --{level} (repeatable)")
+
+
 def _lint_options(lint: argparse.ArgumentParser) -> None:
-    _add_lint_options(lint)
-    lint.add_argument("--format", "-f", choices=FORMATS, default="text",
-                      help="text (default), compact (path:line:col: severity RULE message), json, sarif, ...")
-    lint.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-    lint.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    lint.add_argument("--fix", action="store_true", help="apply safe automatic fixes in place")
+    lint.add_argument("paths", nargs="*", metavar="PATH",
+                      help="Dockerfiles or directories to search (default: .); - reads standard input")
+    add_shared_options(lint)
+    add_rule_selection(lint)
+    lint.add_argument("--trusted-registry", action="append", default=[], metavar="REGISTRY",
+                      help="a registry base images may come from (enables the untrusted-registry rule; "
+                           "wildcards allowed; repeatable)")
+    lint.add_argument("--require-label", action="append", default=[], metavar="LABEL:TYPE",
+                      help="a label every image must have, TYPE one of text, url, semver, hash, rfc3339, spdx, "
+                           "email (repeatable)")
+    lint.add_argument("--fix", action="store_true",
+                      help="apply safe automatic fixes in place (with PATH -, print the fixed text on standard "
+                           "output and the report on standard error)")
     lint.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; change nothing")
     lint.add_argument("--shellcheck", choices=("auto", "on", "off"), default="auto",
                       help="ShellCheck over RUN scripts: auto (default: when installed, which it is with "
                            "containersec), on (an error when it is missing) or off")
-    lint.add_argument("--stdin-filename", metavar="NAME", default="-",
-                      help="the name to report for the Dockerfile read from standard input (PATH -)")
+    lint.add_argument("--stdin-filename", metavar="NAME",
+                      help="read the Dockerfile from standard input and report it as NAME (implies PATH -)")
     lint.set_defaults(run=_run_lint)
 
 
 def _pin_options(pin: argparse.ArgumentParser) -> None:
-    pin.add_argument("paths", nargs="*", metavar="PATH")
-    pin.add_argument("--config", metavar="FILE")
+    pin.add_argument("paths", nargs="*", metavar="PATH", help="Dockerfiles or directories to search (default: .)")
+    add_shared_options(pin)
     pin_mode = pin.add_mutually_exclusive_group()
     pin_mode.add_argument("--check", action="store_true",
-                          help="change nothing, no network: exit 1 when a base image is not pinned by digest")
+                          help="change nothing, no network: exit 1 when an image a Dockerfile pulls (FROM, "
+                               "COPY --from, RUN --mount=from) is not pinned by digest")
     pin_mode.add_argument("--update", action="store_true",
                           help="also re-resolve pinned references and replace digests whose tag has moved")
-    pin.add_argument("--format", "-f", choices=FORMATS, default="text")
     pin.set_defaults(run=_run_pin)
 
 
 def _vulns_options(vulns: argparse.ArgumentParser) -> None:
     vulns.add_argument("reports", nargs="+", metavar="REPORT", help="Trivy JSON, Grype JSON or SARIF files")
+    add_shared_options(vulns, config_help=CONFIG_HELP + "; its vulns: section sets the policy")
     vulns.add_argument("--dockerfile", metavar="PATH", help="the Dockerfile the image was built from")
-    vulns.add_argument("--config", "-c", metavar="FILE", help="config file with a vulns: section")
-    vulns.add_argument("--fail-on", choices=LEVELS, help="lowest severity that fails the run (default: warning)")
-    vulns.add_argument("--format", "-f", choices=FORMATS, default="text")
-    vulns.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-    vulns.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    vulns.add_argument("--severity", metavar="LIST", type=_scanner_severities,
+                       help="report only these scanner severities, comma-separated, as Trivy's --severity "
+                            "(e.g. CRITICAL,HIGH)")
+    vulns.add_argument("--ignore-unfixed", action="store_true",
+                       help="suppress vulnerabilities without a fixed version, as Trivy's --ignore-unfixed "
+                            "(the config's vulns.only-fixed)")
     vulns.add_argument("--show-suppressed", action="store_true", help="also list suppressed vulnerabilities")
     vulns.set_defaults(run=_run_vulns)
 
 
 def _policy_check_options(policy: argparse.ArgumentParser) -> None:
-    policy.add_argument("--config", "-c", metavar="FILE", help="config file with a vulns: section")
+    add_shared_options(policy, config_help=CONFIG_HELP + "; its vulns: section holds the exceptions")
     policy.add_argument("--days", type=int, default=14, help="fail on exceptions expiring within DAYS (default 14)")
     policy.set_defaults(run=_run_policy_check)
 
 
 def _image_options(image: argparse.ArgumentParser) -> None:
-    _add_lint_options(image)
+    image.add_argument("paths", nargs="*", metavar="IMAGE",
+                       help="docker-archive tarballs (docker save, skopeo), OCI layouts or OCI archives; "
+                            "ARCHIVE:NAME:TAG or LAYOUT@DIGEST picks one image of several")
+    add_shared_options(image, config_help=CONFIG_HELP + "; its image: section sets the checks' options")
+    add_rule_selection(image)
     image.add_argument("--dockerfile", metavar="PATH", help="place findings on the Dockerfile lines that made them")
-    image.add_argument("--platform", metavar="OS/ARCH", help="the image to check in an index of several platforms")
-    image.add_argument("--format", "-f", choices=FORMATS, default="text")
-    image.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-    image.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    image.add_argument("--platform", metavar="OS/ARCH[/VARIANT]",
+                       help="the platform to check in an index of several (e.g. linux/arm64); an image of "
+                            "another platform is an error")
+    image.add_argument("--list", action="store_true",
+                       help="list the images inside each archive or layout (names, tags, digests, platforms) "
+                            "and check nothing")
     image.set_defaults(run=_run_image)
 
 
 def _registry_options(registry: argparse.ArgumentParser) -> None:
     registry_commands = registry.add_subparsers(dest="registry_command", metavar="COMMAND", required=True)
-    audit = registry_commands.add_parser("audit", help="check tags, age, signatures, SBOMs and labels")
+    audit = registry_commands.add_parser("audit", help="check tags, age, signatures, SBOMs and labels",
+                                         description="Check tags, age, signatures, SBOMs and labels.")
     audit.add_argument("references", nargs="+", metavar="REF",
                        help="host/name (every tag), host/name:tag, host/name@digest or host/ (every repository)")
+    add_shared_options(audit, config_help=CONFIG_HELP + "; its registry: section sets the checks' options")
+    add_rule_selection(audit)
     audit.add_argument("--state", metavar="FILE", help="remember tag digests here to report tags that moved")
-    prune = registry_commands.add_parser("prune", help="plan which digests may be deleted (dry run unless --apply)")
+    audit.set_defaults(run=_run_audit)
+    prune = registry_commands.add_parser("prune", help="plan which digests may be deleted (dry run unless --apply)",
+                                         description="Plan which digests may be deleted (dry run unless --apply).")
     prune.add_argument("repository", metavar="REPO", help="host/name")
+    add_shared_options(prune, config_help=CONFIG_HELP + "; its registry: section sets the retention policy")
     prune.add_argument("--keep-last", type=int, default=None, metavar="N", help="keep the N newest tagged digests")
     prune.add_argument("--keep-days", type=int, default=None, metavar="D", help="keep digests built in the last D days")
     prune.add_argument("--keep-tags", default=None, metavar="REGEX", help="keep digests with a tag matching REGEX")
     prune.add_argument("--apply", action="store_true", help="delete what the plan lists, then prove the rest resolves")
-    for command in (audit, prune):
-        command.add_argument("--config", "-c", metavar="FILE")
-        command.add_argument("--format", "-f", choices=FORMATS, default="text")
-        command.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-        command.add_argument("--fail-on", choices=LEVELS, help="lowest severity that fails the run (default: warning)")
-    audit.add_argument("--select", action="append", default=[], metavar="RULES",
-                       help="run only these rules (IDs, slugs or peer aliases; comma-separated, repeatable)")
-    audit.add_argument("--ignore", action="append", default=[], metavar="RULES", help="skip these rules")
-    audit.set_defaults(run=_run_audit)
     prune.set_defaults(run=_run_prune)
 
 
 def _rules_options(rules: argparse.ArgumentParser) -> None:
     rules.add_argument("rule", nargs="?", metavar="RULE", help="an ID, slug or peer alias (e.g. DL3008)")
-    rules.add_argument("--format", "-f", choices=("text", "markdown", "json"), default="text")
+    rules.add_argument("--format", "-f", choices=("text", "markdown", "json"), default="text",
+                       help="text (default), markdown (as docs/rules.md) or json")
     rules.set_defaults(run=_run_rules)
 
 
@@ -175,25 +235,19 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "rules": ("list the rules, or explain one", _rules_options),
     "action": ("run as the GitHub Action (reads INPUT_* and GITHUB_*)", _action_options),
 }
+# Subcommands that check something and so take every option of `add_shared_options`; `rules` prints the
+# catalogue and `action` takes its settings from the workflow's inputs.
+CHECKING_COMMANDS = ("lint", "pin", "vulns", "policy-check", "image", "registry audit", "registry prune")
 
 
-def _add_lint_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
-    parser.add_argument("--config", "-c", metavar="FILE", help="config file (.containersec.yaml or .hadolint.yaml)")
-    parser.add_argument("--fail-on", choices=LEVELS, help="lowest severity that fails the run (default: warning)")
-    parser.add_argument("--select", action="append", default=[], metavar="RULES",
-                        help="run only these rules (IDs, slugs or peer aliases; comma-separated, repeatable)")
-    parser.add_argument("--ignore", action="append", default=[], metavar="RULES",
-                        help="skip these rules (comma-separated, repeatable)")
-    for level in SEVERITIES:
-        parser.add_argument(f"--{level}", action="append", default=[], metavar="RULES", dest=f"level_{level}",
-                            help=f"report these rules at severity {level}, as hadolint's --{level} (repeatable)")
-    parser.add_argument("--trusted-registry", action="append", default=[], metavar="REGISTRY",
-                        help="a registry base images may come from (enables the untrusted-registry rule; "
-                             "wildcards allowed; repeatable)")
-    parser.add_argument("--require-label", action="append", default=[], metavar="LABEL:TYPE",
-                        help="a label every image must have, TYPE one of text, url, semver, hash, rfc3339, spdx, "
-                             "email (repeatable)")
+def _scanner_severities(text: str) -> list[str]:
+    from containersec.test.vulns.records import SEVERITY_RANK
+
+    names = [name.strip().upper() for name in text.split(",") if name.strip()]
+    if not names or any(name not in SEVERITY_RANK for name in names):
+        raise argparse.ArgumentTypeError(f"expected scanner severities from {', '.join(SEVERITY_RANK)}, "
+                                         "comma-separated")
+    return names
 
 
 def _names(values: list[str]) -> list[str]:
@@ -232,17 +286,17 @@ def _run_lint(args: argparse.Namespace) -> int:
     config = _config_or_exit(args)
     if config is None:
         return 2
-    problem = _output_problem(args.output)
-    if problem:
-        print(f"containersec: --output {args.output}: {problem}", file=sys.stderr)
+    if not _output_usable(args.output):
         return 2
-    if STDIN in args.paths and (args.fix or args.diff):
-        print("containersec: --fix and --diff need files; standard input (-) cannot be rewritten", file=sys.stderr)
+    if args.stdin_filename is not None and STDIN not in args.paths:
+        args.paths.append(STDIN)  # as ruff's --stdin-filename: a name for standard input implies reading it
+    stdin_name = args.stdin_filename or STDIN
+    if STDIN in args.paths and (args.fix or args.diff) and len(args.paths) > 1:
+        print("containersec: --fix and --diff read standard input (-) alone; name no other PATH", file=sys.stderr)
         return 2
     notes: list[str] = []
     try:
-        report = lint_paths(args.paths, config, shellcheck=args.shellcheck, stdin_name=args.stdin_filename,
-                            notes=notes)
+        report = lint_paths(args.paths, config, shellcheck=args.shellcheck, stdin_name=stdin_name, notes=notes)
     except ConfigError as exc:
         print(f"containersec: {exc}", file=sys.stderr)
         return 2
@@ -250,13 +304,32 @@ def _run_lint(args: argparse.Namespace) -> int:
     if args.fix or args.diff:
         from containersec.build.fix import apply_fixes
 
-        report = apply_fixes(report, config, write=args.fix, diff_out=sys.stdout if args.diff else None,
-                             shellcheck=args.shellcheck)
+        reading_stdin = STDIN in args.paths
+        before = report
+        report = apply_fixes(report, config, write=args.fix and not reading_stdin,
+                             diff_out=sys.stdout if args.diff else None, shellcheck=args.shellcheck)
         if args.diff:
             return report.exit_code(config.fail_on)
-    if not _emit(report, args.format, args.output, args.color):
-        return 2
-    return report.exit_code(config.fail_on)
+        print(f"containersec: {_fix_summary(before, report)}", file=sys.stderr)
+        if reading_stdin:
+            # For editors: the fixed text on standard output, the report of what is left on standard error.
+            sys.stdout.write(report.sources.get(stdin_name, ""))
+            return _emit(report, args, config, stream=sys.stderr)
+    return _emit(report, args, config)
+
+
+def _fix_summary(before: Report, after: Report) -> str:
+    """`fixed 6 findings in 1 file, 15 remain`, as ruff says it."""
+    from collections import Counter
+
+    def kinds(report: Report) -> Counter[tuple[str, str, str]]:
+        return Counter((f.path, f.rule, f.message) for f in report.findings)
+
+    gone = kinds(before) - kinds(after)
+    fixed = sum(gone.values())
+    files = len({path for path, _, _ in gone})
+    return (f"fixed {fixed} finding{'' if fixed == 1 else 's'} in {files} file{'' if files == 1 else 's'}, "
+            f"{len(after.findings)} remain{'s' if len(after.findings) == 1 else ''}")
 
 
 def _print_notes(notes: list[str]) -> None:
@@ -266,16 +339,18 @@ def _print_notes(notes: list[str]) -> None:
         print(f"containersec: {safe(note)}", file=sys.stderr)
 
 
-def _output_problem(output: str | None) -> str | None:
-    """Why the report cannot be written to `output`, checked before any work is done."""
+def _output_usable(output: str | None) -> bool:
+    """Whether the report can be written to `output`, checked before any work is done; if not, says why."""
     if not output:
-        return None
+        return True
+    problem = None
     if os.path.isdir(output):
-        return "is a directory; give a file name"
-    parent = os.path.dirname(output) or "."
-    if not os.path.isdir(parent):
-        return f"no such directory: {parent}"
-    return None
+        problem = "is a directory; give a file name"
+    elif not os.path.isdir(os.path.dirname(output) or "."):
+        problem = f"no such directory: {os.path.dirname(output)}"
+    if problem:
+        print(f"containersec: --output {output}: {problem}", file=sys.stderr)
+    return problem is None
 
 
 def _run_pin(args: argparse.Namespace) -> int:
@@ -285,46 +360,48 @@ def _run_pin(args: argparse.Namespace) -> int:
         return _run_stage(args, lambda config: pin_paths(args.paths, config, update=args.update))
     from containersec.build.engine import lint_paths
 
-    # Any unpinned base image fails --check, whatever severity the config gives the rule.
-    config = _config_or_exit(args, select=[PIN_RULE], fail_on="style")
-    if config is None:
+    # Any unpinned image fails --check, whatever severity the config gives the rule, unless --fail-on says.
+    config = _config_or_exit(args, select=[PIN_RULE], fail_on=args.fail_on or "style")
+    if config is None or not _output_usable(args.output):
         return 2
     notes: list[str] = []
     report = lint_paths(args.paths, config, notes=notes)
     _print_notes(notes)
-    _emit(report, args.format, None, "auto")
-    return report.exit_code(config.fail_on)
+    return _emit(report, args, config)
 
 
 def _run_stage(args: argparse.Namespace, check: Callable[[Config], Report]) -> int:
-    """Run one stage's check: config errors (its own section's included) exit 2, never a traceback."""
+    """Run one stage's check and report it: config errors (its own section's included) exit 2, never a traceback."""
     from containersec.config import ConfigError
 
     config = _config_or_exit(args)
-    if config is None:
+    if config is None or not _output_usable(args.output):
         return 2
     try:
         report = check(config)
     except ConfigError as exc:
         print(f"containersec: config error: {exc}", file=sys.stderr)
         return 2
-    if not _emit(report, args.format, getattr(args, "output", None), getattr(args, "color", "auto")):
-        return 2
-    return report.exit_code(config.fail_on)
+    config.settle(report.findings)
+    return _emit(report, args, config)
 
 
 def _run_vulns(args: argparse.Namespace) -> int:
     from containersec.test.vulns import check_reports
 
-    return _run_stage(args, lambda config: check_reports(args.reports, config, dockerfile=args.dockerfile,
-                                                         show_suppressed=args.show_suppressed))
+    def check(config: Config) -> Report:
+        # The flags are Trivy's spellings of two keys of the config's vulns: section, and win over the file.
+        flags = {"severities": args.severity, "only-fixed": args.ignore_unfixed or None}
+        config.sections["vulns"] = {**config.section("vulns"), **{k: v for k, v in flags.items() if v}}
+        return check_reports(args.reports, config, dockerfile=args.dockerfile, show_suppressed=args.show_suppressed)
+
+    return _run_stage(args, check)
 
 
 def _run_policy_check(args: argparse.Namespace) -> int:
     from containersec.test.vulns import check_exceptions
 
-    config = _config_or_exit(args)
-    return 2 if config is None else check_exceptions(config, args.days)
+    return _run_stage(args, lambda config: check_exceptions(config, args.days))
 
 
 def _run_audit(args: argparse.Namespace) -> int:
@@ -341,13 +418,16 @@ def _run_prune(args: argparse.Namespace) -> int:
         apply=args.apply))
 
 
-def _emit(report, fmt: str, output: str | None, color: str) -> bool:
-    """Write the report; False (after saying why on stderr) when the output file cannot be written."""
+def _emit(report: Report, args: argparse.Namespace, config: Config, stream: TextIO | None = None) -> int:
+    """Write the report as the shared options ask; the exit code (2 when the output file cannot be written)."""
     from containersec.report import render
     from containersec.report.text import error_location, safe
 
-    use_color = color == "always" or (
-        color == "auto" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    fmt, output = args.format, args.output
+    stream = stream or sys.stdout
+    use_color = args.color == "always" or (
+        args.color == "auto" and output is None and stream.isatty() and "NO_COLOR" not in os.environ)
+    report.threshold = config.threshold_text()
     text = render(report, fmt, color=use_color)
     if output:
         try:
@@ -355,13 +435,15 @@ def _emit(report, fmt: str, output: str | None, color: str) -> bool:
                 handle.write(text)
         except OSError as exc:
             print(f"containersec: --output {output}: cannot write: {exc.strerror or exc}", file=sys.stderr)
-            return False
+            return 2
     else:
-        sys.stdout.write(text)
+        stream.write(text)
     if fmt not in ("text", "compact") or output:
         for error in report.errors:
             print(f"containersec: {safe(error_location(error))}: {safe(error.problem)}", file=sys.stderr)
-    return True
+    if fmt not in ("text", "json", "sarif") or (output and fmt == "text"):
+        _print_notes(report.notices)  # formats with no place for them
+    return report.exit_code(config.fail_on)
 
 
 def _run_image(args: argparse.Namespace) -> int:

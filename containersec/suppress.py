@@ -17,7 +17,8 @@ from containersec.patterns import LazyPattern
 _END_OF_FILE = sys.maxsize
 _SHELLCHECK_CODE = LazyPattern(r"SC\d{4}", re.IGNORECASE)
 # A peer's pragma may name its own checks that we do not have (a newer hadolint code): those are for the
-# peer. One of our IDs that names no rule, though, is a typo that would silently ignore nothing.
+# peer. One of our IDs that names no rule, though, is a typo that would silently ignore nothing; except in
+# `# hadolint ignore=`, which is read as hadolint reads it: names it does not know are skipped without a word.
 _OUR_ID = LazyPattern(r"CS[DIVR]\d+", re.IGNORECASE)
 
 # `# containersec: ignore=...`; the colon may be left out before a scope, as in hadolint's `# hadolint ignore=`.
@@ -72,6 +73,7 @@ class _Pragma:
     scope: str
     names: tuple[str, ...]
     own: bool
+    hadolint: bool = False
 
 
 def build_suppressions(
@@ -94,7 +96,7 @@ def build_suppressions(
         codes = set()
         for name in pragma.names:
             found = _codes(name)
-            if not found and (pragma.own or _OUR_ID.fullmatch(name)):
+            if not found and (pragma.own or (not pragma.hadolint and _OUR_ID.fullmatch(name))):
                 result.unknown.append((pragma.line, name))
             codes |= found or {name.upper()}
         result.ranges.append(_Range(frozenset(codes), *lines))
@@ -122,7 +124,7 @@ def _pragmas(comments: Iterable[tuple[int, str]], today: date, result: Suppressi
                     (line, "expected ignore=, ignore-stage= or ignore-file= followed by rule names"))
         elif hadolint := _HADOLINT.fullmatch(text):
             scope = _HADOLINT_SCOPES[(hadolint["scope"] or "").lower()]
-            yield _Pragma(line, scope, tuple(_split_names(hadolint["names"])), own=False)
+            yield _Pragma(line, scope, tuple(_split_names(hadolint["names"])), own=False, hadolint=True)
         else:
             # Checkov reads its skips file-wide; Trivy's apply to the next instruction until they expire.
             if checkov := _CHECKOV.search(text):

@@ -279,6 +279,7 @@ def _check_all(report: Report, dockerfiles: list[Dockerfile], config: Config, sh
         found, notices = pending.result()
         report.findings.extend(found)
         report.notices.extend(notices)
+    config.settle(report.findings)
 
 
 def _parse_into(report: Report, text: str, path: str) -> Dockerfile | None:

@@ -184,4 +184,5 @@ def prune_repository(given: str, config: Config, *, keep_last: int | None = None
     report.summaries.append(StageSummary(Stage.RELEASE, f"retention plan for {given}: keep {len(plan.keep)}, "
                                          f"delete {len(plan.delete)} ({mode}; {registry.requests_made} requests)",
                                          tuple(rows)))
+    report.footer = f"keep {len(plan.keep)}, delete {len(plan.delete)} ({'applied' if apply else 'dry run'})"
     return report

@@ -22,9 +22,3 @@ class Checked:
 
     def place(self, assessed: Assessed) -> Place | None:
         return self.places.get(id(assessed))
-
-    def config_line(self, needle: str) -> int:
-        for number, line in enumerate(self.config_text.splitlines(), 1):
-            if needle in line:
-                return number
-        return 1

@@ -15,7 +15,7 @@ from containersec.test.vulns.locate import Dockerfile
 from containersec.test.vulns.policy import evaluate
 from containersec.test.vulns.read import ReportError, read_report
 from containersec.test.vulns.records import SEVERITY_RANK, ScanReport
-from containersec.test.vulns.settings import read_settings
+from containersec.test.vulns.settings import read_config_text, read_settings
 from containersec.test.vulns.summary import summarize
 from containersec.test.vulns.vex import Statement, read_vex
 
@@ -34,9 +34,10 @@ def check_reports(paths: list[str], config: Config, *, dockerfile: str | None = 
             reports.append(read_report(path))
         except ReportError as exc:
             errors.append(InputError(path, str(exc), Stage.TEST))
-    evaluation = evaluate(group(reports), settings, ignores, statements, now)
+    vulnerabilities = [v for v in group(reports) if not settings.severities or v.severity in settings.severities]
+    evaluation = evaluate(vulnerabilities, settings, ignores, statements, now)
     checked = Checked(evaluation, settings, now, show_suppressed=show_suppressed,
-                      config_text=_text_or_empty(settings.source))
+                      config_text=read_config_text(settings.source))
     sources: dict[str, str] = {}
     dockerfile = dockerfile or settings.dockerfile
     if dockerfile is not None:
@@ -70,15 +71,6 @@ def _worst_first(finding: Finding) -> tuple[int, float, int, str]:
     vulnerability = finding.extra.get("vulnerability")
     rank = SEVERITY_RANK.get(vulnerability.get("severity", ""), 0) if isinstance(vulnerability, dict) else 0
     return (-finding.severity, -(finding.security_severity or 0.0), -rank, finding.message)
-
-
-def _text_or_empty(path: str | None) -> str:
-    if path is None:
-        return ""
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return ""
 
 
 def _reason(exc: Exception) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from containersec.test.vulns.group import Vulnerability
 from containersec.test.vulns.ignores import IgnoreRule
 from containersec.test.vulns.records import SEVERITY_RANK
-from containersec.test.vulns.settings import AcceptedRisk, VulnsSettings
+from containersec.test.vulns.settings import EXPIRY_WINDOW_DAYS, AcceptedRisk, VulnsSettings, expiry_instant
 from containersec.test.vulns.vex import Statement, applicable
 
 # How suppressions are named in the summary, in this order.
@@ -37,6 +37,14 @@ class Evaluation:
     expired_exceptions: list[AcceptedRisk] = field(default_factory=list)
     unused_exceptions: list[AcceptedRisk] = field(default_factory=list)
     expired_ignores: list[IgnoreRule] = field(default_factory=list)
+    expiring_exceptions: list[AcceptedRisk] = field(default_factory=list)  # within EXPIRY_WINDOW_DAYS
+    expiring_ignores: list[IgnoreRule] = field(default_factory=list)
+
+
+def expiring(entries: list[AcceptedRisk] | list[IgnoreRule], now: dt.datetime, days: int) -> list:
+    """The entries not expired yet that expire within `days` days of `now`."""
+    horizon = now + dt.timedelta(days=days)
+    return [e for e in entries if e.expires is not None and not e.expired(now) and expiry_instant(e.expires) <= horizon]
 
 
 def evaluate(vulnerabilities: list[Vulnerability], settings: VulnsSettings, ignores: list[IgnoreRule],
@@ -46,6 +54,8 @@ def evaluate(vulnerabilities: list[Vulnerability], settings: VulnsSettings, igno
     evaluation.expired_exceptions = [e for e in settings.exceptions if e.expired(now)]
     evaluation.expired_ignores = [rule for rule in ignores if rule.expired(now)]
     live_ignores = [rule for rule in ignores if not rule.expired(now)]
+    evaluation.expiring_exceptions = expiring(settings.exceptions, now, EXPIRY_WINDOW_DAYS)
+    evaluation.expiring_ignores = expiring(ignores, now, EXPIRY_WINDOW_DAYS)
     used: set[int] = set()
     for vulnerability in vulnerabilities:
         assessed = Assessed(vulnerability)

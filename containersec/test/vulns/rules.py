@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from containersec.catalogue import Rule, rule
-from containersec.findings import Finding, Severity, Stage
+from containersec.findings import Finding, Severity, Stage, Suppression
+from containersec.test.vulns.settings import EXPIRY_WINDOW_DAYS, expiry_instant, line_of
 
 if TYPE_CHECKING:  # `containersec lint` loads every rule package: this one must stay cheap to import
     from containersec.test.vulns.checked import Checked
+    from containersec.test.vulns.ignores import IgnoreRule
     from containersec.test.vulns.policy import Assessed
+    from containersec.test.vulns.settings import AcceptedRisk
 
 # The scanner's severity decides the finding's: CRITICAL and HIGH error, MEDIUM warning, the rest info.
 LEVELS = {"CRITICAL": Severity.ERROR, "HIGH": Severity.ERROR, "MEDIUM": Severity.WARNING}
@@ -37,21 +41,59 @@ def vulnerable_package(checked: Checked, rule: Rule) -> Iterator[Finding]:
 @rule(id="CSV002", slug="expired-exception", severity=Severity.WARNING, stage=Stage.TEST,
       summary="An accepted vulnerability's exception has expired",
       why="An exception (or a .trivyignore entry) accepts a risk for a limited time. Once its date has passed it "
-          "stops applying, so the vulnerability fails again; review it: upgrade, or renew it with a new reason.",
+          "stops applying, so the vulnerability gets its own verdict again (it fails if it reaches the threshold); "
+          "review it: upgrade, or renew it with a new reason.",
       bad="# .containersec.yaml\n# vulns:\n#   exceptions:\n#     - {id: CVE-2023-4911, reason: not reachable, "
           "expires: 2024-01-01}",
       good="# vulns:\n#   exceptions:\n#     - {id: CVE-2023-4911, reason: glibc tunables unused, "
-           "expires: 2027-01-01}")
+           "expires: 2027-01-01}",
+      notes="The expiry is reported without failing the run by itself: the vulnerability it covered fails or "
+            "passes as if there had been no exception. `vulns.fail-on-expired: true` makes the expiry fail too; "
+            "`containersec policy-check` (and its pre-commit hook) fails on expired and soon-expiring exceptions.")
 def expired_exception(checked: Checked, rule: Rule) -> Iterator[Finding]:
     source = checked.settings.source or "config"
+    fails = None if checked.settings.fail_on_expired else False
     for exception in checked.evaluation.expired_exceptions:
-        yield _finding(rule, source, checked.config_line(exception.id),
+        yield _finding(rule, source, line_of(checked.config_text, exception.id),
                        f"the exception for {exception.id} ({exception.key}) expired on {exception.expires}: "
-                       f"it no longer suppresses the vulnerability (reason was: {exception.reason})")
+                       f"it no longer suppresses the vulnerability (reason was: {exception.reason})", fails)
     for ignore in checked.evaluation.expired_ignores:
         yield _finding(rule, ignore.source, ignore.line,
                        f"the entry for {ignore.id} expired on {ignore.expires}: it no longer suppresses "
-                       "the vulnerability")
+                       "the vulnerability", fails)
+
+
+@rule(id="CSV004", slug="exception-expiring", severity=Severity.WARNING, stage=Stage.TEST, enabled=False,
+      summary="An accepted vulnerability's exception expires soon",
+      why="An exception that is about to expire will let its vulnerability fail the build on a day nobody "
+          "chose. Review it before then: upgrade the package, or renew the exception with a new reason and date.",
+      bad="# vulns:\n#   exceptions:\n#     - {id: CVE-2023-4911, reason: not reachable, expires: <in 5 days>}",
+      good="# vulns:\n#   exceptions:\n#     - {id: CVE-2023-4911, reason: glibc tunables unused, "
+           "expires: <in 3 months>}",
+      notes="Off in `containersec vulns` unless selected (it then looks 14 days ahead); `containersec policy-check` "
+            "(and its pre-commit hook) reports it with a window of `--days` (default 14).")
+def exception_expiring(checked: Checked, rule: Rule) -> Iterator[Finding]:
+    yield from expiry_findings(rule, checked.settings.source or "config", checked.config_text,
+                               checked.evaluation.expiring_exceptions, checked.evaluation.expiring_ignores,
+                               checked.now)
+
+
+def expiry_findings(rule: Rule, source: str, config_text: str, exceptions: list[AcceptedRisk],
+                    ignores: list[IgnoreRule], now: dt.datetime, days: int = EXPIRY_WINDOW_DAYS,
+                    fails: bool | None = None) -> Iterator[Finding]:
+    """One finding per exception or ignore-file entry in `exceptions` and `ignores`, said as expired or expiring."""
+    def when(expires: dt.date) -> str:
+        if now >= expiry_instant(expires):
+            return f"expired on {expires}"
+        return f"expires on {expires} ({(expiry_instant(expires) - now).days} days left, within {days})"
+
+    for exception in exceptions:
+        yield _finding(rule, source, line_of(config_text, exception.id),
+                       f"{exception.key} {exception.id}: {when(exception.expires)} (reason: {exception.reason})",
+                       fails)
+    for ignore in ignores:
+        if ignore.expires is not None:
+            yield _finding(rule, ignore.source, ignore.line, f"{ignore.id}: {when(ignore.expires)}", fails)
 
 
 @rule(id="CSV003", slug="unused-exception", severity=Severity.INFO, stage=Stage.TEST,
@@ -65,14 +107,14 @@ def unused_exception(checked: Checked, rule: Rule) -> Iterator[Finding]:
     source = checked.settings.source or "config"
     for exception in checked.evaluation.unused_exceptions:
         scope = f" in {exception.package}" if exception.package else ""
-        yield _finding(rule, source, checked.config_line(exception.id),
+        yield _finding(rule, source, line_of(checked.config_text, exception.id),
                        f"the exception for {exception.id}{scope} ({exception.key}) matches no vulnerability in "
                        "the reports")
 
 
-def _finding(rule: Rule, path: str, line: int, message: str) -> Finding:
+def _finding(rule: Rule, path: str, line: int, message: str, fails: bool | None = None) -> Finding:
     return Finding(rule=rule.id, name=rule.slug, severity=rule.severity, stage=Stage.TEST, path=path, line=line,
-                   message=message, aliases=rule.aliases)
+                   message=message, aliases=rule.aliases, fails=fails)
 
 
 def _vulnerability_finding(checked: Checked, rule: Rule, assessed: Assessed) -> Finding:
@@ -116,4 +158,6 @@ def _vulnerability_finding(checked: Checked, rule: Rule, assessed: Assessed) -> 
         end_line=place.end_line if in_dockerfile and place else None,
         message="; ".join(parts), aliases=rule.aliases, fixable=False, extra=extra, fails=assessed.fails,
         security_severity=score if score is not None else DEFAULT_SCORES.get(vulnerability.severity, 0.0),
+        suppression=None if suppression is None else Suppression(
+            "external", f"{suppression.reason} ({suppression.by}: {suppression.source})"),
     )
