@@ -17,8 +17,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from containersec.build import discover, parse_dockerfile, read_source
 from containersec.config import Config
+from containersec.dockerfile.files import discover, read_source
+from containersec.dockerfile.parse import parse_dockerfile
 from containersec.findings import InputError, Report, Stage, StageSummary
 from containersec.release.registry.client import NotFound, RegistryError, RegistryPool
 from containersec.release.registry.credentials import CredentialError
@@ -26,7 +27,7 @@ from containersec.release.registry.reference import ReferenceError, parse_refere
 from containersec.release.registry.settings import registry_settings
 
 if TYPE_CHECKING:
-    from containersec.build.model import Dockerfile
+    from containersec.dockerfile.model import Dockerfile
 
 _BOM = "\ufeff"
 

@@ -7,10 +7,10 @@ import datetime as dt
 from containersec.catalogue import resolve
 from containersec.config import Config
 from containersec.findings import Report, Stage
-from containersec.test.vulns.ignores import read_ignore_file
-from containersec.test.vulns.policy import expiring
 from containersec.test.vulns.rules import expiry_findings
-from containersec.test.vulns.settings import read_config_text, read_settings
+from containersec.vulnerabilities.ignores import read_ignore_file
+from containersec.vulnerabilities.policy import expiring
+from containersec.vulnerabilities.settings import read_config_text, read_settings
 
 
 def check_exceptions(config: Config, days: int, now: dt.datetime | None = None) -> Report:

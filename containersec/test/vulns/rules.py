@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 from containersec.catalogue import Rule, rule
 from containersec.findings import Finding, Severity, Stage, Suppression
-from containersec.test.vulns.settings import EXPIRY_WINDOW_DAYS, expiry_instant, line_of
+from containersec.vulnerabilities.settings import EXPIRY_WINDOW_DAYS, expiry_instant, line_of
 
 if TYPE_CHECKING:  # `containersec lint` loads every rule package: this one must stay cheap to import
     from containersec.test.vulns.checked import Checked
-    from containersec.test.vulns.ignores import IgnoreRule
-    from containersec.test.vulns.policy import Assessed
-    from containersec.test.vulns.settings import AcceptedRisk
+    from containersec.vulnerabilities.ignores import IgnoreRule
+    from containersec.vulnerabilities.policy import Assessed
+    from containersec.vulnerabilities.settings import AcceptedRisk
 
 # The scanner's severity decides the finding's: CRITICAL and HIGH error, MEDIUM warning, the rest info.
 LEVELS = {"CRITICAL": Severity.ERROR, "HIGH": Severity.ERROR, "MEDIUM": Severity.WARNING}
