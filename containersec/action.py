@@ -124,6 +124,7 @@ def check(inputs: Inputs, workspace: Path) -> tuple[Report, Severity | None]:
         reports.append(audit_references(inputs.registry_refs, config, config_checks=config_findings,
                                           environ=environ))
     report = Report.merged(reports) if reports else Report()
+    config.settle(report.findings)  # under a .hadolint.yaml, as on the command line
     return with_repository_paths(report, workspace), config.fail_on
 
 
