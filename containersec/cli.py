@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import gc
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -184,7 +185,7 @@ def _image_options(image: argparse.ArgumentParser) -> None:
     add_shared_options(image, config_help=CONFIG_HELP + "; its image: section sets the checks' options")
     add_rule_selection(image)
     image.add_argument("--dockerfile", metavar="PATH", help="place findings on the Dockerfile lines that made them")
-    image.add_argument("--platform", metavar="OS/ARCH[/VARIANT]",
+    image.add_argument("--platform", metavar="OS/ARCH[/VARIANT]", type=_platform,
                        help="the platform to check in an index of several (e.g. linux/arm64); an image of "
                             "another platform is an error")
     image.add_argument("--list", action="store_true",
@@ -246,6 +247,12 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
 # Subcommands that check something and so take every option of `add_shared_options`; `rules` prints the
 # catalogue and `action` takes its settings from the workflow's inputs.
 CHECKING_COMMANDS = ("lint", "pin", "vulns", "policy-check", "image", "registry audit", "registry prune")
+
+
+def _platform(text: str) -> str:
+    if not re.fullmatch(r"[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not OS/ARCH[/VARIANT] (e.g. linux/amd64, linux/arm64/v8)")
+    return text
 
 
 def _scanner_severities(text: str) -> list[str]:
@@ -458,11 +465,13 @@ def _emit(report: Report, args: argparse.Namespace, config: Config, stream: Text
 
 
 def _run_image(args: argparse.Namespace) -> int:
-    from containersec.test.image import check_images
+    from containersec.test.image import check_images, list_contents
 
     if not args.paths:
         print("containersec: image: name at least one image (tarball, OCI layout or OCI archive)", file=sys.stderr)
         return 2
+    if args.list:
+        return _run_stage(args, lambda config: list_contents(args.paths))
     return _run_stage(args, lambda config: check_images(args.paths, config, dockerfile=args.dockerfile,
                                                         platform=args.platform))
 
