@@ -39,6 +39,7 @@ def check_reports(paths: list[str], config: Config, *, dockerfile: str | None = 
     checked = Checked(evaluation, settings, now, show_suppressed=show_suppressed,
                       config_text=read_config_text(settings.source))
     sources: dict[str, str] = {}
+    notices: list[str] = []
     dockerfile = dockerfile or settings.dockerfile
     if dockerfile is not None:
         try:
@@ -48,13 +49,16 @@ def check_reports(paths: list[str], config: Config, *, dockerfile: str | None = 
         else:
             sources[dockerfile] = text
             checked.dockerfile = dockerfile
-            _place(checked, Dockerfile(dockerfile, text))
+            located = Dockerfile(dockerfile, text)
+            _place(checked, located)
+            notices.extend(f"{dockerfile} does not match the scanned image, so those findings stay on the report: "
+                           f"{mismatch}" for mismatch in located.mismatches)
     findings: list[Finding] = []
     for rule in active_rules(config, Stage.TEST, "CSV"):
         findings.extend(rule.check(checked, rule))
     findings.sort(key=_worst_first)
     return Report(stages=(Stage.TEST,), findings=findings, errors=errors, files=len(paths), sources=sources,
-                  extra={"reports": [inventory(report) for report in reports]},
+                  notices=notices, extra={"reports": [inventory(report) for report in reports]},
                   summaries=[summarize(reports, checked)])
 
 

@@ -12,6 +12,7 @@ from containersec.vulnerabilities.settings import EXPIRY_WINDOW_DAYS, expiry_ins
 
 if TYPE_CHECKING:  # `containersec lint` loads every rule package: this one must stay cheap to import
     from containersec.test.vulns.checked import Checked
+    from containersec.vulnerabilities.group import Vulnerability
     from containersec.vulnerabilities.ignores import IgnoreRule
     from containersec.vulnerabilities.policy import Assessed
     from containersec.vulnerabilities.settings import AcceptedRisk
@@ -20,6 +21,7 @@ if TYPE_CHECKING:  # `containersec lint` loads every rule package: this one must
 LEVELS = {"CRITICAL": Severity.ERROR, "HIGH": Severity.ERROR, "MEDIUM": Severity.WARNING}
 # Code scanning's ranking when the report gives no CVSS score (Trivy's own SARIF defaults).
 DEFAULT_SCORES = {"CRITICAL": 9.5, "HIGH": 8.0, "MEDIUM": 5.5, "LOW": 2.0}
+SHOWN_PLACES = 3  # where in the scanned artifact a package was found, at most this many named
 
 
 @rule(id="CSV001", slug="vulnerable-package", severity=Severity.ERROR, stage=Stage.TEST,
@@ -112,6 +114,21 @@ def unused_exception(checked: Checked, rule: Rule) -> Iterator[Finding]:
                        "the reports")
 
 
+def _scanned(vulnerability: Vulnerability) -> str:
+    """`in alpine:3.10 (alpine 3.10.9)`, `in busybox:1.32.1 (/bin/[)`: what the scanner scanned, and where in it.
+
+    The report's own path is already the finding's location, so it is named only when the report names nothing.
+    """
+    artifacts = list(dict.fromkeys(report.artifact for report, _ in vulnerability.records if report.artifact))
+    named = [t for t in vulnerability.targets if any(t.startswith(a) for a in artifacts)]
+    places = [t for t in vulnerability.targets if t not in named]
+    shown = ", ".join(named or artifacts or vulnerability.reports)
+    if places:
+        more = f" and {len(places) - SHOWN_PLACES} more" if len(places) > SHOWN_PLACES else ""
+        shown += f" ({', '.join(places[:SHOWN_PLACES])}{more})"
+    return f"in {shown}"
+
+
 def _finding(rule: Rule, path: str, line: int, message: str, fails: bool | None = None) -> Finding:
     return Finding(rule=rule.id, name=rule.slug, severity=rule.severity, stage=Stage.TEST, path=path, line=line,
                    message=message, aliases=rule.aliases, fails=fails)
@@ -129,7 +146,7 @@ def _vulnerability_finding(checked: Checked, rule: Rule, assessed: Assessed) -> 
     elif place is not None:
         parts.append("added somewhere in the final stage (the image has fewer layers than instructions)")
     else:
-        parts.append(f"seen in {', '.join(vulnerability.reports)}")
+        parts.append(_scanned(vulnerability))
     if assessed.grace_until is not None:
         parts.append(f"inside its patch window until {assessed.grace_until}: reported, does not fail yet")
     suppression = assessed.suppression
