@@ -25,7 +25,9 @@ _NOT_A_PLAIN_CHAIN = LazyPattern(r"[;|&(){}#`<>\n]")
 
 
 def _triggers(command: Command) -> bool:
-    return subcommand(command, APT) in ("update", "install")
+    # Only `update` writes the lists (as hadolint's DL3009 reads it); an install after it only reads them, so
+    # `RUN apt-get update` then `RUN apt-get install` is one finding, on the update.
+    return subcommand(command, APT) == "update"
 
 
 def _cleans(command: Command) -> bool:
@@ -75,8 +77,9 @@ def _fix(dockerfile: Dockerfile, run: Instruction) -> tuple[Edit, ...]:
       bad="RUN apt-get update && apt-get install -y curl",
       good="RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*",
       fixable=True,
-      notes="Satisfied by an `rm` of /var/lib/apt/lists (or `apt-get dist-clean`, apt 2.9+) after the last "
-            "apt-get update/install of the RUN, or "
+      notes="Reported on the `apt-get update` that writes the lists (a RUN that only installs writes none). "
+            "Satisfied by an `rm` of /var/lib/apt/lists (or `apt-get dist-clean`, apt 2.9+) after the last "
+            "apt-get update of the RUN, or "
             "by a cache or tmpfs mount on /var/lib/apt or /var/lib/apt/lists. Only stages whose layers end "
             "up in the final image (the final stage and the stages it is built FROM) are checked: a builder "
             "stage that is only copied from adds nothing to the image, which hadolint DL3009 flags anyway. "
