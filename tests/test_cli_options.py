@@ -176,3 +176,33 @@ def test_pragma_notes_reach_every_format(tmp_path: Path) -> None:
     compact = cli("lint", "--shellcheck", "off", "-f", "compact", cwd=tmp_path)
     assert note in compact.stderr and note not in compact.stdout
     assert "DL9999" not in compact.stderr + json.dumps(document)
+
+
+GOOD_EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "good" / "Dockerfile"
+
+
+def test_an_unchanged_hadolint_config_does_not_fail_what_hadolint_passes(tmp_path: Path) -> None:
+    import shutil
+
+    (tmp_path / "Dockerfile").write_text(GOOD_EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / ".hadolint.yaml").write_text("ignored: [DL3008]\n", encoding="utf-8")  # hadolint's threshold: info
+    hadolint = shutil.which("hadolint") or shutil.which("hadolint", path=str(Path(sys.executable).parent))
+    if hadolint is not None:
+        assert subprocess.run([hadolint, "Dockerfile"], cwd=tmp_path, capture_output=True,
+                              check=False).returncode == 0
+    ours = cli("lint", "-f", "json", cwd=tmp_path)
+    assert ours.returncode == 0, ours.stdout
+    assert {f["severity"] for f in json.loads(ours.stdout)["findings"]} == {"info"}  # CSD004: ours, not hadolint's
+    # hadolint's own rules still fail at the file's threshold, as hadolint fails them.
+    (tmp_path / "Dockerfile").write_text("FROM debian:12\nRUN echo a\nRUN echo b\nUSER 1000\n", encoding="utf-8")
+    (tmp_path / ".hadolint.yaml").write_text("override:\n  info: [DL3059]\n", encoding="utf-8")
+    assert cli("lint", "--select", "DL3059", cwd=tmp_path).returncode == 1
+    # and --fail-on on the command line applies to every rule alike
+    assert cli("lint", "--fail-on", "warning", "--select", "DL3059", cwd=tmp_path).returncode == 0
+
+
+def test_pin_and_prune_end_with_footers_that_fit_them(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM scratch\n", encoding="utf-8")
+    done = cli("pin", "Dockerfile", cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.rstrip().endswith("0 pinned, 0 updated, 0 unchanged in 1 file")
+    assert "no findings" not in done.stdout
