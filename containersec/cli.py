@@ -459,7 +459,7 @@ def _emit(report: Report, args: argparse.Namespace, config: Config, stream: Text
     if fmt not in ("text", "compact") or output:
         for error in report.errors:
             print(f"containersec: {safe(error_location(error))}: {safe(error.problem)}", file=sys.stderr)
-    if fmt not in ("text", "json", "sarif") or (output and fmt == "text"):
+    if fmt not in ("text", "json", "sarif"):
         _print_notes(report.notices)  # formats with no place for them
     return report.exit_code(config.fail_on)
 
