@@ -59,13 +59,13 @@ def run() -> NoReturn:
 
 
 def _chosen_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
-    """The parser of the (sub)subcommand the arguments chose: its usage is the one that helps."""
-    for chosen in (getattr(args, "command", None), getattr(args, "registry_command", None)):
+    """The parser of the subcommand (at any depth: `registry prune`) the arguments chose: its usage helps."""
+    while True:
         commands = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
-        if chosen is None or commands is None:
-            break
+        chosen = getattr(args, commands.dest, None) if commands is not None else None
+        if commands is None or chosen not in commands.choices:
+            return parser
         parser = commands.choices[chosen]
-    return parser
 
 
 def _command(arguments: list[str]) -> str | None:

@@ -25,8 +25,8 @@ OTHER_FILE_EXTENSIONS = ("dockerignore", "md", "rst", "txt", "adoc", "html", "py
                          "java", "sh", "json", "yaml", "yml", "toml", "xml")
 DOCKERFILE_NAME = (rf"(?i)(^|/)(?![^/]*\.({'|'.join(OTHER_FILE_EXTENSIONS)})$)"
                    r"((docker|container)file([._-][^/]*)?|[^/]+\.(docker|container)file)$")
-NAME_PATTERNS = ("Dockerfile, Containerfile, Dockerfile.*, Dockerfile-*, Dockerfile_*, *.Dockerfile, *.Containerfile "
-                 "(any case)")
+NAME_PATTERNS = ("Dockerfile, Containerfile, Dockerfile.*, Containerfile.*, Dockerfile-*, Dockerfile_*, *.Dockerfile, "
+                 "*.Containerfile, in any case")
 
 
 @lru_cache(maxsize=1)
