@@ -141,6 +141,8 @@ def _lint_options(lint: argparse.ArgumentParser) -> None:
     lint.add_argument("--shellcheck", choices=("auto", "on", "off"), default="auto",
                       help="ShellCheck over RUN scripts: auto (default: when installed, which it is with "
                            "containersec), on (an error when it is missing) or off")
+    lint.add_argument("--show-suppressed", action="store_true",
+                      help="also list the findings inline ignores suppress, marked as suppressed (they never fail)")
     lint.add_argument("--stdin-filename", metavar="NAME",
                       help="read the Dockerfile from standard input and report it as NAME (implies PATH -)")
     lint.set_defaults(run=_run_lint)
@@ -168,7 +170,8 @@ def _vulns_options(vulns: argparse.ArgumentParser) -> None:
     vulns.add_argument("--ignore-unfixed", action="store_true",
                        help="suppress vulnerabilities without a fixed version, as Trivy's --ignore-unfixed "
                             "(the config's vulns.only-fixed)")
-    vulns.add_argument("--show-suppressed", action="store_true", help="also list suppressed vulnerabilities")
+    vulns.add_argument("--show-suppressed", action="store_true",
+                       help="also list suppressed vulnerabilities, marked as suppressed (they never fail)")
     vulns.set_defaults(run=_run_vulns)
 
 
@@ -188,6 +191,8 @@ def _image_options(image: argparse.ArgumentParser) -> None:
     image.add_argument("--platform", metavar="OS/ARCH[/VARIANT]", type=_platform,
                        help="the platform to check in an index of several (e.g. linux/arm64); an image of "
                             "another platform is an error")
+    image.add_argument("--show-suppressed", action="store_true",
+                       help="also list the findings image.exceptions suppress, marked as suppressed (they never fail)")
     image.add_argument("--list", action="store_true",
                        help="list the images inside each archive or layout (names, tags, digests, platforms) "
                             "and check nothing")
@@ -281,6 +286,7 @@ def _load(args: argparse.Namespace, *, select: list[str] | None = None, fail_on:
         levels={level: getattr(args, f"level_{level}", []) for level in SEVERITIES},
         trusted_registries=getattr(args, "trusted_registry", []),
         required_labels=getattr(args, "require_label", []),
+        show_suppressed=getattr(args, "show_suppressed", False),
     )
 
 

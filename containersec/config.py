@@ -56,6 +56,8 @@ class Config:
     # applies to what hadolint also reports; the rest fails at this one, so an unchanged hadolint config never
     # fails a file that hadolint passes. None: `fail_on` applies to every finding.
     own_fail_on: Severity | None = None
+    # List suppressed findings (inline ignores, exceptions) as such instead of leaving them out: --show-suppressed.
+    show_suppressed: bool = False
     options: RuleOptions = field(default_factory=RuleOptions)
     disable_ignore_pragmas: bool = False
     exclude: list[str] = field(default_factory=list)
@@ -169,6 +171,7 @@ def with_overrides(
     levels: Mapping[str, Iterable[str]] | None = None,
     trusted_registries: Iterable[str] = (),
     required_labels: Iterable[str] = (),
+    show_suppressed: bool = False,
 ) -> Config:
     """Apply command-line flags: `--select` replaces the file's list; the others add to the file's settings.
 
@@ -176,7 +179,7 @@ def with_overrides(
     `required_labels` holds hadolint's `--require-label label:type` values. Flag values may repeat or
     hold comma-separated names.
     """
-    changes: dict[str, Any] = {}
+    changes: dict[str, Any] = {"show_suppressed": True} if show_suppressed else {}
     if select is not None:
         changes["select"] = _flag_names(select, "--select")
     if ignore is not None:

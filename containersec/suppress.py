@@ -47,6 +47,7 @@ class _Range:
     codes: frozenset[str]
     first: int
     last: int
+    pragma: int  # the comment's line
 
 
 @dataclass
@@ -61,8 +62,13 @@ class Suppressions:
 
     def is_suppressed(self, rule: Rule | str, line: int) -> bool:
         """Whether a finding of `rule` (a Rule, or a bare ID like "SC2086") starting on `line` is ignored."""
+        return self.pragma_line(rule, line) is not None
+
+    def pragma_line(self, rule: Rule | str, line: int) -> int | None:
+        """The line of the pragma that ignores a finding of `rule` starting on `line`; None when none does."""
         names = {name.upper() for name in (rule.names if isinstance(rule, Rule) else (rule,))}
-        return any(r.first <= line <= r.last and not r.codes.isdisjoint(names) for r in self.ranges)
+        return next((r.pragma for r in self.ranges if r.first <= line <= r.last and not r.codes.isdisjoint(names)),
+                    None)
 
 
 @dataclass(frozen=True)
@@ -99,7 +105,7 @@ def build_suppressions(
             if not found and (pragma.own or (not pragma.hadolint and _OUR_ID.fullmatch(name))):
                 result.unknown.append((pragma.line, name))
             codes |= found or {name.upper()}
-        result.ranges.append(_Range(frozenset(codes), *lines))
+        result.ranges.append(_Range(frozenset(codes), *lines, pragma.line))
     return result
 
 

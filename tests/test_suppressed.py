@@ -81,3 +81,41 @@ def test_an_expired_exception_gives_back_the_vulnerabilitys_own_verdict(tmp_path
     assert vulns(tmp_path).returncode == 1
     (tmp_path / ".containersec.yaml").write_text("vulns:\n  fail-on: MEDIUM\n" + expired, encoding="utf-8")
     assert vulns(tmp_path).returncode == 1  # the vulnerability's own verdict: MEDIUM reaches MEDIUM
+
+
+def test_lint_shows_inline_ignores_as_in_source_suppressions_when_asked(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("# hadolint ignore=DL3007\nFROM ubuntu:latest\nUSER 1000\n",
+                                         encoding="utf-8")
+
+    def lint(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "containersec", "lint", "--shellcheck", "off",
+                               "--select", "DL3007", *args], cwd=tmp_path, capture_output=True, text=True,
+                              check=False)
+
+    assert json.loads(lint("-f", "json").stdout)["findings"] == []
+    shown = lint("-f", "sarif", "--show-suppressed")
+    assert shown.returncode == 0
+    document = json.loads(shown.stdout)
+    Draft7Validator(SCHEMA).validate(document)
+    (result,) = document["runs"][0]["results"]
+    assert result["suppressions"] == [{"kind": "inSource", "state": "accepted",
+                                       "justification": "ignored by the comment on line 1: # hadolint ignore=DL3007"}]
+    assert "1 suppressed" in lint("--show-suppressed").stdout
+
+
+def test_image_exceptions_are_external_suppressions_when_asked(tmp_path: Path) -> None:
+    from oci_images import Entry, ImageConfig, Layer, build_layout
+
+    layout = build_layout(tmp_path / "layout", [Layer([Entry("data", "x", mode=0o666)])], ImageConfig(user="1000"))
+    (tmp_path / ".containersec.yaml").write_text(
+        "image:\n  exceptions:\n    - {rule: CSI021, path: /data, reason: scratch space}\n", encoding="utf-8")
+
+    def image(*args: str) -> dict[str, object]:
+        done = subprocess.run([sys.executable, "-m", "containersec", "image", str(layout), "--select", "CSI021",
+                               "-f", "json", *args], cwd=tmp_path, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return json.loads(done.stdout)
+
+    assert image()["findings"] == []
+    (finding,) = image("--show-suppressed")["findings"]  # type: ignore[misc]
+    assert finding["suppression"] == {"kind": "external", "justification": "scratch space (image.exceptions[0])"}

@@ -9,7 +9,7 @@ from typing import Any
 
 from containersec.catalogue import Rule
 from containersec.config import Config, active_rules
-from containersec.findings import Finding, InputError, Report, Stage, StageSummary
+from containersec.findings import Finding, InputError, Report, Stage, StageSummary, Suppression
 from containersec.test.image.archive import (
     ArchiveError,
     LayerRef,
@@ -69,14 +69,14 @@ def check_images(arguments: Sequence[str], config: Config, *, dockerfile: str | 
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             report.errors.append(InputError(dockerfile, f"cannot use as --dockerfile: {exc}", Stage.TEST))
     for argument in arguments:
-        _check_one(report, argument, rules, options, locator, platform)
+        _check_one(report, argument, rules, options, locator, platform, config.show_suppressed)
     report.notices.extend(_exception_notices(options))
     report.sort()
     return report
 
 
 def _check_one(report: Report, argument: str, rules: list[Rule], options: ImageOptions,
-               locator: DockerfileLocator | None, platform: str | None) -> None:
+               locator: DockerfileLocator | None, platform: str | None, show_suppressed: bool) -> None:
     path, reference = split_reference(argument)
     report.files += 1
     store = None
@@ -113,7 +113,8 @@ def _check_one(report: Report, argument: str, rules: list[Rule], options: ImageO
     image_facts = {"image": argument, "format": selected.format, "reference": selected.reference,
                    "config_digest": selected.config_digest, "platform": selected.platform}
     findings, errors = _findings(image, rules, options, location, image_facts, layers=facts,
-                                 hidden_line=locator.holds_secret if locator is not None else None)
+                                 hidden_line=locator.holds_secret if locator is not None else None,
+                                 show_suppressed=show_suppressed)
     report.findings.extend(findings)
     report.errors.extend(InputError(argument, message, Stage.TEST) for message in errors)
     report.summaries.append(_summary(argument, selected, facts, filesystem, len(findings)))
@@ -165,9 +166,11 @@ def _read(store: Store, layer: LayerRef, filesystem: Filesystem, options: ImageO
 
 def _findings(image: Image, rules: list[Rule], options: ImageOptions, location: Callable[[ImageHit], tuple[str, int]],
               facts: dict[str, object], *, layers: Sequence[LayerFacts] = (),
-              hidden_line: Callable[[int], bool] | None = None) -> tuple[list[Finding], list[str]]:
+              hidden_line: Callable[[int], bool] | None = None,
+              show_suppressed: bool = False) -> tuple[list[Finding], list[str]]:
     """Findings of `rules`; with `hidden_line`, they are placed on Dockerfile lines, hidden where it says the
-    line's own text holds a secret (whatever the finding is about: a secret in a file is no secret of the line)."""
+    line's own text holds a secret (whatever the finding is about: a secret in a file is no secret of the line).
+    Findings an exception covers are left out, or with `show_suppressed` kept as suppressed."""
     findings: list[Finding] = []
     errors: list[str] = []
     today = dt.date.today()
@@ -180,13 +183,16 @@ def _findings(image: Image, rules: list[Rule], options: ImageOptions, location: 
             errors.append(f"internal error in rule {rule.id} {rule.slug}: {type(exc).__name__}: {exc}")
             continue
         for hit in hits:
-            if _excepted(options, rule, hit, today):
+            exception = _exception_for(options, rule, hit, today)
+            if exception is not None and not show_suppressed:
                 continue
             path, line = location(hit)
             findings.append(Finding(
                 rule=rule.id, name=rule.slug, severity=rule.severity, stage=rule.stage, path=path, line=line,
                 message=hit.message, aliases=rule.aliases, secret=hidden_line is not None and hidden_line(line),
-                extra={"image": {**facts, **_hit_facts(image, hit, layers)}}))
+                extra={"image": {**facts, **_hit_facts(image, hit, layers)}},
+                suppression=None if exception is None else Suppression(
+                    "external", f"{options.exceptions[exception].reason} (image.exceptions[{exception}])")))
     return findings, errors
 
 
@@ -209,13 +215,14 @@ def _hit_facts(image: Image, hit: ImageHit, layers: Sequence[LayerFacts]) -> dic
     return facts
 
 
-def _excepted(options: ImageOptions, rule: Rule, hit: ImageHit, today: dt.date) -> bool:
-    for exception in options.exceptions:
+def _exception_for(options: ImageOptions, rule: Rule, hit: ImageHit, today: dt.date) -> int | None:
+    """The index of the first live `image.exceptions` entry that covers the hit, or None."""
+    for index, exception in enumerate(options.exceptions):
         if rule.id not in exception.rules or (exception.expires is not None and exception.expires < today):
             continue
         if not exception.paths or (hit.path is not None and any(fnmatchcase(hit.path, p) for p in exception.paths)):
-            return True
-    return False
+            return index
+    return None
 
 
 def _exception_notices(options: ImageOptions) -> list[str]:
