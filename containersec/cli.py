@@ -91,8 +91,8 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 COLORS = ("auto", "always", "never")
-CONFIG_HELP = ("config file: .containersec.yaml, pyproject.toml or a .hadolint.yaml (default: the first found in "
-               "the working directory)")
+CONFIG_HELP = ("config file: .containersec.yaml, pyproject.toml or a .hadolint.yaml (default: the first found "
+               "from the working directory upwards)")
 
 
 def add_shared_options(parser: argparse.ArgumentParser, *, formats: Sequence[str] = FORMATS,
