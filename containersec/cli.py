@@ -451,7 +451,7 @@ def _emit(report: Report, args: argparse.Namespace, config: Config, stream: Text
     stream = stream or sys.stdout
     use_color = args.color == "always" or (
         args.color == "auto" and output is None and stream.isatty() and "NO_COLOR" not in os.environ)
-    report.threshold = config.threshold_text()
+    report.threshold = report.threshold or config.threshold_text()  # a stage's own policy may say it better
     text = render(report, fmt, color=use_color)
     if output:
         try:

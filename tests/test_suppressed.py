@@ -73,6 +73,8 @@ def test_an_expired_exception_gives_back_the_vulnerabilitys_own_verdict(tmp_path
     (tmp_path / ".containersec.yaml").write_text(below_fail_on, encoding="utf-8")
     assert vulns(tmp_path).returncode == 0
     (tmp_path / ".containersec.yaml").write_text(below_fail_on + expired, encoding="utf-8")
+    said = vulns(tmp_path).stdout
+    assert "vulnerabilities fail at HIGH and above (the scanner's severity), from .containersec.yaml" in said
     done = vulns(tmp_path, "-f", "json")
     assert done.returncode == 0, done.stdout
     assert [f["rule"] for f in json.loads(done.stdout)["findings"]].count("CSV002") == 1  # still reported

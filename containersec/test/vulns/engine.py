@@ -57,9 +57,13 @@ def check_reports(paths: list[str], config: Config, *, dockerfile: str | None = 
     for rule in active_rules(config, Stage.TEST, "CSV"):
         findings.extend(rule.check(checked, rule))
     findings.sort(key=_worst_first)
-    return Report(stages=(Stage.TEST,), findings=findings, errors=errors, files=len(paths), sources=sources,
-                  notices=notices, extra={"reports": [inventory(report) for report in reports]},
-                  summaries=[summarize(reports, checked)])
+    report = Report(stages=(Stage.TEST,), findings=findings, errors=errors, files=len(paths), sources=sources,
+                    notices=notices, extra={"reports": [inventory(report) for report in reports]},
+                    summaries=[summarize(reports, checked)])
+    if settings.fail_on is not None:
+        report.threshold = (f"vulnerabilities fail at {settings.fail_on} and above (the scanner's severity), "
+                            f"from {settings.source} vulns.fail-on")
+    return report
 
 
 def _place(checked: Checked, dockerfile: Dockerfile) -> None:
