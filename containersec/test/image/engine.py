@@ -140,6 +140,9 @@ def list_contents(arguments: Sequence[str]) -> Report:
         except ArchiveError as exc:
             report.errors.append(InputError(argument, str(exc), Stage.TEST))
             continue
+        except OSError as exc:
+            report.errors.append(InputError(argument, f"cannot read: {exc.strerror or exc}", Stage.TEST))
+            continue
         finally:
             if store is not None:
                 store.close()
