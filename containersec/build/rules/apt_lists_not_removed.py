@@ -39,21 +39,28 @@ def _cleans(command: Command) -> bool:
 
 def _lists_needed_later(dockerfile: Dockerfile, run: Instruction) -> bool:
     """Whether a later RUN of this stage, or of a stage built on it, uses apt before updating the lists
-    itself: removing them here would make that RUN fail (`RUN apt-get update` then `RUN apt-get install`)."""
+    itself: removing them here would make that RUN fail (`RUN apt-get update` then `RUN apt-get install`).
+    A later RUN of this stage that updates first refreshes the lists for everything after it."""
     stage = run.stage
     if stage is None:
         return True
-    later = [i for i in stage.executed() if i.line > run.line]
-    later += [i for child in dockerfile.built_on(stage) for i in child.executed()]
-    for instruction in later:
+    own = _reads_lists_first([i for i in stage.executed() if i.line > run.line])
+    if own is not None:
+        return own
+    return any(_reads_lists_first(child.executed()) for child in dockerfile.built_on(stage))
+
+
+def _reads_lists_first(instructions: list[Instruction]) -> bool | None:
+    """True when these instructions' first apt use reads the lists, False when it updates them, None: no apt."""
+    for instruction in instructions:
         if instruction.keyword != "RUN":
             continue
         for command in run_invocations(instruction, APT) + run_invocations(instruction, APTITUDE):
             if subcommand(command, APT) == "update":
-                break
+                return False
             if subcommand(command, APT) in _NEEDS_LISTS:
                 return True
-    return False
+    return None
 
 
 def _fix(dockerfile: Dockerfile, run: Instruction) -> tuple[Edit, ...]:
