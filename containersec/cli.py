@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 SEVERITIES = ("error", "warning", "info", "style")
 LEVELS = (*SEVERITIES, "none")
 PIN_RULE = "CSD004"
+MANIFEST_PIN_RULE = "CSK041"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -228,6 +229,30 @@ def _registry_options(registry: argparse.ArgumentParser) -> None:
     prune.set_defaults(run=_run_prune)
 
 
+def _k8s_options(k8s: argparse.ArgumentParser) -> None:
+    k8s.add_argument("paths", nargs="*", metavar="PATH",
+                     help="manifest files (YAML or JSON) or directories to search (default: .); - reads standard input")
+    add_shared_options(k8s)
+    add_rule_selection(k8s)
+    k8s.add_argument("--trusted-registry", action="append", default=[], metavar="REGISTRY",
+                     help="a registry deployed images may come from (enables the untrusted-registry rule; "
+                          "wildcards allowed; repeatable)")
+    k8s.add_argument("--kustomize", action="store_true",
+                     help="render directories holding a kustomization.yaml with `kubectl kustomize` first")
+    k8s.add_argument("--profile", choices=("all", "baseline", "restricted"),
+                     help="all rules (default), or only the Pod Security Standards baseline or restricted controls")
+    k8s.add_argument("--list-images", action="store_true",
+                     help="print every image the manifests deploy, one per line (for registry prune --in-use)")
+    k8s.add_argument("--stdin-filename", metavar="NAME",
+                     help="read manifests from standard input and report them as NAME (implies PATH -)")
+    k8s.add_argument("--registry", action="store_true",
+                     help="also audit the deployed images in their registries (release-stage rules), reported on "
+                          "the manifest lines that deploy them")
+    k8s.add_argument("--registry-host", action="append", default=[], metavar="HOST",
+                     help="audit only the deployed images of this registry (implies --registry; repeatable)")
+    k8s.set_defaults(run=_run_k8s)
+
+
 def _rules_options(rules: argparse.ArgumentParser) -> None:
     rules.add_argument("rule", nargs="?", metavar="RULE", help="an ID, slug or peer alias (e.g. DL3008)")
     rules.add_argument("--format", "-f", choices=("text", "markdown", "json"), default="text",
@@ -246,12 +271,13 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "policy-check": ("fail on vulnerability exceptions that expired or expire soon", _policy_check_options),
     "image": ("check built images: docker-archive tarballs, OCI layouts (test stage)", _image_options),
     "registry": ("audit an OCI registry, plan retention (release stage)", _registry_options),
+    "k8s": ("check Kubernetes manifests (infrastructure stage)", _k8s_options),
     "rules": ("list the rules, or explain one", _rules_options),
     "action": ("run as the GitHub Action (reads INPUT_* and GITHUB_*)", _action_options),
 }
 # Subcommands that check something and so take every option of `add_shared_options`; `rules` prints the
 # catalogue and `action` takes its settings from the workflow's inputs.
-CHECKING_COMMANDS = ("lint", "pin", "vulns", "policy-check", "image", "registry audit", "registry prune")
+CHECKING_COMMANDS = ("lint", "pin", "vulns", "policy-check", "image", "registry audit", "registry prune", "k8s")
 
 
 def _platform(text: str) -> str:
@@ -310,9 +336,7 @@ def _run_lint(args: argparse.Namespace) -> int:
         return 2
     if not _output_usable(args.output):
         return 2
-    if args.stdin_filename is not None and STDIN not in args.paths:
-        args.paths.append(STDIN)  # as ruff's --stdin-filename: a name for standard input implies reading it
-    stdin_name = args.stdin_filename or STDIN
+    stdin_name = _stdin_name(args)
     if STDIN in args.paths and (args.fix or args.diff) and len(args.paths) > 1:
         print("containersec: --fix and --diff read standard input (-) alone; name no other PATH", file=sys.stderr)
         return 2
@@ -338,6 +362,15 @@ def _run_lint(args: argparse.Namespace) -> int:
             sys.stdout.write(report.sources.get(stdin_name, ""))
             return _emit(report, args, config, stream=sys.stderr)
     return _emit(report, args, config)
+
+
+def _stdin_name(args: argparse.Namespace) -> str:
+    """The name standard input is reported as; as ruff's --stdin-filename, giving one implies reading it (`-`)."""
+    if args.stdin_filename is None:
+        return "-"
+    if "-" not in args.paths:
+        args.paths.append("-")
+    return args.stdin_filename
 
 
 def _fix_summary(before: Report, after: Report) -> str:
@@ -375,20 +408,35 @@ def _output_usable(output: str | None) -> bool:
     return problem is None
 
 
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+
+
 def _run_pin(args: argparse.Namespace) -> int:
+    # Kubernetes manifests are named as files; everything else is a Dockerfile or a folder of them.
+    manifests = [path for path in args.paths if path.endswith(MANIFEST_SUFFIXES) and os.path.isfile(path)]
+    dockerfiles = [path for path in args.paths if path not in manifests]
     if not args.check:
+        from containersec.infra.images import image_spans
         from containersec.release.pin import pin_paths
 
-        return _run_stage(args, lambda config: pin_paths(args.paths, config, update=args.update))
+        return _run_stage(args, lambda config: pin_paths(dockerfiles, config, update=args.update, others=manifests,
+                                                         spans_of=image_spans))
     from containersec.build.engine import lint_paths
+    from containersec.findings import Report as Reports
 
     # Any unpinned image fails --check, whatever severity the config gives the rule, unless --fail-on says.
-    config = _config_or_exit(args, select=[PIN_RULE], fail_on=args.fail_on or "style")
+    config = _config_or_exit(args, select=[PIN_RULE, MANIFEST_PIN_RULE], fail_on=args.fail_on or "style")
     if config is None or not _output_usable(args.output):
         return 2
     notes: list[str] = []
-    report = lint_paths(args.paths, config, notes=notes)
+    reports = [lint_paths(dockerfiles, config, notes=notes)] if dockerfiles or not manifests else []
+    if manifests:
+        from containersec.infra import check_manifests
+
+        reports.append(check_manifests(manifests, config))
     _print_notes(notes)
+    report = Reports.merged(reports)
+    report.sort()
     return _emit(report, args, config)
 
 
@@ -480,6 +528,46 @@ def _run_image(args: argparse.Namespace) -> int:
         return _run_stage(args, lambda config: list_contents(args.paths))
     return _run_stage(args, lambda config: check_images(args.paths, config, dockerfile=args.dockerfile,
                                                         platform=args.platform))
+
+
+def _run_k8s(args: argparse.Namespace) -> int:
+    if args.list_images:
+        return _list_images(args)
+    from containersec.infra import check_manifests
+
+    def check(config: Config) -> Report:
+        report = check_manifests(args.paths, config, kustomize=args.kustomize, stdin_name=_stdin_name(args),
+                                 profile=args.profile)
+        if not (args.registry or args.registry_host):
+            return report
+        from containersec.action import audit_deployed_images
+
+        return audit_deployed_images(report, config, hosts=args.registry_host or None)
+
+    return _run_stage(args, check)
+
+
+def _list_images(args: argparse.Namespace) -> int:
+    """One image reference per line, each once, in the order the manifests deploy them; unreadable inputs on
+    stderr and exit 2 (a partial list must not let retention delete a deployed image unnoticed)."""
+    from containersec.config import ConfigError
+    from containersec.infra import deployed_images
+    from containersec.report.text import error_location, safe
+
+    config = _config_or_exit(args)
+    if config is None:
+        return 2
+    try:
+        images, errors = deployed_images(args.paths, config, kustomize=args.kustomize,
+                                         stdin_name=_stdin_name(args))
+    except ConfigError as exc:
+        print(f"containersec: config error: {exc}", file=sys.stderr)
+        return 2
+    for reference in dict.fromkeys(image.reference for image in images):
+        print(safe(reference))
+    for error in errors:
+        print(f"containersec: {safe(error_location(error))}: {safe(error.problem)}", file=sys.stderr)
+    return 2 if errors else 0
 
 
 def _run_rules(args: argparse.Namespace) -> int:
