@@ -121,3 +121,13 @@ def test_image_exceptions_are_external_suppressions_when_asked(tmp_path: Path) -
     assert image()["findings"] == []
     (finding,) = image("--show-suppressed")["findings"]  # type: ignore[misc]
     assert finding["suppression"] == {"kind": "external", "justification": "scratch space (image.exceptions[0])"}
+
+
+def test_report_merge_keeps_suppressed_findings_suppressed(project: Path) -> None:
+    written = vulns(project, "--show-suppressed", "-f", "json", "-o", "vulns.json")
+    assert written.returncode == 1  # the two open MEDIUM findings
+    merged = subprocess.run([sys.executable, "-m", "containersec", "report", "merge", "vulns.json", "-f", "json"],
+                            cwd=project, capture_output=True, text=True, check=False)
+    document = json.loads(merged.stdout)
+    assert document["summary"]["findings"] == 2 and document["summary"]["suppressed"] == 2
+    assert sum(1 for f in document["findings"] if f.get("suppression", {}).get("kind") == "external") == 2

@@ -42,12 +42,7 @@ def _command_of(finding: Finding) -> str:
 
 def _annotation(finding: Finding) -> str:
     # `safe` keeps terminal control characters out of the log; `command` keeps each annotation one command.
+    place = {"file": safe(finding.path), "line": finding.line, "endLine": finding.end_line,
+             "col": finding.column} if finding.in_file else {}  # a registry finding: no file to point at
     title = f"{finding.rule} {finding.name}{' (suppressed)' if finding.suppression else ''}"
-    properties = {
-        "file": safe(finding.path),
-        "line": finding.line,
-        "endLine": finding.end_line,
-        "col": finding.column,
-        "title": safe(title),
-    }
-    return command(_command_of(finding), safe(finding.message), properties)
+    return command(_command_of(finding), safe(finding.message), {**place, "title": safe(title)})

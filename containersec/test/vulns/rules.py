@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from containersec.catalogue import Rule, rule
 from containersec.findings import Finding, Severity, Stage, Suppression
+from containersec.vulnerabilities.policy import LEVELS
 from containersec.vulnerabilities.settings import EXPIRY_WINDOW_DAYS, expiry_instant, line_of
 
 if TYPE_CHECKING:  # `containersec lint` loads every rule package: this one must stay cheap to import
@@ -17,8 +18,6 @@ if TYPE_CHECKING:  # `containersec lint` loads every rule package: this one must
     from containersec.vulnerabilities.policy import Assessed
     from containersec.vulnerabilities.settings import AcceptedRisk
 
-# The scanner's severity decides the finding's: CRITICAL and HIGH error, MEDIUM warning, the rest info.
-LEVELS = {"CRITICAL": Severity.ERROR, "HIGH": Severity.ERROR, "MEDIUM": Severity.WARNING}
 # Code scanning's ranking when the report gives no CVSS score (Trivy's own SARIF defaults).
 DEFAULT_SCORES = {"CRITICAL": 9.5, "HIGH": 8.0, "MEDIUM": 5.5, "LOW": 2.0}
 SHOWN_PLACES = 3  # where in the scanned artifact a package was found, at most this many named
