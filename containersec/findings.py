@@ -66,6 +66,8 @@ class Finding:
     fails: bool | None = None
     # 0.0-10.0 for code scanning's ranking (e.g. a CVSS base score); None: derived from the severity.
     security_severity: float | None = None
+    # The credential kind of a secret finding (a secret catalogue ID, "github-pat"); added to the JSON object.
+    secret_kind: str | None = None
 
     def __post_init__(self) -> None:
         if self.end_line is None or self.end_line < self.line:
@@ -88,6 +90,7 @@ class Finding:
             "column": self.column,
             "message": self.message,
             "fixable": self.fixable,
+            **({"secret_kind": self.secret_kind} if self.secret_kind else {}),
             **self.extra,
         }
 

@@ -324,7 +324,8 @@ def check_dockerfile(dockerfile: Dockerfile, config: Config, rules: list[Rule], 
             findings.append(Finding(
                 rule=rule.id, name=rule.slug, severity=rule.severity, stage=rule.stage, path=dockerfile.path,
                 line=hit.line, end_line=hit.end_line, column=hit.column, message=hit.message,
-                aliases=rule.aliases, fixable=rule.fixable and bool(hit.edits), edits=hit.edits, secret=hit.secret))
+                aliases=rule.aliases, fixable=rule.fixable and bool(hit.edits), edits=hit.edits, secret=hit.secret,
+                secret_kind=hit.secret_kind))
     return findings
 
 

@@ -28,10 +28,10 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
         keyword = instruction.keyword
         for secret in find_secrets(outer.logical):
             yield Hit(_message(secret.kind, secret.masked, keyword), outer.line_of(secret.start),
-                      column=outer.line_map.column_of(secret.start), secret=True)
+                      column=outer.line_map.column_of(secret.start), secret=True, secret_kind=secret.id)
         for heredoc in instruction.heredocs:
             body = heredoc.body
             for secret in find_secrets(body):
                 line_start = body.rfind("\n", 0, secret.start) + 1
                 yield Hit(_message(secret.kind, secret.masked, keyword), heredoc.line + body.count(
-                    "\n", 0, secret.start), column=secret.start - line_start + 1, secret=True)
+                    "\n", 0, secret.start), column=secret.start - line_start + 1, secret=True, secret_kind=secret.id)

@@ -46,6 +46,6 @@ def sightings(path: str, data: bytes, layer: int) -> list[Sighting]:
         return found
     text = data.decode("utf-8", "replace")
     for secret in find_secrets(text):
-        if secret.kind != "private key block":  # reported above, by its header
+        if secret.id != "private-key":  # reported above, by its header
             found.append(Sighting(path, layer, TOKEN, secret.kind, secret.masked))
     return found

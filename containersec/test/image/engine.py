@@ -149,6 +149,7 @@ def _findings(image: Image, rules: list[Rule], options: ImageOptions, location: 
             findings.append(Finding(
                 rule=rule.id, name=rule.slug, severity=rule.severity, stage=rule.stage, path=path, line=line,
                 message=hit.message, aliases=rule.aliases, secret=hit.secret and on_source,
+                secret_kind=hit.secret_kind,
                 extra={"image": {**facts, **_hit_facts(image, hit, layers)}}))
     return findings, errors
 

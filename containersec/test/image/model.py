@@ -157,3 +157,4 @@ class ImageHit:
     history: int | None = None  # the history entry the finding comes from, when not a layer's file
     keyword: str | None = None  # the Dockerfile instruction that sets what is reported (USER, EXPOSE...)
     secret: bool = False
+    secret_kind: str | None = None  # the credential kind found (a secret catalogue ID)
