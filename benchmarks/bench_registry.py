@@ -20,6 +20,7 @@ from registry_server import api_image, artifact, running_registry
 
 from containersec.config import Config
 from containersec.release.registry.audit import audit_references
+from containersec.test.image import config_findings
 
 
 def fill(server, repository: str, tags: int) -> None:
@@ -48,7 +49,7 @@ def main() -> int:
             times, requests, findings = [], 0, 0
             for _ in range(args.runs):
                 started = time.monotonic()
-                report = audit_references([f"{server.host}/{repository}"], Config())
+                report = audit_references([f"{server.host}/{repository}"], Config(), config_checks=config_findings)
                 times.append(time.monotonic() - started)
                 if report.errors:
                     print(f"audit failed: {report.errors[0].message}", file=sys.stderr)

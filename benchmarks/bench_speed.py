@@ -198,10 +198,10 @@ def shellcheck_bound(files: Sequence[str], directory: str) -> ShellCheckBound:
     """Runs ShellCheck alone over the corpus's distinct scripts, with containersec's options and batch size."""
     import resource
 
-    from containersec.build.engine import read_source
-    from containersec.build.parse import parse_dockerfile
     from containersec.build.shellcheck import _WAVE, find_shellcheck, scripts_to_check, shellcheck_options
     from containersec.config import Config
+    from containersec.dockerfile.files import read_source
+    from containersec.dockerfile.parse import parse_dockerfile
 
     binary = find_shellcheck()
     if binary is None:

@@ -116,11 +116,13 @@ def check(inputs: Inputs, workspace: Path) -> tuple[Report, Severity | None]:
     if inputs.registry_refs:
         from containersec.release.registry.audit import audit_references
         from containersec.release.registry.credentials import ENV_PASSWORD, ENV_USERNAME
+        from containersec.test.image import config_findings
 
         environ = dict(os.environ)
         if inputs.registry_username and inputs.registry_password:
             environ |= {ENV_USERNAME: inputs.registry_username, ENV_PASSWORD: inputs.registry_password}
-        reports.append(audit_references(inputs.registry_refs, config, environ=environ))
+        reports.append(audit_references(inputs.registry_refs, config, config_checks=config_findings,
+                                          environ=environ))
     report = Report.merged(reports) if reports else Report()
     return with_repository_paths(report, workspace), config.fail_on
 

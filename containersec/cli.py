@@ -141,8 +141,16 @@ def _registry_options(registry: argparse.ArgumentParser) -> None:
     prune.add_argument("repository", metavar="REPO", help="host/name")
     prune.add_argument("--keep-last", type=int, default=None, metavar="N", help="keep the N newest tagged digests")
     prune.add_argument("--keep-days", type=int, default=None, metavar="D", help="keep digests built in the last D days")
-    prune.add_argument("--keep-tags", default=None, metavar="REGEX", help="keep digests with a tag matching REGEX")
-    prune.add_argument("--apply", action="store_true", help="delete what the plan lists, then prove the rest resolves")
+    prune.add_argument("--keep-tags", default=None, metavar="REGEX",
+                       help="keep digests with a tag REGEX matches as a whole ('v1\\..*' keeps v1.2, 'v1\\.' keeps "
+                       "nothing); a pattern that matches no tag is reported")
+    prune.add_argument("--apply", action="store_true",
+                       help="delete what the plan lists, checking the registry after each delete; refused when the "
+                       "plan deletes every tagged digest or more than --max-delete")
+    prune.add_argument("--max-delete", type=int, default=None, metavar="N",
+                       help="with --apply, refuse a plan that deletes more than N digests")
+    prune.add_argument("--allow-empty", action="store_true",
+                       help="with --apply, allow a plan that deletes every tagged digest of the repository")
     for command in (audit, prune):
         command.add_argument("--config", "-c", metavar="FILE")
         command.add_argument("--format", "-f", choices=FORMATS, default="text")
@@ -226,8 +234,9 @@ def _config_or_exit(args: argparse.Namespace, **overrides: object):
 
 
 def _run_lint(args: argparse.Namespace) -> int:
-    from containersec.build.engine import STDIN, lint_paths
+    from containersec.build.engine import lint_paths
     from containersec.config import ConfigError
+    from containersec.dockerfile.files import STDIN
 
     config = _config_or_exit(args)
     if config is None:
@@ -329,8 +338,10 @@ def _run_policy_check(args: argparse.Namespace) -> int:
 
 def _run_audit(args: argparse.Namespace) -> int:
     from containersec.release.registry.audit import audit_references
+    from containersec.test.image import config_findings
 
-    return _run_stage(args, lambda config: audit_references(args.references, config, state=args.state))
+    return _run_stage(args, lambda config: audit_references(args.references, config, config_checks=config_findings,
+                                                            state=args.state))
 
 
 def _run_prune(args: argparse.Namespace) -> int:
@@ -338,7 +349,7 @@ def _run_prune(args: argparse.Namespace) -> int:
 
     return _run_stage(args, lambda config: prune_repository(
         args.repository, config, keep_last=args.keep_last, keep_days=args.keep_days, keep_tags=args.keep_tags,
-        apply=args.apply))
+        apply=args.apply, max_delete=args.max_delete, allow_empty=args.allow_empty))
 
 
 def _emit(report, fmt: str, output: str | None, color: str) -> bool:

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from containersec import catalogue
-from containersec.build.engine import discover, is_dockerfile_name, lint_paths, read_dockerignore
+from containersec.build.engine import lint_paths
 from containersec.config import Config
+from containersec.dockerfile.files import discover, is_dockerfile_name, read_dockerignore
 from containersec.findings import Severity
 
 

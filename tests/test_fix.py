@@ -17,10 +17,10 @@ import pytest
 from containersec import catalogue
 from containersec.build.engine import lint_paths
 from containersec.build.fix import apply_edits, apply_fixes, unified_diff
-from containersec.build.model import Dockerfile
-from containersec.build.parse import parse_dockerfile
 from containersec.catalogue import Hit, RuleOptions
 from containersec.config import Config
+from containersec.dockerfile.model import Dockerfile
+from containersec.dockerfile.parse import parse_dockerfile
 from containersec.findings import Edit, Severity
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dockerfiles"

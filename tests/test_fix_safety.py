@@ -12,9 +12,9 @@ import pytest
 
 from containersec.build.engine import lint_text
 from containersec.build.fix import fix_text
-from containersec.build.parse import parse_dockerfile
 from containersec.catalogue import Rule, all_rules
 from containersec.config import Config
+from containersec.dockerfile.parse import parse_dockerfile
 from containersec.findings import Stage
 
 FIXABLE = [rule for rule in all_rules(Stage.BUILD) if rule.fixable]

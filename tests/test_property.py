@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from containersec.build import engine
-from containersec.build.parse import parse_dockerfile
 from containersec.catalogue import all_rules
 from containersec.config import Config, active_rules, load_config, with_overrides
+from containersec.dockerfile.parse import parse_dockerfile
 from containersec.findings import Stage
 
 KEYWORDS = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from containersec.build.parse import parse_dockerfile
+from containersec.dockerfile.parse import parse_dockerfile
 
 
 def commands(text: str, *names: str):

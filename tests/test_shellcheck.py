@@ -8,7 +8,6 @@ import textwrap
 import pytest
 
 from containersec.build.engine import lint_paths
-from containersec.build.parse import parse_dockerfile
 from containersec.build.shellcheck import (
     NOT_INSTALLED,
     ShellCheckMissing,
@@ -19,6 +18,7 @@ from containersec.build.shellcheck import (
 )
 from containersec.cli import main as cli_main
 from containersec.config import Config
+from containersec.dockerfile.parse import parse_dockerfile
 from containersec.findings import Severity
 
 

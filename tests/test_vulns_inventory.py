@@ -9,7 +9,7 @@ import pytest
 
 from containersec.config import Config
 from containersec.test.vulns import check_reports
-from containersec.test.vulns.read import ReportError, read_report
+from containersec.vulnerabilities.read import ReportError, read_report
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REPORTS = SHARED / "fixtures" / "scan-reports"

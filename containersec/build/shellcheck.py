@@ -27,11 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from containersec.build.keyvalue import key_values
-from containersec.build.model import Dockerfile, Instruction, Stage
-from containersec.build.shell import Script
 from containersec.build.shellcheck_cache import ResultCache
 from containersec.config import COMMAND_LINE, Config, ConfigError
+from containersec.dockerfile.model import Dockerfile, Instruction, Stage
+from containersec.dockerfile.shell import Script
 from containersec.findings import Finding, Severity
 from containersec.findings import Stage as FindingStage
 
@@ -184,7 +183,7 @@ def _jobs(dockerfile: Dockerfile) -> Iterator[_Job]:
         for instruction in stage.instructions:
             target = instruction.effective
             if target.keyword in ("ARG", "ENV"):
-                defined.update(name for name, _, _ in key_values(target) if _NAME.fullmatch(name))
+                defined.update(name for name, _, _ in target.pairs if _NAME.fullmatch(name))
             elif target.keyword == "RUN" and target.exec_form is None:
                 yield from _run_jobs(dockerfile, target, defined)
 
@@ -195,7 +194,7 @@ def _inherited_names(stage: Stage) -> set[str]:
     for ancestor in list(stage.ancestry())[1:]:
         for instruction in ancestor.instructions:
             if instruction.keyword in ("ARG", "ENV"):
-                names.update(name for name, _, _ in key_values(instruction) if _NAME.fullmatch(name))
+                names.update(name for name, _, _ in instruction.pairs if _NAME.fullmatch(name))
     return names
 
 

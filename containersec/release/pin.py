@@ -14,8 +14,9 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from containersec.build import discover, parse_dockerfile, read_source
 from containersec.config import Config
+from containersec.dockerfile.files import discover, read_source
+from containersec.dockerfile.parse import parse_dockerfile
 from containersec.findings import InputError, Report, Stage, StageSummary
 from containersec.release.registry.client import NotFound, RegistryError, RegistryPool
 from containersec.release.registry.credentials import CredentialError

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from containersec.build.rules._secrets import dockerignored
+from containersec.secrets import dockerignored
 from tests.rules.helpers import findings
 
 DOCKERFILE = "FROM node:22\nWORKDIR /app\nCOPY package.json .\nCOPY . .\nADD ./ /srv/\nCOPY --from=build /out .\n"

@@ -1,6 +1,6 @@
 import pytest
 
-from containersec.build.rules._secrets import find_secrets, mask
+from containersec.secrets import find_secrets, mask
 from tests.rules.helpers import findings, lines
 
 AWS_KEY = "AKIA" + "Z7QW3XK5PL2MNB4R"

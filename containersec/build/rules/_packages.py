@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from containersec.build.model import Dockerfile, Instruction
-from containersec.build.shell import Command, ShellWord
 from containersec.catalogue import Hit
+from containersec.dockerfile.model import Dockerfile, Instruction
+from containersec.dockerfile.shell import Command, ShellWord
 from containersec.findings import Edit
 from containersec.patterns import LazyPattern
 
@@ -339,8 +339,6 @@ def sets_variable(run: Instruction, command: Command, name: str) -> bool:
     """Whether `name` is in the environment of `command`: an ENV or ARG (with a value) earlier in its stage
     or the stages it is built on, an assignment before the command (`X=1 pip ...`, `env X=1 pip ...`), or an
     `export X=...` earlier in the same RUN."""
-    from containersec.build.keyvalue import key_values
-
     prefix = name + "="
     if name in command.assignments or any(
             w.text.startswith(prefix) for c in _wrappers(command) for w in c.args):
@@ -355,7 +353,7 @@ def sets_variable(run: Instruction, command: Command, name: str) -> bool:
             if current is stage and instruction.line >= run.line:
                 break
             if instruction.keyword in ("ENV", "ARG") and any(
-                    key == name and value is not None for key, value, _ in key_values(instruction)):
+                    key == name and value is not None for key, value, _ in instruction.pairs):
                 return True
     return False
 

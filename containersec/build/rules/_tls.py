@@ -6,11 +6,10 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from containersec.build.keyvalue import key_values
-from containersec.build.model import Dockerfile, Instruction
-from containersec.build.shell import Command, Script, ShellWord
-from containersec.build.words import unquote
 from containersec.catalogue import Hit
+from containersec.dockerfile.model import Dockerfile, Instruction
+from containersec.dockerfile.shell import Command, Script, ShellWord
+from containersec.dockerfile.words import unquote
 from containersec.patterns import LazyPattern
 
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
@@ -40,7 +39,7 @@ def variable_settings(dockerfile: Dockerfile, names: str) -> Iterator[Setting]:
     for instruction in dockerfile.instructions:
         effective = instruction.effective
         if effective.keyword in ("ENV", "ARG") and _mentions(effective.logical.lower().encode(), hints):
-            for name, value, line in key_values(effective):
+            for name, value, line in effective.pairs:
                 if whole.fullmatch(name) and value is not None:
                     yield Setting(name, value, effective.keyword, line)
         elif effective.keyword == "RUN" and effective.script is not None:

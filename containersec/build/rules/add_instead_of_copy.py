@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile, Instruction
 from containersec.build.rules._images import copy_arguments, is_extractable, is_remote, keyword_span, resolve
-from containersec.build.variables import has_variable
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile, Instruction
+from containersec.dockerfile.variables import has_variable
 from containersec.findings import Edit, Severity
 
 _ADD_ONLY_FLAGS = frozenset({"checksum", "keep-git-dir", "unpack"})

@@ -1,6 +1,5 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile
 from containersec.build.rules._packages import (
     APK,
     final_image_runs,
@@ -13,6 +12,7 @@ from containersec.build.rules._packages import (
     subcommand_word,
 )
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
 from containersec.findings import Severity
 
 _CACHE = "/var/cache/apk"

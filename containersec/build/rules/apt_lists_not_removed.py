@@ -1,6 +1,5 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile, Instruction
 from containersec.build.rules._packages import (
     APT,
     APTITUDE,
@@ -10,8 +9,9 @@ from containersec.build.rules._packages import (
     subcommand,
     uncleaned,
 )
-from containersec.build.shell import Command
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile, Instruction
+from containersec.dockerfile.shell import Command
 from containersec.findings import Edit, Severity
 from containersec.patterns import LazyPattern
 

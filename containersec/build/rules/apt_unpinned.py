@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile
 from containersec.build.rules._packages import APT, APTITUDE, is_path_or_url, unpinned_hits
-from containersec.build.shell import Command
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
+from containersec.dockerfile.shell import Command
 from containersec.findings import Severity
 
 

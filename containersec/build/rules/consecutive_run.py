@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile, Instruction
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile, Instruction
 from containersec.findings import Severity
 
 _SHORT = 1  # commands; a RUN that already groups several is a deliberate layer

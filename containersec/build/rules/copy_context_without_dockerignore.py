@@ -1,10 +1,10 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile
 from containersec.build.rules._images import sources_and_destination
-from containersec.build.rules._secrets import dockerignored
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
 from containersec.findings import Severity
+from containersec.secrets import dockerignored
 
 # Context entries that must never reach an image: history (with any secret ever committed) and local secrets.
 REQUIRED_EXCLUSIONS = (".git", ".env")

@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile
 from containersec.build.rules._images import copy_arguments, resolve
-from containersec.build.variables import has_variable
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
+from containersec.dockerfile.variables import has_variable
 from containersec.findings import Severity
 
 

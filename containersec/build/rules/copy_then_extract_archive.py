@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile, Instruction
 from containersec.build.rules._images import copy_arguments, is_tar_archive
-from containersec.build.shell import Command
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile, Instruction
+from containersec.dockerfile.shell import Command
 from containersec.findings import Severity
 from containersec.patterns import LazyPattern
 

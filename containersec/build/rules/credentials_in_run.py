@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile
 from containersec.build.rules._tls import commands, has_secret_mount, unique
-from containersec.build.shell import Command
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
+from containersec.dockerfile.shell import Command
 from containersec.findings import Severity
 
 _LOGIN_TOOLS = frozenset({"docker", "podman", "buildah", "nerdctl", "helm", "skopeo", "oras", "crane"})

@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile
 from containersec.build.rules._packages import Manager, is_path_or_url, package_words, unpinned_hits
-from containersec.build.shell import Command, ShellWord
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
+from containersec.dockerfile.shell import Command, ShellWord
 from containersec.findings import Severity
 
 GEM = Manager("gem", frozenset({"gem"}),

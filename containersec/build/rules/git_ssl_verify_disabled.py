@@ -1,10 +1,10 @@
 from collections.abc import Iterator
 from itertools import pairwise
 
-from containersec.build.model import Dockerfile
 from containersec.build.rules._tls import FALSE_WORDS, commands, setting_hits, unique
-from containersec.build.shell import Command
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
+from containersec.dockerfile.shell import Command
 from containersec.findings import Severity
 
 _FIX = "remove it and add the server's CA with http.sslCAInfo if it is private"

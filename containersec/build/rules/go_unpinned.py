@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile
 from containersec.build.rules._packages import Manager, package_words, unpinned_hits
-from containersec.build.shell import Command, ShellWord
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
+from containersec.dockerfile.shell import Command, ShellWord
 from containersec.findings import Severity
 
 GO = Manager("go", frozenset({"go"}),

@@ -1,9 +1,10 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile
-from containersec.build.rules._images import external_images, image_matches, parse_image
+from containersec.build.rules._images import external_images
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
 from containersec.findings import Severity
+from containersec.images import image_matches, parse_image
 
 
 @rule(id="CSD006", slug="image-not-allowed", severity=Severity.ERROR,

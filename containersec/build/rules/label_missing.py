@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile, Stage
 from containersec.build.rules._labels import stage_labels
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile, Stage
 from containersec.findings import Severity
 
 

@@ -1,8 +1,8 @@
 import json
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile, Instruction
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile, Instruction
 from containersec.findings import Edit, Severity
 
 

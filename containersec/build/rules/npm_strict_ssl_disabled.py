@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile
 from containersec.build.rules._tls import FALSE_WORDS, commands, setting_hits, unique
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
 from containersec.findings import Severity
 
 _FIX = "remove it and configure the private CA with `npm config set cafile` or NODE_EXTRA_CA_CERTS"

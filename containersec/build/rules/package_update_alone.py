@@ -1,6 +1,5 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile
 from containersec.build.rules._packages import (
     APK,
     APT,
@@ -12,8 +11,9 @@ from containersec.build.rules._packages import (
     position,
     subcommand,
 )
-from containersec.build.shell import Command
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
+from containersec.dockerfile.shell import Command
 from containersec.findings import Severity
 
 # Each family: its managers and the subcommands that only refresh the package index.

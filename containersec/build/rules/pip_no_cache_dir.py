@@ -1,6 +1,5 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile
 from containersec.build.rules._packages import (
     PIP,
     final_image_runs,
@@ -12,8 +11,9 @@ from containersec.build.rules._packages import (
     sets_variable,
     subcommand_word,
 )
-from containersec.build.shell import Command
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
+from containersec.dockerfile.shell import Command
 from containersec.findings import Severity
 
 _CACHE_SUFFIXES = (".cache/pip", ".cache")

@@ -1,7 +1,6 @@
 import re
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile
 from containersec.build.rules._packages import (
     PIP,
     Manager,
@@ -10,8 +9,9 @@ from containersec.build.rules._packages import (
     unpinned_hits,
     vcs_ref,
 )
-from containersec.build.shell import Command, ShellWord
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
+from containersec.dockerfile.shell import Command, ShellWord
 from containersec.findings import Severity
 from containersec.patterns import LazyPattern
 

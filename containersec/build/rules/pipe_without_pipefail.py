@@ -1,8 +1,8 @@
 from collections.abc import Iterable, Iterator
 
-from containersec.build.model import Dockerfile
-from containersec.build.shell import Command, Script
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
+from containersec.dockerfile.shell import Command, Script
 from containersec.findings import Severity
 
 # Producers whose failure cannot hide a broken build; `yes` even dies of SIGPIPE, which pipefail would

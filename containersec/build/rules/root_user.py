@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile
 from containersec.build.rules._images import final_user, resolve
-from containersec.build.variables import has_variable
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
+from containersec.dockerfile.variables import has_variable
 from containersec.findings import Severity
 
 _ROOT = frozenset({"root", "0"})

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
 from containersec.findings import Severity
 
 # Commands run in a child process: a `cd` there cannot leak into the rest of the RUN.

@@ -1,10 +1,9 @@
 from collections.abc import Iterator
 
-from containersec.build.keyvalue import key_values
-from containersec.build.model import Dockerfile, Stage
-from containersec.build.rules._secrets import is_secret_name, may_name_secret
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile, Stage
 from containersec.findings import Severity
+from containersec.secrets import is_secret_name, may_name_secret
 
 _FIX = "pass it with RUN --mount=type=secret,id=... (or an env secret) instead"
 
@@ -40,7 +39,7 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
         instruction = outer.effective
         if instruction.keyword not in ("ARG", "ENV") or not may_name_secret(instruction.logical):
             continue
-        for name, value, line in key_values(instruction):
+        for name, value, line in instruction.pairs:
             if is_secret_name(name) and not (value or "").startswith("/run/secrets/"):
                 where = _where(instruction.keyword, outer.stage, final)
                 yield Hit(f"{instruction.keyword} {name} looks like a secret and {where}: {_FIX}", line, secret=True)

@@ -1,13 +1,12 @@
 import posixpath
 from collections.abc import Iterator
 
-from containersec.build.keyvalue import key_values
-from containersec.build.model import Dockerfile, Instruction, Stage
 from containersec.build.rules._images import sources_and_destination
-from containersec.build.rules._secrets import CREDENTIAL_FILE_VARIABLES, secret_file_kind
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile, Instruction, Stage
 from containersec.findings import Severity
 from containersec.patterns import LazyPattern
+from containersec.secrets import CREDENTIAL_FILE_VARIABLES, secret_file_kind
 
 # `$AWS_CONFIG_FILE` or `${AWS_CONFIG_FILE}` (with any modifier) as a COPY destination.
 _CREDENTIAL_TARGET = LazyPattern(r"\$\{?(" + "|".join(sorted(CREDENTIAL_FILE_VARIABLES)) + r")\b")
@@ -62,7 +61,7 @@ def check(dockerfile: Dockerfile, options: RuleOptions) -> Iterator[Hit]:
         for instruction in stage.all("ENV"):
             if not any(variable in instruction.logical.upper() for variable in CREDENTIAL_FILE_VARIABLES):
                 continue
-            for name, value, line in key_values(instruction):
+            for name, value, line in instruction.pairs:
                 if name.upper() in CREDENTIAL_FILE_VARIABLES and value and value.startswith("/"):
                     target = posixpath.normpath(value)
                     for copy, destination in copied:

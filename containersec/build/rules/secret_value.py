@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile
-from containersec.build.rules._secrets import find_secrets
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
 from containersec.findings import Severity
+from containersec.secrets import find_secrets
 
 
 def _message(kind: str, masked: str, keyword: str) -> str:

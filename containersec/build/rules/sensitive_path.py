@@ -1,10 +1,10 @@
 import posixpath
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile, Instruction
 from containersec.build.rules._images import resolve
-from containersec.build.words import unquote
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile, Instruction
+from containersec.dockerfile.words import unquote
 from containersec.findings import Severity
 
 _SYSTEM_DIRECTORIES = ("/proc", "/sys", "/dev", "/boot", "/initrd", "/lost+found")

@@ -1,10 +1,10 @@
 import json
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile, Instruction
 from containersec.build.rules._images import lineage_has
-from containersec.build.shell import SHELLS
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile, Instruction
+from containersec.dockerfile.shell import SHELLS
 from containersec.findings import Edit, Severity
 from containersec.patterns import LazyPattern
 

@@ -1,9 +1,10 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile
-from containersec.build.rules._images import external_images, parse_image, registry_matches
+from containersec.build.rules._images import external_images
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
 from containersec.findings import Severity
+from containersec.images import parse_image, registry_matches
 
 
 @rule(id="CSD005", slug="untrusted-registry", severity=Severity.ERROR, aliases=("DL3026",),

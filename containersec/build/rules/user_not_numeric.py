@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
 from containersec.findings import Severity
 
 

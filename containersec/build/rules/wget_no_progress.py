@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile
-from containersec.build.shell import Command
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
+from containersec.dockerfile.shell import Command
 from containersec.findings import Severity
 
 _QUIET = frozenset({"-nv", "--no-verbose", "--quiet", "--output-file", "--append-output"})

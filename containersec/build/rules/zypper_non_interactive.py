@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
-from containersec.build.model import Dockerfile
 from containersec.build.rules._packages import ZYPPER, missing_yes_hits
-from containersec.build.shell import Command
 from containersec.catalogue import Hit, RuleOptions, rule
+from containersec.dockerfile.model import Dockerfile
+from containersec.dockerfile.shell import Command
 from containersec.findings import Severity
 
 _PROMPTING = frozenset({"install", "in", "remove", "rm", "update", "up", "patch", "dist-upgrade", "dup",

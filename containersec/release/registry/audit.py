@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from containersec.config import Config, active_rules
 from containersec.findings import Finding, InputError, Report, Stage, StageSummary
@@ -45,6 +45,15 @@ from containersec.release.registry.signatures import (
     load_public_key,
     verify_simple_signing,
 )
+
+
+class ConfigChecks(Protocol):
+    """The image checks that need only an image's config blob: the test stage's `config_findings`, which the
+    front doors pass in (a stage never imports another)."""
+
+    def __call__(self, image_config: Mapping[str, Any], config: Config, *, path: str,
+                 extra: Mapping[str, object] | None = None) -> list[Finding]: ...
+
 
 STATE_VERSION = 1
 BASE_NAME = "org.opencontainers.image.base.name"
@@ -92,6 +101,7 @@ class Auditor:
     pool: RegistryPool
     now: datetime
     state: dict[str, str]
+    config_checks: ConfigChecks
     public_key: Any = None
     report: Report = field(default_factory=lambda: Report(stages=(Stage.RELEASE,)))
     no_referrers_api: set[str] = field(default_factory=set)
@@ -215,17 +225,15 @@ class Auditor:
         created_text = config.get("created") if isinstance(config.get("created"), str) else annotations.get(CREATED)
         created = parse_created(created_text) or parse_created(annotations.get(CREATED))
         base_name, base_digest = labels.get(BASE_NAME), labels.get(BASE_DIGEST)
-        self.config_checks(locator, config)
+        self.check_config(locator, config)
         self.apply(ImageFacts(
             locator, self.now, self.settings.patch_window_days, created, created_text, labels,
             self.settings.required_labels, base_name, base_digest,
             self.base_digest(locator, base_name) if base_name and base_digest else None))
 
-    def config_checks(self, locator: Locator, config: dict[str, Any]) -> None:
+    def check_config(self, locator: Locator, config: dict[str, Any]) -> None:
         """The image stage's config-only checks (root user, secrets in Env, ...) on the config blob, no layers."""
-        from containersec.test.image import config_findings
-
-        for finding in config_findings(config, self.config, path=locator.reference, extra=locator.extra()):
+        for finding in self.config_checks(config, self.config, path=locator.reference, extra=locator.extra()):
             # Found in the registry: reported with the release stage's findings, in its SARIF run.
             self.report.findings.append(dataclasses.replace(finding, stage=Stage.RELEASE))
 
@@ -334,14 +342,15 @@ def write_state(path: Path, state: Mapping[str, str]) -> None:
                     encoding="utf-8")
 
 
-def audit_references(references: list[str], config: Config, *, state: str | None = None,
-                     environ: Mapping[str, str] | None = None, now: datetime | None = None) -> Report:
+def audit_references(references: list[str], config: Config, *, config_checks: ConfigChecks,
+                     state: str | None = None, environ: Mapping[str, str] | None = None,
+                     now: datetime | None = None) -> Report:
     settings = registry_settings(config)
     named = set()
     for given in references:
         with contextlib.suppress(ReferenceError):
             named.add(parse_reference(given).api_host if not given.endswith("/") else given.rstrip("/").lower())
-    auditor = Auditor(config, settings, settings.pool(named, environ), now or datetime.now(UTC), {})
+    auditor = Auditor(config, settings, settings.pool(named, environ), now or datetime.now(UTC), {}, config_checks)
     report = auditor.report
     state_path = Path(state) if state else None
     try:

@@ -2,15 +2,20 @@
 
 The graph is what the tags reach: tagged manifests, the children of indexes, cosign `.sig`/`.att`/`.sbom`
 tags and OCI 1.1 referrers (the API, else the referrers tag schema). Untagged manifests that nothing tagged
-reaches are invisible to the distribution API and are never touched. `--apply` checks that deletes are
-enabled before changing anything, deletes in the plan's order, then re-reads the registry to prove that
-every kept tag still names the same digest and every kept artifact still exists.
+reaches are invisible to the distribution API and are never touched.
+
+`--apply` refuses a plan that would empty the repository (every tagged digest deleted) or delete more than
+`--max-delete`, checks that deletes are enabled before changing anything, and deletes in the plan's order.
+After each delete it proves that the digest is gone and that every tag of a digest not yet deleted is still
+listed, and stops at the first surprise; at the end it proves that every tag that existed before on a digest
+that was not deleted names the same digest, and that every kept digest exists.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from containersec.config import Config
@@ -19,12 +24,17 @@ from containersec.release.registry.audit import Repository, parse_created
 from containersec.release.registry.client import NotFound, RegistryError, is_digest
 from containersec.release.registry.credentials import CredentialError
 from containersec.release.registry.reference import ReferenceError, parse_reference
-from containersec.release.registry.retention import Node, Plan, Policy, plan_retention
+from containersec.release.registry.retention import Node, Plan, Policy, plan_retention, release_tags
 from containersec.release.registry.settings import registry_settings
 from containersec.release.registry.shapes import mapping
 
 _COSIGN_TAG = re.compile(r"sha256-([0-9a-f]{64})\.(?:sig|att|sbom)")
 _FALLBACK_TAG = re.compile(r"sha256-([0-9a-f]{64})")
+
+
+# Real images nest an index in an index at most once or twice (attestation manifests, multi-platform
+# bundles); a chain deeper than this is hostile or broken, and planning on it is refused.
+MAX_INDEX_DEPTH = 16
 
 
 class _Graph:
@@ -33,49 +43,80 @@ class _Graph:
         self.nodes: dict[str, Node] = {}
         self.gone: set[str] = set()
         self.referrers_api = True
+        self.tags_of: dict[str, tuple[str, ...]] = {}
 
     def read(self) -> dict[str, Node]:
         tags_of: dict[str, list[str]] = {}
         for tag in sorted(self.repository.tags):
             tags_of.setdefault(self.repository.manifest(tag).digest, []).append(tag)
-        for digest, tags in tags_of.items():
-            self.add(digest, tuple(tags), subject=self.subject_of_tags(tags))
+        # Every node takes its tags from here, however it is reached first: a tagged child of an index met
+        # through the index still carries its own tag.
+        self.tags_of = {digest: tuple(tags) for digest, tags in tags_of.items()}
+        for digest in self.tags_of:
+            self.add(digest)
         # Referrers of every digest seen so far (the API; the tag schema was covered by the tags above).
         for digest in list(self.nodes):
             for descriptor in self.referrers(digest):
                 if is_digest(descriptor.get("digest")):
-                    self.add(descriptor["digest"], (), subject=digest)
+                    self.add(descriptor["digest"], subject=digest)
+        self._date_indexes()
         self.gone = {node.subject for node in self.nodes.values()
                      if node.subject is not None and node.subject not in self.nodes and not self.exists(node.subject)}
         return self.nodes
 
-    def subject_of_tags(self, tags: list[str]) -> str | None:
+    @property
+    def tag_digests(self) -> dict[str, str]:
+        """Every tag the repository had when read, with the digest it named."""
+        return {tag: digest for digest, tags in self.tags_of.items() for tag in tags}
+
+    def subject_of_tags(self, tags: tuple[str, ...]) -> str | None:
         for tag in tags:
             match = _COSIGN_TAG.fullmatch(tag) or _FALLBACK_TAG.fullmatch(tag)
             if match:
                 return f"sha256:{match[1]}"
         return None
 
-    def add(self, digest: str, tags: tuple[str, ...], subject: str | None = None) -> None:
-        if digest in self.nodes:
-            return
-        manifest = self.repository.manifest(digest)
-        declared = manifest.data.get("subject")
-        if subject is None and isinstance(declared, dict) and isinstance(declared.get("digest"), str):
-            subject = declared["digest"]
-        children = tuple(child["digest"] for child in manifest.children)
-        kind = "artifact" if subject is not None else "index" if manifest.is_index else "image"
-        # Placeholder first: an index listing itself, or artifacts of artifacts, cannot loop.
-        self.nodes[digest] = Node(digest, tags, None, children, subject, kind)
-        created = None
-        if kind == "image":
-            created = self.created(manifest.data)
-        for child in children:
-            self.add(child, ())
-        if kind == "index":
-            dates = [self.nodes[c].created for c in children if self.nodes[c].created is not None]
-            created = max(dates) if dates else None
-        self.nodes[digest] = Node(digest, tags, created, children, subject, kind)
+    def add(self, root: str, subject: str | None = None) -> None:
+        """Read `root` and every manifest it lists, iteratively, at most MAX_INDEX_DEPTH indexes deep."""
+        pending: list[tuple[str, str | None, int]] = [(root, subject, 0)]
+        while pending:
+            digest, given_subject, depth = pending.pop()
+            if digest in self.nodes:
+                known = self.nodes[digest]
+                if given_subject is not None and known.subject is None:
+                    # Also a referrer: keep both links, so it is kept with its subject or its index.
+                    self.nodes[digest] = replace(known, subject=given_subject, kind="artifact")
+                continue
+            if depth > MAX_INDEX_DEPTH:
+                raise RegistryError(f"{self.repository.name}@{root}: indexes nested more than {MAX_INDEX_DEPTH} "
+                                    "levels deep; no plan is made for this repository")
+            manifest = self.repository.manifest(digest)
+            tags = self.tags_of.get(digest, ())
+            declared = manifest.data.get("subject")
+            subject = given_subject or self.subject_of_tags(tags)
+            if subject is None and isinstance(declared, dict) and isinstance(declared.get("digest"), str):
+                subject = declared["digest"]
+            children = tuple(child["digest"] for child in manifest.children)
+            kind = "artifact" if subject is not None else "index" if manifest.is_index else "image"
+            created = self.created(manifest.data) if kind == "image" else None
+            self.nodes[digest] = Node(digest, tags, created, children, subject, kind)
+            pending += [(child, None, depth + 1) for child in reversed(children)]
+
+    def _date_indexes(self) -> None:
+        """An index is as new as its newest child; nested indexes settle within the depth bound."""
+        indexes = [node for node in self.nodes.values() if node.kind == "index"]
+        for _ in range(MAX_INDEX_DEPTH + 1):
+            changed = False
+            for node in indexes:
+                node = self.nodes[node.digest]
+                dates = [self.nodes[c].created for c in node.children
+                         if c in self.nodes and self.nodes[c].created is not None]
+                created = max(dates, default=None)
+                if created != node.created:
+                    self.nodes[node.digest] = replace(node, created=created)
+                    changed = True
+            if not changed:
+                return
 
     def created(self, data: Mapping[str, object]) -> datetime | None:
         config = data.get("config")
@@ -118,48 +159,107 @@ def _policy(config: Config, keep_last: int | None, keep_days: int | None, keep_t
     return policy
 
 
-def _apply(repository: Repository, plan: Plan, report: Report, given: str) -> list[dict[str, object]]:
-    registry = repository.registry
-    if not registry.deletes_enabled(repository.name):
-        report.errors.append(InputError(given, f"{given}: deletes are disabled on this registry (distribution: "
-                                        "storage.delete.enabled); nothing was changed", Stage.RELEASE))
-        return []
-    applied: list[dict[str, object]] = []
-    for decision in plan.delete:
-        try:
-            registry.delete_manifest(repository.name, decision.digest)
-        except RegistryError as exc:
-            report.errors.append(InputError(given, f"{given}: deleting {decision.digest} failed, stopped: {exc}",
-                                            Stage.RELEASE))
-            return applied
-        applied.append({"digest": decision.digest, "deleted": True})
-    _verify(repository, plan, report, given)
-    return applied
+def _refusal(nodes: Mapping[str, Node], plan: Plan, max_delete: int | None, allow_empty: bool) -> str | None:
+    """Why `--apply` must not run this plan, if it must not."""
+    tagged = [node for node in nodes.values() if release_tags(node)]
+    kept = plan.kept_digests
+    if tagged and not allow_empty and not any(node.digest in kept for node in tagged):
+        return (f"the plan deletes every tagged digest ({len(tagged)}) and would empty the repository; "
+                "nothing was deleted (check the keep options, or give --allow-empty)")
+    if max_delete is not None and len(plan.delete) > max_delete:
+        return (f"the plan deletes {len(plan.delete)} digests, more than --max-delete {max_delete}; nothing was "
+                "deleted (raise --max-delete to go on)")
+    return None
 
 
-def _verify(repository: Repository, plan: Plan, report: Report, given: str) -> None:
-    """Re-read the registry: every kept tag names the planned digest, every kept digest exists."""
-    registry = repository.registry
-    present = set(registry.tags(repository.name))
-    for decision in plan.keep:
-        for tag in decision.tags:
-            digest = registry.head_digest(repository.name, tag) if tag in present else None
-            if digest != decision.digest:
-                report.errors.append(InputError(given, f"{given}: after pruning, kept tag {tag} names "
-                                                f"{digest or 'nothing'}, not {decision.digest}", Stage.RELEASE))
+def _unmatched_keep_pattern(nodes: Mapping[str, Node], policy: Policy) -> str | None:
+    if policy.keep_tags is None:
+        return None
+    if any(policy.keep_tags.fullmatch(tag) for node in nodes.values() for tag in release_tags(node)):
+        return None
+    return (f"--keep-tags {policy.keep_tags.pattern!r} matches no tag: a pattern must match the whole tag "
+            "(for a prefix, end it with .*), so it keeps nothing")
+
+
+class _Applier:
+    """Deletes in the plan's order and proves, after each delete, that the registry did only that."""
+
+    def __init__(self, repository: Repository, before: Mapping[str, str], report: Report, given: str) -> None:
+        self.repository = repository
+        self.registry = repository.registry
+        self.before = before  # every tag the repository had, with its digest
+        self.report = report
+        self.given = given
+
+    def fail(self, message: str) -> None:
+        self.report.errors.append(InputError(self.given, f"{self.given}: {message}", Stage.RELEASE))
+
+    def apply(self, plan: Plan) -> list[dict[str, object]]:
+        if not self.registry.deletes_enabled(self.repository.name):
+            self.fail("deletes are disabled on this registry (distribution: storage.delete.enabled); nothing was "
+                      "changed")
+            return []
+        applied: list[dict[str, object]] = []
+        deleted: set[str] = set()
+        for decision in plan.delete:
+            try:
+                self.registry.delete_manifest(self.repository.name, decision.digest)
+            except RegistryError as exc:
+                self.fail(f"deleting {decision.digest} failed, stopped: {exc}")
+                return applied
+            applied.append({"digest": decision.digest, "deleted": True})
+            deleted.add(decision.digest)
+            if not self.only_deleted(decision.digest, deleted, len(plan.delete)):
+                return applied
+        self.verify(plan, deleted)
+        return applied
+
+    def only_deleted(self, digest: str, deleted: set[str], planned: int) -> bool:
+        """After one delete: that digest is gone, and every tag of a digest not yet deleted is still listed."""
+        problems = []
+        if self.exists(digest):
+            problems.append(f"the registry still serves {digest} after deleting it")
+        present = set(self.registry.tags(self.repository.name))
+        missing = sorted(tag for tag, named in self.before.items() if named not in deleted and tag not in present)
+        if missing:
+            problems.append(f"deleting {digest} also removed tag{'s' if len(missing) > 1 else ''} "
+                            f"{', '.join(missing[:10])}")
+        for problem in problems:
+            self.fail(f"{problem}; stopped after {len(deleted)} of the {planned} planned deletes")
+        return not problems
+
+    def verify(self, plan: Plan, deleted: set[str]) -> None:
+        """Re-read the registry: every tag that existed before on a digest not deleted names the same digest,
+        and every kept digest exists."""
+        present = set(self.registry.tags(self.repository.name))
+        for tag, digest in sorted(self.before.items()):
+            if digest in deleted:
+                continue
+            now = self.registry.head_digest(self.repository.name, tag) if tag in present else None
+            if now != digest:
+                self.fail(f"after pruning, tag {tag} names {now or 'nothing'}, not {digest}")
+        for decision in plan.keep:
+            if not self.exists(decision.digest):
+                self.fail(f"after pruning, kept {decision.digest} is gone")
+
+    def exists(self, digest: str) -> bool:
         try:
-            registry.head_digest(repository.name, decision.digest)
+            self.registry.head_digest(self.repository.name, digest)
         except NotFound:
-            report.errors.append(InputError(given, f"{given}: after pruning, kept {decision.digest} is gone",
-                                            Stage.RELEASE))
+            return False
+        return True
 
 
 def prune_repository(given: str, config: Config, *, keep_last: int | None = None, keep_days: int | None = None,
-                     keep_tags: str | None = None, apply: bool = False, environ: Mapping[str, str] | None = None,
+                     keep_tags: str | None = None, apply: bool = False, max_delete: int | None = None,
+                     allow_empty: bool = False, environ: Mapping[str, str] | None = None,
                      now: datetime | None = None) -> Report:
     settings = registry_settings(config)
     policy = _policy(config, keep_last, keep_days, keep_tags)
+    if max_delete is not None and max_delete < 0:
+        raise config.section_error("--max-delete", "must be 0 or more")
     report = Report(stages=(Stage.RELEASE,))
+    warnings: list[str] = []
     try:
         reference = parse_reference(given)
         if reference.target is not None:
@@ -167,8 +267,18 @@ def prune_repository(given: str, config: Config, *, keep_last: int | None = None
         registry = settings.pool({reference.api_host}, environ)[reference.api_host]
         repository = Repository(registry, reference.repository, registry.tags(reference.repository))
         graph = _Graph(repository)
-        plan = plan_retention(graph.read(), policy, now or datetime.now(UTC), graph.gone)
-        applied = _apply(repository, plan, report, given) if apply and plan.delete else []
+        nodes = graph.read()
+        plan = plan_retention(nodes, policy, now or datetime.now(UTC), graph.gone)
+        warnings += filter(None, [_unmatched_keep_pattern(nodes, policy)])
+        refusal = _refusal(nodes, plan, max_delete, allow_empty) if plan.delete else None
+        if refusal is not None:
+            if apply:
+                report.errors.append(InputError(given, f"{given}: --apply refused: {refusal}", Stage.RELEASE))
+            else:
+                warnings.append(f"--apply would refuse this plan: {refusal}")
+        applied: list[dict[str, object]] = []
+        if apply and plan.delete and refusal is None:
+            applied = _Applier(repository, graph.tag_digests, report, given).apply(plan)
     except (ReferenceError, RegistryError, CredentialError) as exc:
         report.errors.append(InputError(given, str(exc) if str(exc).startswith((given, "'")) else f"{given}: {exc}",
                                         Stage.RELEASE))
@@ -176,9 +286,14 @@ def prune_repository(given: str, config: Config, *, keep_last: int | None = None
     report.files = 1
     report.extra["keep"] = [decision.to_json() for decision in plan.keep]
     report.extra["delete"] = [decision.to_json() for decision in plan.delete]
+    report.extra["warnings"] = list(warnings)
+    report.notices.extend(f"{given}: {warning}" for warning in warnings)
     if apply:
         report.extra["applied"] = applied
-    mode = "applied" if apply else "dry run: nothing deleted (--apply deletes)"
+    if not apply:
+        mode = "dry run: nothing deleted (--apply deletes)"
+    else:
+        mode = "refused: nothing deleted" if refusal is not None else "applied"
     rows = [(f"keep   {d.digest}", f"{', '.join(d.tags) or '-'}: {d.reason}") for d in plan.keep]
     rows += [(f"delete {d.digest}", f"{', '.join(d.tags) or '-'}: {d.reason}") for d in plan.delete]
     report.summaries.append(StageSummary(Stage.RELEASE, f"retention plan for {given}: keep {len(plan.keep)}, "

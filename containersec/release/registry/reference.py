@@ -1,6 +1,6 @@
 """Image references: `host[:port]/name[:tag][@digest]`, with Docker Hub's defaults.
 
-Split as the build stage splits FROM images (a first component with `.` or `:`, or `localhost`, is a host;
+Split by `containersec.images`, as FROM images are split (a first component with `.` or `:`, or `localhost`, is a host;
 anything else lives on Docker Hub under `library/`), then validated; Docker Hub's API host is
 `registry-1.docker.io`.
 """
@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from containersec.build import parse_image
+from containersec.images import DOCKER_HUB, parse_image
 
-DOCKER_HUB = "docker.io"
 DOCKER_HUB_API = "registry-1.docker.io"
 DOCKER_HUB_AUTH_KEY = "https://index.docker.io/v1/"
 _COMPONENT = re.compile(r"[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*")

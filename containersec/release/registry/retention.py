@@ -6,6 +6,8 @@ Rules it never breaks (README, "prune safety rules"):
 - an artifact whose subject is deleted is deleted with it; an artifact whose subject is already gone is deleted;
 - deleting a digest removes all its tags, so a digest that still carries a kept tag is never deleted;
 - a digest whose build time is unknown is never deleted by age;
+- `--keep-last` ranks by build time; equal build times are ordered by the highest tag in natural version
+  order, then by digest, and the plan says so on each digest concerned;
 - deletions run artifacts before their subject and an index before its children, so the registry never holds
   an index whose children are gone or a signature without its image while the plan is applied.
 """
@@ -76,10 +78,39 @@ def _root_reasons(nodes: Mapping[str, Node], policy: Policy, now: datetime) -> d
         elif policy.keep_days is not None and node.created >= now - timedelta(days=policy.keep_days):
             reasons[node.digest] = f"built within {policy.keep_days} days ({node.created:%Y-%m-%d})"
     if policy.keep_last:
-        dated = sorted((n for n in roots if n.created is not None), key=lambda n: (n.created, n.digest), reverse=True)
-        for rank, node in enumerate(dated[:policy.keep_last], 1):
-            reasons.setdefault(node.digest, f"newest {rank} of --keep-last {policy.keep_last}")
+        tied = _tied_build_times(roots)
+        for rank, node in enumerate(newest_first(roots)[:policy.keep_last], 1):
+            reasons.setdefault(node.digest, f"newest {rank} of --keep-last {policy.keep_last}" + tied.get(
+                node.digest, ""))
     return reasons
+
+
+def _version_key(tag: str) -> tuple[tuple[int, int | str], ...]:
+    """Natural order: 1.10 after 1.9, numbers before words at the same place."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.findall(r"\d+|\D+", tag))
+
+
+def newest_first(roots: Iterable[Node]) -> list[Node]:
+    """Dated roots, newest build first. Equal build times (reproducible builds share one `created`) are
+    ordered by the highest tag in natural version order, then by digest, so the order is stable."""
+    dated = [node for node in roots if node.created is not None]
+    return sorted(dated, key=lambda node: (node.created, max(map(_version_key, release_tags(node)), default=()),
+                                           node.digest), reverse=True)
+
+
+def _tied_build_times(roots: Iterable[Node]) -> dict[str, str]:
+    """A note for each dated root whose build time another root shares."""
+    by_time: dict[datetime, list[Node]] = {}
+    for node in roots:
+        if node.created is not None:
+            by_time.setdefault(node.created, []).append(node)
+    notes: dict[str, str] = {}
+    for group in by_time.values():
+        if len(group) > 1:
+            for node in group:
+                notes[node.digest] = (f" (build time shared with {len(group) - 1} other digest"
+                                      f"{'s' if len(group) > 2 else ''}: ordered by tag, then digest)")
+    return notes
 
 
 def release_tags(node: Node) -> list[str]:
@@ -117,8 +148,10 @@ def plan_retention(nodes: Mapping[str, Node], policy: Policy, now: datetime,
     for digest in sorted(kept):
         result.keep.append(Decision(digest, nodes[digest].tags, kept[digest]))
     deleted = {digest for digest in nodes if digest not in kept}
+    tied = _tied_build_times(node for node in nodes.values() if release_tags(node)) if policy.keep_last else {}
     for digest in _safe_order(nodes, deleted):
-        result.delete.append(Decision(digest, nodes[digest].tags, _delete_reason(nodes[digest], nodes, policy)))
+        reason = _delete_reason(nodes[digest], nodes, policy) + tied.get(digest, "")
+        result.delete.append(Decision(digest, nodes[digest].tags, reason))
     return result
 
 

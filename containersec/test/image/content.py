@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from containersec.build import find_secrets
+from containersec.secrets import find_secrets
 from containersec.test.image.model import CREDENTIAL_FILE, TOKEN, Sighting
 
 _PRIVATE_KEY = re.compile(rb"-----BEGIN ((?:[A-Z0-9]+ ){0,3})PRIVATE KEY(?: BLOCK)?-----")

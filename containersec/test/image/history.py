@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from containersec.catalogue import RuleOptions, resolve
-from containersec.test.image.model import HistoryEntry
 
 _BUILDKIT_SUFFIX = re.compile(r"\s*# buildkit\s*$")
 _NOP = re.compile(r"^(?:/bin/)?sh -c #\(nop\)\s*")
@@ -24,6 +23,16 @@ _SHELL = re.compile(r"^(?:/bin/|/usr/bin/)?(?:sh|bash|ash|dash)(?:\s+-[a-z]+(?:\
 _KEYWORDS = frozenset({"RUN", "COPY", "ADD", "ENV", "ARG", "LABEL", "USER", "WORKDIR", "EXPOSE", "VOLUME", "CMD",
                        "ENTRYPOINT", "HEALTHCHECK", "SHELL", "STOPSIGNAL", "ONBUILD", "MAINTAINER"})
 _HEREDOC_END = "CONTAINERSEC_HISTORY_EOF"
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One entry of the image config's `history`."""
+
+    index: int  # position in config.history
+    created_by: str
+    empty_layer: bool
+    layer: int | None  # index into rootfs.diff_ids of the layer this entry made
 
 
 @dataclass(frozen=True)
@@ -100,7 +109,7 @@ class HistoryDockerfile:
 
     @cached_property
     def dockerfile(self):  # type: ignore[no-untyped-def]
-        from containersec.build import parse_dockerfile
+        from containersec.dockerfile.parse import parse_dockerfile
 
         return parse_dockerfile(self.text, "history")
 
@@ -124,7 +133,7 @@ _ASSIGNMENT = re.compile(r"(?<![\w$])([A-Za-z_][A-Za-z0-9_]*)=(\S+)")
 
 def redact(text: str) -> str:
     """`text` with known credential formats masked and the values of secret-named assignments hidden."""
-    from containersec.build import find_secrets, is_secret_name
+    from containersec.secrets import find_secrets, is_secret_name
 
     for secret in sorted(find_secrets(text), key=lambda s: s.start, reverse=True):
         text = text[:secret.start] + secret.masked + text[secret.end:]

@@ -35,7 +35,7 @@ class DockerfileLocator:
 
     @classmethod
     def read(cls, path: str) -> DockerfileLocator:
-        from containersec.build import parse_dockerfile
+        from containersec.dockerfile.parse import parse_dockerfile
 
         with open(path, encoding="utf-8") as handle:
             text = handle.read()

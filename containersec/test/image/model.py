@@ -5,18 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from containersec.test.image.history import HistoryDockerfile
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    index: int  # position in config.history
-    created_by: str
-    empty_layer: bool
-    layer: int | None  # index into rootfs.diff_ids of the layer this entry made
+from containersec.test.image.history import HistoryDockerfile, HistoryEntry
 
 
 @dataclass(frozen=True)
@@ -142,8 +133,6 @@ class Image:
 
     @cached_property
     def history(self) -> HistoryDockerfile:
-        from containersec.test.image.history import HistoryDockerfile
-
         return HistoryDockerfile(self.config.history)
 
 

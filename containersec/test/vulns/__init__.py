@@ -1,4 +1,4 @@
-"""The test stage's vulnerability policy over scanner reports (Trivy, Grype, SARIF).
+"""The test stage's `containersec vulns`: the policy of `containersec.vulnerabilities` as rules over reports.
 
 The exports load on first use: `containersec lint` imports this package's `rules` module for the catalogue,
 and must not pay for the readers, the policy or their libraries.

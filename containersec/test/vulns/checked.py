@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from containersec.test.vulns.locate import Place
-from containersec.test.vulns.policy import Assessed, Evaluation
-from containersec.test.vulns.settings import VulnsSettings
+from containersec.vulnerabilities.policy import Assessed, Evaluation
+from containersec.vulnerabilities.settings import VulnsSettings
 
 
 @dataclass

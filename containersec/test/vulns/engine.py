@@ -8,16 +8,16 @@ from pathlib import Path
 from containersec.config import Config, active_rules
 from containersec.findings import Finding, InputError, Report, Stage
 from containersec.test.vulns.checked import Checked
-from containersec.test.vulns.group import group
-from containersec.test.vulns.ignores import IgnoreRule, read_ignore_file
 from containersec.test.vulns.inventory import inventory
 from containersec.test.vulns.locate import Dockerfile
-from containersec.test.vulns.policy import evaluate
-from containersec.test.vulns.read import ReportError, read_report
-from containersec.test.vulns.records import SEVERITY_RANK, ScanReport
-from containersec.test.vulns.settings import read_settings
 from containersec.test.vulns.summary import summarize
-from containersec.test.vulns.vex import Statement, read_vex
+from containersec.vulnerabilities.group import group
+from containersec.vulnerabilities.ignores import IgnoreRule, read_ignore_file
+from containersec.vulnerabilities.policy import evaluate
+from containersec.vulnerabilities.read import ReportError, read_report
+from containersec.vulnerabilities.records import SEVERITY_RANK, ScanReport
+from containersec.vulnerabilities.settings import read_settings
+from containersec.vulnerabilities.vex import Statement, read_vex
 
 
 def check_reports(paths: list[str], config: Config, *, dockerfile: str | None = None, show_suppressed: bool = False,

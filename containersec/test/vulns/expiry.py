@@ -6,8 +6,8 @@ import datetime as dt
 import sys
 
 from containersec.config import Config, ConfigError
-from containersec.test.vulns.ignores import read_ignore_file
-from containersec.test.vulns.settings import expiry_instant, read_settings
+from containersec.vulnerabilities.ignores import read_ignore_file
+from containersec.vulnerabilities.settings import expiry_instant, read_settings
 
 
 def check_exceptions(config: Config, days: int, now: dt.datetime | None = None) -> int:

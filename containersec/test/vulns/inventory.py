@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from containersec.test.vulns.records import SEVERITIES, ScanReport
+from containersec.vulnerabilities.records import SEVERITIES, ScanReport
 
 
 def inventory(report: ScanReport) -> dict[str, object]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from containersec.build import parse_dockerfile
-from containersec.test.vulns.records import ImageConfig
+from containersec.dockerfile.parse import parse_dockerfile
+from containersec.vulnerabilities.records import ImageConfig
 
 LAYER_KEYWORDS = ("RUN", "COPY", "ADD")
 _ARG_PREFIX = re.compile(r"^\|\d+(\s+\S+=\S*)*\s+")

@@ -10,7 +10,7 @@ from containersec.findings import Finding, Severity, Stage
 
 if TYPE_CHECKING:  # `containersec lint` loads every rule package: this one must stay cheap to import
     from containersec.test.vulns.checked import Checked
-    from containersec.test.vulns.policy import Assessed
+    from containersec.vulnerabilities.policy import Assessed
 
 # The scanner's severity decides the finding's: CRITICAL and HIGH error, MEDIUM warning, the rest info.
 LEVELS = {"CRITICAL": Severity.ERROR, "HIGH": Severity.ERROR, "MEDIUM": Severity.WARNING}

@@ -6,9 +6,9 @@ from collections import Counter
 
 from containersec.findings import Stage, StageSummary
 from containersec.test.vulns.checked import Checked
-from containersec.test.vulns.policy import BY_EXCEPTION, BY_IGNORE_FILE, BY_ONLY_FIXED, BY_VEX, Assessed
-from containersec.test.vulns.records import SEVERITIES, SEVERITY_RANK, ScanReport
 from containersec.test.vulns.versions import upgrade
+from containersec.vulnerabilities.policy import BY_EXCEPTION, BY_IGNORE_FILE, BY_ONLY_FIXED, BY_VEX, Assessed
+from containersec.vulnerabilities.records import SEVERITIES, SEVERITY_RANK, ScanReport
 
 TOP_UPGRADES = 3
 SHOWN_REASONS = 5

@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
-from containersec.build import LABEL_TYPES, shown_label_value
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity, Stage
+from containersec.labels import LABEL_TYPES, shown_label_value
 from containersec.release.registry.facts import ImageFacts
 
 

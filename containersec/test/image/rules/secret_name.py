@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
-from containersec.build import is_secret_name
 from containersec.catalogue import rule
 from containersec.findings import Severity, Stage
+from containersec.secrets import is_secret_name
 from containersec.test.image.model import Image, ImageHit
 from containersec.test.image.options import ImageOptions
 from containersec.test.image.rules._history import history_hits

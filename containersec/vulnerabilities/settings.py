@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from containersec.config import Config
-from containersec.test.vulns.records import SEVERITY_RANK
+from containersec.vulnerabilities.records import SEVERITY_RANK
 
 KEYS = ("fail-on", "only-fixed", "grace-days", "exceptions", "vex", "ignore-files", "dockerfile")
 EXCEPTION_KEYS = ("id", "package", "paths", "reason", "expires")

@@ -9,8 +9,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from containersec.config import ConfigError
-from containersec.test.vulns.group import Vulnerability
-from containersec.test.vulns.purls import parse_purl, purl_matches
+from containersec.vulnerabilities.group import Vulnerability
+from containersec.vulnerabilities.purls import parse_purl, purl_matches
 
 SUPPRESSING = ("not_affected", "fixed")
 

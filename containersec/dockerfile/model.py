@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import os
+import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
 
-from containersec.build.variables import substitute
-from containersec.build.words import Word, split_words
-
-if TYPE_CHECKING:
-    from containersec.build.shell import Command, Script
+from containersec.dockerfile.keyvalue import Pairs, parse_pairs
+from containersec.dockerfile.linemap import LineMap
+from containersec.dockerfile.shell import SHELLS, Command, Script, build_script
+from containersec.dockerfile.variables import substitute
+from containersec.dockerfile.words import Word, split_words
 
 DEFAULT_SHELL = ("/bin/sh", "-c")
 NON_POSIX_SHELLS = ("pwsh", "powershell", "cmd")
@@ -33,23 +33,6 @@ class Flag:
     name: str
     value: str | None
     offset: int  # start of `--name` in Instruction.logical
-
-
-@dataclass
-class LineMap:
-    """Maps offsets in joined (logical) text back to 1-based source lines."""
-
-    starts: list[int]
-    lines: list[int]
-    columns: list[int] | None = None  # 1-based source column of each segment start (default 1)
-
-    def line_of(self, offset: int) -> int:
-        return self.lines[max(bisect_right(self.starts, offset) - 1, 0)]
-
-    def column_of(self, offset: int) -> int:
-        index = max(bisect_right(self.starts, offset) - 1, 0)
-        base = self.columns[index] if self.columns else 1
-        return base + offset - self.starts[index]
 
 
 @dataclass
@@ -114,17 +97,13 @@ class Instruction:
         return self.inner if self.inner is not None else self
 
     @cached_property
-    def pairs(self) -> list[tuple[str, str | None, int]]:
+    def pairs(self) -> Pairs:
         """(name, value, line) of an ARG, ENV or LABEL instruction; parsed once, read by many rules."""
-        from containersec.build.keyvalue import parse_pairs
-
-        return parse_pairs(self)
+        return parse_pairs(self.keyword, self.logical, self.value_offset, self.escape, self.line_of)
 
     @cached_property
     def script(self) -> Script | None:
         """The shell script of a shell-form RUN (heredocs included), or None."""
-        from containersec.build.shell import script_for
-
         return script_for(self)
 
     def commands(self, *names: str) -> Iterator[Command]:
@@ -263,3 +242,84 @@ def instruction_variables(instruction: Instruction) -> dict[str, str]:
     if instruction.keyword not in ("ARG", "ENV"):
         return {}
     return {k: v for k, v, _ in instruction.pairs if v is not None}
+
+
+# --- a RUN instruction as a shell script -----------------------------------------------------------
+
+def script_for(instruction: Instruction) -> Script | None:
+    """The script a RUN instruction runs, or None for other instructions."""
+    if instruction.keyword != "RUN":
+        return None
+    if instruction.exec_form is not None:
+        return _exec_form_script(instruction, instruction.exec_form)
+    dialect = _interpreter(instruction.shell[0]) if instruction.shell else "sh"
+    if any(name in dialect for name in NON_POSIX_SHELLS):
+        return Script(b"", lambda _: instruction.line, dialect)
+    pieces = _value_pieces(instruction)
+    heredocs = instruction.heredocs
+    words = instruction.words()
+    heredoc_only = heredocs and all(w.raw.lstrip("0123456789").startswith("<<") for w in words)
+    if heredoc_only and len(heredocs) == 1:
+        dialect = _shebang(heredocs[0].body) or dialect
+        return build_script(_body_pieces(heredocs[0].body, heredocs[0].line), dialect)
+    if len(heredocs) == 1:
+        pieces.append(("\n", instruction.line))
+        pieces.extend(_body_pieces(heredocs[0].body, heredocs[0].line))
+        pieces.append((heredocs[0].delimiter + "\n", heredocs[0].end_line))
+        return build_script(pieces, dialect)
+    # tree-sitter-bash cannot pair several heredocs on one line with their bodies: parse the command
+    # line alone, then run each body fed to a shell (`bash <<EOF`) as a script of its own.
+    script = build_script(pieces, dialect)
+    markers = [i for i, w in enumerate(words) if w.raw.lstrip("0123456789").startswith("<<")
+               and not w.raw.lstrip("0123456789").startswith("<<<")]
+    for heredoc, marker in zip(heredocs, markers, strict=False):
+        reader = _interpreter(words[marker - 1].text) if marker else ""
+        if reader in SHELLS and script.is_posix:
+            nested = build_script(_body_pieces(heredoc.body, heredoc.line), reader)
+            nested.depth, nested.parent = 1, script
+            owner = next((c for c in script.commands if c.name == reader and c.nested_script is None), None)
+            if owner is not None:
+                owner.nested_script = nested
+                for inner in nested.commands:
+                    inner.via = inner.via or "heredoc"
+    return script
+
+
+def _exec_form_script(instruction: Instruction, argv: list[str]) -> Script:
+    if not argv:
+        return Script(b"", lambda _: instruction.line, "exec")
+    return build_script([(shlex.join(argv), instruction.line)], "sh")
+
+
+def _value_pieces(instruction: Instruction) -> list[tuple[str, int] | tuple[str, int, int]]:
+    logical = instruction.logical
+    line_map = instruction.line_map
+    begin = instruction.value_offset
+    pieces: list[tuple[str, int] | tuple[str, int, int]] = []
+    bounds = [*line_map.starts[1:], len(logical)]
+    for start, end, line in zip(line_map.starts, bounds, line_map.lines, strict=True):
+        if end <= begin:
+            continue
+        first = max(start, begin)
+        pieces.append((logical[first:end], line, line_map.column_of(first)))
+    return pieces
+
+
+def _body_pieces(body: str, first_line: int) -> list[tuple[str, int] | tuple[str, int, int]]:
+    return [(line, first_line + index) for index, line in enumerate(body.splitlines(keepends=True))]
+
+
+def _interpreter(program: str) -> str:
+    return os.path.basename(program.strip()).lower() or "sh"
+
+
+def _shebang(body: str) -> str | None:
+    if not body.startswith("#!"):
+        return None
+    words = body[2:].split("\n", 1)[0].split()
+    if not words:
+        return None
+    interpreter = _interpreter(words[0])
+    if interpreter == "env":
+        interpreter = _interpreter(next((w for w in words[1:] if not w.startswith("-")), "sh"))
+    return interpreter

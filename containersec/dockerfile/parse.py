@@ -12,18 +12,18 @@ from __future__ import annotations
 import json
 import re
 
-from containersec.build.model import (
+from containersec.dockerfile.linemap import LineMap
+from containersec.dockerfile.model import (
     DEFAULT_SHELL,
     Dockerfile,
     Flag,
     Heredoc,
     Instruction,
-    LineMap,
     Problem,
     Stage,
 )
-from containersec.build.variables import substitute
-from containersec.build.words import unquote
+from containersec.dockerfile.variables import substitute
+from containersec.dockerfile.words import unquote
 
 INSTRUCTIONS = frozenset({
     "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",

@@ -6,11 +6,11 @@ import datetime as dt
 import fnmatch
 from dataclasses import dataclass, field
 
-from containersec.test.vulns.group import Vulnerability
-from containersec.test.vulns.ignores import IgnoreRule
-from containersec.test.vulns.records import SEVERITY_RANK
-from containersec.test.vulns.settings import AcceptedRisk, VulnsSettings
-from containersec.test.vulns.vex import Statement, applicable
+from containersec.vulnerabilities.group import Vulnerability
+from containersec.vulnerabilities.ignores import IgnoreRule
+from containersec.vulnerabilities.records import SEVERITY_RANK
+from containersec.vulnerabilities.settings import AcceptedRisk, VulnsSettings
+from containersec.vulnerabilities.vex import Statement, applicable
 
 # How suppressions are named in the summary, in this order.
 BY_EXCEPTION, BY_IGNORE_FILE, BY_VEX, BY_ONLY_FIXED = "exceptions", "ignore files", "VEX", "only-fixed"

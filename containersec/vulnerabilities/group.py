@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from containersec.test.vulns.records import SEVERITY_RANK, Record, ScanReport
+from containersec.vulnerabilities.records import SEVERITY_RANK, Record, ScanReport
 
 
 @dataclass

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from containersec.config import ConfigError
-from containersec.test.vulns.group import Vulnerability
-from containersec.test.vulns.purls import parse_purl, purl_matches
-from containersec.test.vulns.settings import expiry_instant
+from containersec.vulnerabilities.group import Vulnerability
+from containersec.vulnerabilities.purls import parse_purl, purl_matches
+from containersec.vulnerabilities.settings import expiry_instant
 
 _EXP = re.compile(r"^exp:(.*)$")
 _REGEX_CHARS = re.compile(r"[\\^$.|?*+()\[\]{}]")

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from containersec.test.vulns.records import ImageConfig, Record, ScanReport, scanner_severity
-from containersec.test.vulns.stream import DocumentError, walk
+from containersec.vulnerabilities.records import ImageConfig, Record, ScanReport, scanner_severity
+from containersec.vulnerabilities.stream import DocumentError, walk
 
 TRIVY_VULNS = "Results.item.Vulnerabilities.item"
 GRYPE_MATCHES = "matches.item"

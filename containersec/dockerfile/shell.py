@@ -9,13 +9,12 @@ are all reported, each marked with how it was reached.
 from __future__ import annotations
 
 import os
-import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
-from containersec.build.model import NON_POSIX_SHELLS, Instruction, LineMap
+from containersec.dockerfile.linemap import LineMap
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
@@ -223,45 +222,6 @@ class Script:
         return self.source.decode("utf-8", "replace")
 
 
-def script_for(instruction: Instruction) -> Script | None:
-    """The script a RUN instruction runs, or None for other instructions."""
-    if instruction.keyword != "RUN":
-        return None
-    if instruction.exec_form is not None:
-        return _exec_form_script(instruction, instruction.exec_form)
-    dialect = _interpreter(instruction.shell[0]) if instruction.shell else "sh"
-    if any(name in dialect for name in NON_POSIX_SHELLS):
-        return Script(b"", lambda _: instruction.line, dialect)
-    pieces = _value_pieces(instruction)
-    heredocs = instruction.heredocs
-    words = instruction.words()
-    heredoc_only = heredocs and all(w.raw.lstrip("0123456789").startswith("<<") for w in words)
-    if heredoc_only and len(heredocs) == 1:
-        dialect = _shebang(heredocs[0].body) or dialect
-        return build_script(_body_pieces(heredocs[0].body, heredocs[0].line), dialect)
-    if len(heredocs) == 1:
-        pieces.append(("\n", instruction.line))
-        pieces.extend(_body_pieces(heredocs[0].body, heredocs[0].line))
-        pieces.append((heredocs[0].delimiter + "\n", heredocs[0].end_line))
-        return build_script(pieces, dialect)
-    # tree-sitter-bash cannot pair several heredocs on one line with their bodies: parse the command
-    # line alone, then run each body fed to a shell (`bash <<EOF`) as a script of its own.
-    script = build_script(pieces, dialect)
-    markers = [i for i, w in enumerate(words) if w.raw.lstrip("0123456789").startswith("<<")
-               and not w.raw.lstrip("0123456789").startswith("<<<")]
-    for heredoc, marker in zip(heredocs, markers, strict=False):
-        reader = _interpreter(words[marker - 1].text) if marker else ""
-        if reader in SHELLS and script.is_posix:
-            nested = build_script(_body_pieces(heredoc.body, heredoc.line), reader)
-            nested.depth, nested.parent = 1, script
-            owner = next((c for c in script.commands if c.name == reader and c.nested_script is None), None)
-            if owner is not None:
-                owner.nested_script = nested
-                for inner in nested.commands:
-                    inner.via = inner.via or "heredoc"
-    return script
-
-
 def build_script(pieces: list[tuple[str, int] | tuple[str, int, int]], dialect: str) -> Script:
     """A script from (text, source line[, source column]) pieces; byte offsets map back to the source."""
     starts: list[int] = []
@@ -278,46 +238,6 @@ def build_script(pieces: list[tuple[str, int] | tuple[str, int, int]], dialect: 
         length += len(data)
     line_map = LineMap(starts or [0], lines or [1], columns or [1])
     return Script(b"".join(chunks), line_map.line_of, dialect, line_map.column_of)
-
-
-def _exec_form_script(instruction: Instruction, argv: list[str]) -> Script:
-    if not argv:
-        return Script(b"", lambda _: instruction.line, "exec")
-    return build_script([(shlex.join(argv), instruction.line)], "sh")
-
-
-def _value_pieces(instruction: Instruction) -> list[tuple[str, int] | tuple[str, int, int]]:
-    logical = instruction.logical
-    line_map = instruction.line_map
-    begin = instruction.value_offset
-    pieces: list[tuple[str, int] | tuple[str, int, int]] = []
-    bounds = [*line_map.starts[1:], len(logical)]
-    for start, end, line in zip(line_map.starts, bounds, line_map.lines, strict=True):
-        if end <= begin:
-            continue
-        first = max(start, begin)
-        pieces.append((logical[first:end], line, line_map.column_of(first)))
-    return pieces
-
-
-def _body_pieces(body: str, first_line: int) -> list[tuple[str, int] | tuple[str, int, int]]:
-    return [(line, first_line + index) for index, line in enumerate(body.splitlines(keepends=True))]
-
-
-def _interpreter(program: str) -> str:
-    return os.path.basename(program.strip()).lower() or "sh"
-
-
-def _shebang(body: str) -> str | None:
-    if not body.startswith("#!"):
-        return None
-    words = body[2:].split("\n", 1)[0].split()
-    if not words:
-        return None
-    interpreter = _interpreter(words[0])
-    if interpreter == "env":
-        interpreter = _interpreter(next((w for w in words[1:] if not w.startswith("-")), "sh"))
-    return interpreter
 
 
 def _analyse(script: Script) -> None:
