@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from containersec.secret_catalogue import KINDS, SEVERITIES
-from containersec.secret_detector import detect, entropy, mask
+from containersec.secrets.catalogue import KINDS, SEVERITIES
+from containersec.secrets.detect import detect, entropy, mask
 from tests.secret_samples import SAMPLES, Maker
 
 IDS = [kind.id for kind in KINDS]

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from containersec.secret_catalogue import KINDS, PLACEHOLDERS, Kind
+from containersec.secrets.catalogue import KINDS, PLACEHOLDERS, Kind
+from containersec.secrets.names import is_secret_name
 
 SHOWN = 4  # characters of a secret that a message may show
 
@@ -50,16 +51,26 @@ class _Compiled:
 
 
 @cache
-def _compiled() -> tuple[dict[str, tuple[_Compiled, ...]], tuple[re.Pattern[str], ...]]:
-    """Entries by keyword, compiled on first use (a cold `lint` of a clean file never needs them)."""
-    by_keyword: dict[str, list[_Compiled]] = {}
+def _by_keyword() -> dict[str, tuple[int, ...]]:
+    """Catalogue positions of the entries each keyword sends to their patterns."""
+    by_keyword: dict[str, list[int]] = {}
     for order, kind in enumerate(KINDS):
-        compiled = _Compiled(kind, order, re.compile(kind.pattern, kind.flags),
-                             tuple(re.compile(allowed) for allowed in kind.allow))
         for keyword in kind.keywords:
-            by_keyword.setdefault(keyword, []).append(compiled)
-    placeholders = tuple(re.compile(placeholder) for placeholder in PLACEHOLDERS)
-    return {keyword: tuple(entries) for keyword, entries in by_keyword.items()}, placeholders
+            by_keyword.setdefault(keyword, []).append(order)
+    return {keyword: tuple(orders) for keyword, orders in by_keyword.items()}
+
+
+@cache
+def _entry(order: int) -> _Compiled:
+    """One entry, compiled when a text first holds its keyword (a cold `lint` compiles only a few)."""
+    kind = KINDS[order]
+    return _Compiled(kind, order, re.compile(kind.pattern, kind.flags),
+                     tuple(re.compile(allowed) for allowed in kind.allow))
+
+
+@cache
+def _placeholders() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(placeholder) for placeholder in PLACEHOLDERS)
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,30}$")
@@ -67,6 +78,11 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,30}$")
 _URL_PLACEHOLDER = re.compile(r"[$%{<*]|(?:password|passwd|pass|pwd|secret|x+|\.+)$", re.IGNORECASE)
 # Generic values that are references, paths, URLs, versions or digests rather than secrets.
 _NOT_A_VALUE = re.compile(r"^(?:[./~]|[A-Za-z][\w+.-]*://|sha(?:1|256|384|512)[:-]|v?\d+(?:\.\d+)+)|/run/secrets/")
+
+
+# A name with one of these words holds a digest of a key (KEY_SHA512), not a secret.
+_DIGEST_WORDS = frozenset({"sha", "sha1", "sha256", "sha384", "sha512", "md5", "hash", "checksum", "sum", "digest",
+                           "fingerprint", "fpr"})
 
 
 def _url(match: re.Match[str], text: str) -> tuple[int, str] | None:
@@ -77,10 +93,10 @@ def _url(match: re.Match[str], text: str) -> tuple[int, str] | None:
 
 
 def _generic(match: re.Match[str], text: str) -> tuple[int, str] | None:
-    from containersec.build.rules._secrets import is_secret_name
-
     value = match["secret"]
-    if not is_secret_name(re.sub(r"[.-]", "_", match["key"])) or _NOT_A_VALUE.search(value):
+    name = re.sub(r"[.-]", "_", match["key"])
+    if (not is_secret_name(name) or _DIGEST_WORDS.intersection(name.lower().split("_"))
+            or _NOT_A_VALUE.search(value)):
         return None
     return match.start("secret"), mask(value)
 
@@ -107,18 +123,26 @@ def _found(entry: _Compiled, text: str, placeholders: tuple[re.Pattern[str], ...
         yield Secret(kind.title, start, match.end("secret"), masked, kind.id, kind.severity)
 
 
+def candidates(lower: str) -> list[int]:
+    """Catalogue positions of the entries whose keywords occur in `lower` (a lower-cased text), in order."""
+    return sorted({order for keyword, orders in _by_keyword().items() if keyword in lower for order in orders})
+
+
 def detect(text: str) -> list[Secret]:
     """Every credential of a known kind in `text`, once each, in order of position."""
-    by_keyword, placeholders = _compiled()
-    lower = text.lower()
-    entries = {entry.order: entry for keyword, group in by_keyword.items() if keyword in lower for entry in group}
-    accepted: list[tuple[int, Secret]] = []
-    for order in sorted(entries):
-        for secret in _found(entries[order], text, placeholders):
+    return detect_entries(text, candidates(text.lower()))
+
+
+def detect_entries(text: str, orders: list[int]) -> list[Secret]:
+    """What the entries at catalogue positions `orders` (ascending) find in `text`."""
+    placeholders = _placeholders()
+    accepted: list[Secret] = []
+    for order in orders:
+        for secret in _found(_entry(order), text, placeholders):
             # A match inside (or across) one already taken is the same credential seen by a broader entry.
-            if not any(secret.start < other.end and other.start < secret.end for _, other in accepted):
-                accepted.append((order, secret))
-    return sorted((secret for _, secret in accepted), key=lambda secret: secret.start)
+            if not any(secret.start < other.end and other.start < secret.end for other in accepted):
+                accepted.append(secret)
+    return sorted(accepted, key=lambda secret: secret.start)
 
 
 def kind_of(kind_id: str) -> Kind:
