@@ -128,6 +128,18 @@ def candidates(lower: str) -> list[int]:
     return sorted({order for keyword, orders in _by_keyword().items() if keyword in lower for order in orders})
 
 
+@cache
+def _byte_keywords() -> tuple[tuple[bytes, tuple[int, ...]], ...]:
+    return tuple((keyword.encode(), orders) for keyword, orders in _by_keyword().items())
+
+
+def detect_bytes(data: bytes) -> list[Secret]:
+    """`detect` for a file's bytes: the pre-filter runs on the bytes, and only a file that passes is decoded."""
+    lower = data.lower()
+    orders = sorted({order for keyword, orders in _byte_keywords() if keyword in lower for order in orders})
+    return detect_entries(data.decode("utf-8", "replace"), orders) if orders else []
+
+
 def detect(text: str) -> list[Secret]:
     """Every credential of a known kind in `text`, once each, in order of position."""
     return detect_entries(text, candidates(text.lower()))

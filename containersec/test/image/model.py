@@ -97,6 +97,7 @@ class Sighting:
     category: str  # CREDENTIAL_FILE or TOKEN: which rule reports it
     kind: str  # what it is, for messages ("private key", "AWS credentials with a secret key")
     masked: str = ""  # a printable, masked form of the secret, when there is one
+    kind_id: str = ""  # the credential kind found (a secret catalogue ID), when there is one
 
 
 @dataclass(frozen=True)
