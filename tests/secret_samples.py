@@ -53,6 +53,7 @@ def _samples() -> dict[str, tuple[str, str]]:
         "AWS_BEARER_TOKEN_BEDROCK={}")
     r = Maker("gcp")
     add("gcp-api-key", _join("AI", "za", r(WORD, 35)), "GOOGLE_MAPS={}")
+    add("gcp-oauth-client-secret", _join("GOC", "SPX-", r(WORD, 28)), "client_secret: {}")
     add("gcp-service-account",
         _join("-----BEGIN PRIVATE KEY-----\\n", r(B64, 64), "\\n-----END PRIVATE KEY-----\\n"),
         '{{\n  "type": "service_account",\n  "project_id": "demo-271",\n  "private_key_id": "' + r(HEX, 40)

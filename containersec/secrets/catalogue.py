@@ -104,6 +104,7 @@ KINDS: tuple[Kind, ...] = (
           "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t", f"[{_B64}]{{0,2000}}+={{0,2}}", end=""),
     token("gcp-api-key", "Google API key", HIGH, "AIza", "[0-9A-Za-z_-]{35}",
           end=r"(?![0-9A-Za-z_-])"),
+    token("gcp-oauth-client-secret", "Google OAuth client secret", HIGH, "GOCSPX-", "[A-Za-z0-9_-]{28}"),
     Kind("gcp-service-account", "Google Cloud service account key", CRITICAL,
          r"\"type\"\s{0,5}+:\s{0,5}+\"service_account\"[^{}]{0,3000}?"
          r"\"private_key\"\s{0,5}+:\s{0,5}+\"(?P<secret>-----BEGIN[^\"]{1,5000}+)\"",
@@ -198,7 +199,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("hashicorp-tf-password", "Terraform administrator password", HIGH,
          r"(?:administrator_login_password)[ \t]{0,5}+=[ \t]{0,5}+\"(?P<secret>[a-z0-9=_\-]{8,20})\"",
          ("administrator_login_password",), entropy=2.0, flags=re.IGNORECASE,
-         note="gitleaks also takes any `password = \"...\"`; that is the generic-password entry here."),
+         note="gitleaks also takes any `password = \"...\"`; that is the generic-secret entry here."),
     token("vault-service-token", "HashiCorp Vault service token", CRITICAL, "hvs.", r"[\w-]{90,120}"),
     token("vault-batch-token", "HashiCorp Vault batch token", CRITICAL, "hvb.", r"[\w-]{138,300}"),
     Kind("vault-service-token-legacy", "HashiCorp Vault service token (legacy)", HIGH,
@@ -482,10 +483,10 @@ KINDS: tuple[Kind, ...] = (
          r"(?P<secret>[^\s\"'$]{3,128}+)(?=[\s\"']|$)", ("curl",), entropy=2.0),
     Kind("generic-secret", "Generic secret", MEDIUM,
          r"(?<![\w.-])(?P<key>[A-Za-z_][\w.-]{0,63}+)[\"']?[ \t]{0,5}+(?::|=|=>|:=)[ \t]{0,5}+[\"']?"
-         r"(?P<secret>[^\s\"'`$<>{}();,\\|&#]{12,200}+)",
-         ("pass", "pwd", "psw", "pword", "secret", "token", "key", "credential"), entropy=3.7, check="generic",
+         r"(?P<secret>[^\s\"'`$<>{}();,\\|&#]{16,200}+)",
+         ("pass", "pwd", "psw", "pword", "secret", "token", "key", "credential"), entropy=3.5, check="generic",
          note="gitleaks' generic-api-key takes any value after a name with `key`, `api`, `access` or `auth`; "
               "ours needs a name that says secret by the same rule as the secret-name checks (so not "
-              "KEY_ID, PUBLIC_KEY or TOKEN_URL), a value of 12 or more characters with high entropy, and no "
-              "placeholder, path, URL, reference or digest."),
+              "KEY_ID, PUBLIC_KEY or TOKEN_URL), a value of 16 or more characters with an entropy of 3.5 bits "
+              "per character or more, at least one digit, and no placeholder, path, URL, reference or digest."),
 )

@@ -96,8 +96,8 @@ def _generic(match: re.Match[str], text: str) -> tuple[int, str] | None:
     value = match["secret"]
     name = re.sub(r"[.-]", "_", match["key"])
     if (not is_secret_name(name) or _DIGEST_WORDS.intersection(name.lower().split("_"))
-            or _NOT_A_VALUE.search(value)):
-        return None
+            or _NOT_A_VALUE.search(value) or not any(char.isdigit() for char in value)):
+        return None  # a value without a digit is a word or an identifier (key="ClearTextPassword")
     return match.start("secret"), mask(value)
 
 

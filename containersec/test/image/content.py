@@ -51,7 +51,7 @@ def sightings(path: str, data: bytes, layer: int) -> list[Sighting]:
     if file_kind is None:
         file_kind = next((secret.kind for secret in secrets if secret.id in _FILE_KINDS), None)
     if file_kind is not None:
-        first = secrets[0] if secrets else None
+        first = next((secret for secret in secrets if secret.id in _FILE_KINDS), secrets[0] if secrets else None)
         return [Sighting(path, layer, CREDENTIAL_FILE, file_kind, first.masked if first else "",
                          first.id if first else "")]
     return [Sighting(path, layer, TOKEN, secret.kind, secret.masked, secret.id) for secret in secrets]

@@ -36,7 +36,7 @@ def check_reports(paths: list[str], config: Config, *, dockerfile: str | None = 
             errors.append(InputError(path, str(exc), Stage.TEST))
     evaluation = evaluate(group(reports), settings, ignores, statements, now)
     checked = Checked(evaluation, settings, now, show_suppressed=show_suppressed,
-                      config_text=_text_or_empty(settings.source))
+                      config_text=_text_or_empty(settings.source), reports=reports)
     sources: dict[str, str] = {}
     dockerfile = dockerfile or settings.dockerfile
     if dockerfile is not None:
