@@ -1,17 +1,20 @@
 """Finds the credential kinds of the catalogue in a text, each with a masked form safe to print.
 
-A cheap pre-filter comes first: the text is lower-cased once and each distinct keyword is looked up with
-`in`; only the entries whose keywords occur are searched with their patterns (most texts run none).
+A cheap pre-filter comes first: the lower-cased text goes once through an Aho-Corasick automaton of every
+entry's keywords, and only the entries whose keywords occur are searched with their patterns (most texts run
+none). Entries compile on first use, so a run compiles only the few its texts call for.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right, insort
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from containersec.secrets.catalogue import KINDS, PLACEHOLDERS, Kind
 from containersec.secrets.names import is_secret_name
@@ -44,6 +47,8 @@ def entropy(value: str) -> float:
 
 @dataclass(frozen=True)
 class _Compiled:
+    """An entry's expressions."""
+
     kind: Kind
     order: int  # its place in the catalogue: of two overlapping matches, the earlier entry wins
     pattern: re.Pattern[str]
@@ -66,6 +71,31 @@ def _entry(order: int) -> _Compiled:
     kind = KINDS[order]
     return _Compiled(kind, order, re.compile(kind.pattern, kind.flags),
                      tuple(re.compile(allowed) for allowed in kind.allow))
+
+
+# Keywords that ordinary text (code, configs, Dockerfiles) holds often. Each is looked up with `in`, which stops
+# at its first occurrence; fed through the automaton instead, each of their many occurrences would cost a step
+# in Python. The automaton takes the rest, which are rare, in one pass.
+_COMMON = frozenset({"pass", "pwd", "psw", "pword", "secret", "token", "key", "credential", "://", "pat", "lob",
+                     "sk", "sc_", "ext_"})
+
+
+@cache
+def _common() -> tuple[tuple[str, tuple[int, ...]], ...]:
+    return tuple((keyword, orders) for keyword, orders in _by_keyword().items() if keyword in _COMMON)
+
+
+@cache
+def _automaton() -> Any:
+    """The other keywords, each with the catalogue positions of the entries it sends to their patterns."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for keyword, orders in _by_keyword().items():
+        if keyword not in _COMMON:
+            automaton.add_word(keyword, orders)
+    automaton.make_automaton()
+    return automaton
 
 
 @cache
@@ -92,9 +122,16 @@ def _url(match: re.Match[str], text: str) -> tuple[int, str] | None:
     return scheme.start(), f"{scheme[0]}://****@{match['host']}"
 
 
+# The name an assignment operator follows, read backwards from the operator: closing quote, spaces, the name.
+_NAME_BEHIND = re.compile(r"[ \t]{0,5}+[\"']?([\w.-]{1,64}+)(?![\w.-])")
+
+
 def _generic(match: re.Match[str], text: str) -> tuple[int, str] | None:
     value = match["secret"]
-    name = re.sub(r"[.-]", "_", match["key"])
+    behind = _NAME_BEHIND.match(text[max(match.start() - 72, 0):match.start()][::-1])
+    if behind is None or not (behind[1][-1].isalpha() or behind[1][-1] == "_"):
+        return None  # no name before the operator, or a name that starts with a digit, a dot or a dash
+    name = re.sub(r"[.-]", "_", behind[1][::-1])
     if (not is_secret_name(name) or _DIGEST_WORDS.intersection(name.lower().split("_"))
             or _NOT_A_VALUE.search(value) or not any(char.isdigit() for char in value)):
         return None  # a value without a digit is a word or an identifier (key="ClearTextPassword")
@@ -125,19 +162,15 @@ def _found(entry: _Compiled, text: str, placeholders: tuple[re.Pattern[str], ...
 
 def candidates(lower: str) -> list[int]:
     """Catalogue positions of the entries whose keywords occur in `lower` (a lower-cased text), in order."""
-    return sorted({order for keyword, orders in _by_keyword().items() if keyword in lower for order in orders})
-
-
-@cache
-def _byte_keywords() -> tuple[tuple[bytes, tuple[int, ...]], ...]:
-    return tuple((keyword.encode(), orders) for keyword, orders in _by_keyword().items())
+    found = {orders for keyword, orders in _common() if keyword in lower}
+    for _, orders in _automaton().iter(lower):
+        found.add(orders)
+    return sorted({order for orders in found for order in orders})
 
 
 def detect_bytes(data: bytes) -> list[Secret]:
-    """`detect` for a file's bytes: the pre-filter runs on the bytes, and only a file that passes is decoded."""
-    lower = data.lower()
-    orders = sorted({order for keyword, orders in _byte_keywords() if keyword in lower for order in orders})
-    return detect_entries(data.decode("utf-8", "replace"), orders) if orders else []
+    """`detect` for a file's bytes (invalid UTF-8 replaced)."""
+    return detect(data.decode("utf-8", "replace"))
 
 
 def detect(text: str) -> list[Secret]:
@@ -148,13 +181,16 @@ def detect(text: str) -> list[Secret]:
 def detect_entries(text: str, orders: list[int]) -> list[Secret]:
     """What the entries at catalogue positions `orders` (ascending) find in `text`."""
     placeholders = _placeholders()
-    accepted: list[Secret] = []
+    taken: list[tuple[int, int, Secret]] = []  # (start, end, secret), disjoint, by start
     for order in orders:
         for secret in _found(_entry(order), text, placeholders):
             # A match inside (or across) one already taken is the same credential seen by a broader entry.
-            if not any(secret.start < other.end and other.start < secret.end for other in accepted):
-                accepted.append(secret)
-    return sorted(accepted, key=lambda secret: secret.start)
+            index = bisect_right(taken, secret.start, key=lambda item: item[0])
+            if (index and taken[index - 1][1] > secret.start) or (index < len(taken)
+                                                                  and taken[index][0] < secret.end):
+                continue
+            insort(taken, (secret.start, secret.end, secret), key=lambda item: item[0])
+    return [secret for _, _, secret in taken]
 
 
 def kind_of(kind_id: str) -> Kind:
