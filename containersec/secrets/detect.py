@@ -191,10 +191,3 @@ def detect_entries(text: str, orders: list[int]) -> list[Secret]:
                 continue
             insort(taken, (secret.start, secret.end, secret), key=lambda item: item[0])
     return [secret for _, _, secret in taken]
-
-
-def kind_of(kind_id: str) -> Kind:
-    for kind in KINDS:
-        if kind.id == kind_id:
-            return kind
-    raise KeyError(kind_id)
