@@ -150,6 +150,8 @@ def _samples() -> dict[str, tuple[str, str]]:
     add("netrc-password", r(ALNUM, 20), "machine api.heroku.com\n  login me@corp.dev\n  password {}\n")
     add("pypirc-password", r(ALNUM, 24), "[distutils]\nindex-servers = internal\n\n[pypi]\nusername = deployer\n"
                                          "password = {}\n")
+    add("kubernetes-secret-yaml", r(B64, 32) + "==",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ntype: Opaque\ndata:\n  password: {}\n")
     add("nuget-config-password", r(ALNUM, 20),
         '<packageSourceCredentials><feed><add key="ClearTextPassword" value="{}" /></feed>')
     r = Maker("keys")
@@ -315,6 +317,7 @@ def _samples() -> dict[str, tuple[str, str]]:
     keyed("twitter-api-secret", "twitter_consumer_secret", r(LOWER, 50))
     keyed("twitter-access-token", "TWITTER_ACCESS_TOKEN", _join(r(DIGITS, 19), "-", r(ALNUM, 30)))
     keyed("twitter-access-secret", "twitter_access_secret", r(LOWER, 45))
+    keyed("twitter-token", "twitter_token", r(HEX, 40))
     keyed("twitter-bearer-token", "TWITTER_BEARER", _join("A" * 22, r(ALNUM + "%", 90)))
     keyed("typeform-api-token", "TYPEFORM_TOKEN", _join("tfp_", r(LOWER + "_-.", 59)))
     keyed("adafruit-api-key", "ADAFRUIT_IO_KEY", r(LOWER + "_-", 32))
@@ -325,6 +328,7 @@ def _samples() -> dict[str, tuple[str, str]]:
     keyed("confluent-access-token", "CONFLUENT_API_KEY", r(LOWER, 16))
     keyed("confluent-secret-key", "confluent_secret", r(LOWER, 64))
     keyed("cisco-meraki-api-key", "MERAKI_DASHBOARD_API_KEY", r(HEX, 40))
+    keyed("zendesk-secret-key", "ZENDESK_API_TOKEN", r(LOWER, 40))
     add("mailersend-api-token", _join("mlsn", ".", r(HEX, 64)), "MAILERSEND_API_KEY={}")
     r = Maker("strings")
     add("url-password", "postgresql://****@db.internal",

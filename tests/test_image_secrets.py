@@ -17,6 +17,7 @@ from tests.secret_samples import SAMPLES
 TITLES = {kind.id: kind.title for kind in KINDS}
 DELETED = "github-fine-grained-pat"
 SECRET_RULES = ("CSI027", "CSI028")
+KEY_STORE = b"\x30\x82\x0a\x1f\x02\x01\x03\x30\x82\x09\xe5\x06\x09" + bytes(range(64))
 
 
 def path_of(kind_id: str) -> str:
@@ -30,6 +31,9 @@ def report(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
                *(Entry(path_of(kind_id).lstrip("/"), text) for kind_id, (text, _) in sorted(SAMPLES.items()))],
               created_by="COPY secrets /srv/secrets # buildkit"),
         Layer(deleted=[path_of(DELETED).lstrip("/")], created_by=f"RUN /bin/sh -c rm {path_of(DELETED)} # buildkit"),
+        # A PKCS#12 key store is binary: found by its extension and DER start, not by a catalogue pattern.
+        Layer([Entry("srv/tls"), Entry("srv/tls/client.p12", KEY_STORE),
+               Entry("srv/tls/trust.jks", b"\xfe\xed\xfe\xed")], created_by="COPY tls /srv/tls # buildkit"),
     ]
     layout = build_layout(tmp_path_factory.mktemp("secrets") / "layout", layers)
     result = check_images([str(layout)], Config())
@@ -42,6 +46,7 @@ def test_each_credential_kind_is_reported_exactly_once_with_its_kind(report) -> 
     for finding in report.findings:
         if finding.rule in SECRET_RULES:
             found.setdefault(finding.extra["image"]["path"], []).append(finding)
+    assert [f.message.split(" in ")[0] for f in found.pop("/srv/tls/client.p12")] == ["a PKCS#12 key store"]
     assert sorted(found) == sorted(path_of(kind_id) for kind_id in SAMPLES)
     for kind_id in SAMPLES:
         [finding] = found[path_of(kind_id)]
@@ -62,7 +67,7 @@ def test_no_secret_value_is_printed_and_sarif_names_the_kind(report) -> None:  #
         if not any(kind.id == kind_id and kind.shown for kind in KINDS) and kind_id != "url-password":
             assert value[4:] not in text, kind_id
     kinds = {result["properties"]["secret-kind"] for run in document["runs"] for result in run["results"]
-             if result["ruleId"] in SECRET_RULES}
+             if result["ruleId"] in SECRET_RULES and "properties" in result}
     assert kinds == set(SAMPLES)
 
 

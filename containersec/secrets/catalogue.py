@@ -249,6 +249,12 @@ KINDS: tuple[Kind, ...] = (
     Kind("nuget-config-password", "NuGet config password", HIGH,
          r"<add key=\"(?:(?:ClearText)?Password)\"\s{0,20}+value=\"(?P<secret>[^\"]{8,500}+)\"\s{0,20}+/>",
          ("<add key=",), flags=re.IGNORECASE),
+    Kind("kubernetes-secret-yaml", "Kubernetes Secret manifest data", HIGH,
+         r"\bkind:[ \t]{0,5}+[\"']?Secret[\"']?[ \t]*+\n(?:[^\n]{0,300}+\n){0,40}?[ \t]{0,10}+(?:data|stringData):"
+         r"[ \t]*+\n[ \t]{1,10}+[\w.-]{1,253}+:[ \t]{0,5}+[\"']?(?P<secret>[A-Za-z0-9+/]{10,8000}+={0,3})"
+         r"(?![A-Za-z0-9+/=])", ("kind:",),
+         note="The first value under `data` or `stringData` of a manifest whose `kind: Secret` comes first, as "
+              "written by hand; the Kubernetes stage checks every value of every Secret."),
     # --- Private keys ---
     Kind("private-key", "Private key", HIGH,
          r"(?P<secret>-----BEGIN (?:[A-Z0-9_-]{1,20}+ ){0,4}PRIVATE KEY(?: BLOCK)?-----)",
@@ -287,7 +293,8 @@ KINDS: tuple[Kind, ...] = (
     assigned("kraken-access-token", "Kraken access token", HIGH, "kraken", "[a-z0-9/=_+-]{80,90}"),
     assigned("kucoin-access-token", "KuCoin access token", HIGH, "kucoin", "[a-f0-9]{24}"),
     assigned("kucoin-secret-key", "KuCoin secret key", HIGH, "kucoin", _UUID),
-    assigned("bittrex-access-key", "Bittrex access key", HIGH, "bittrex", "[a-z0-9]{32}"),
+    # gitleaks has two rules of this one shape (access key and secret key): one entry finds both.
+    assigned("bittrex-access-key", "Bittrex access or secret key", HIGH, "bittrex", "[a-z0-9]{32}"),
     assigned("finicity-client-secret", "Finicity client secret", MEDIUM, "finicity", "[a-z0-9]{20}"),
     assigned("finicity-api-token", "Finicity API token", MEDIUM, "finicity", _HEX32),
     token("duffel-api-token", "Duffel API token", MEDIUM, ("duffel_test_", "duffel_live_"), r"[a-zA-Z0-9_\-=]{43}"),
@@ -460,6 +467,7 @@ KINDS: tuple[Kind, ...] = (
     assigned("twitter-api-secret", "Twitter API secret", HIGH, "twitter", "[a-z0-9]{50}"),
     assigned("twitter-access-token", "Twitter access token", HIGH, "twitter", "[0-9]{15,25}-[a-zA-Z0-9]{20,40}"),
     assigned("twitter-access-secret", "Twitter access secret", HIGH, "twitter", "[a-z0-9]{45}"),
+    assigned("twitter-token", "Twitter token", MEDIUM, "twitter", "[a-f0-9]{35,44}"),
     assigned("twitter-bearer-token", "Twitter bearer token", HIGH, "twitter", "A{22}[a-zA-Z0-9%]{80,100}"),
     assigned("typeform-api-token", "Typeform API token", MEDIUM, "typeform", r"tfp_[a-z0-9\-_.=]{59}"),
     assigned("adafruit-api-key", "Adafruit IO key", MEDIUM, "adafruit", "[a-z0-9_-]{32}"),
@@ -471,6 +479,7 @@ KINDS: tuple[Kind, ...] = (
     assigned("confluent-access-token", "Confluent API key", MEDIUM, "confluent", "[a-z0-9]{16}"),
     assigned("confluent-secret-key", "Confluent API secret", HIGH, "confluent", "[a-z0-9]{64}"),
     assigned("cisco-meraki-api-key", "Cisco Meraki API key", HIGH, "meraki", "[0-9a-f]{40}"),
+    assigned("zendesk-secret-key", "Zendesk secret key", HIGH, "zendesk", "[a-z0-9]{40}"),
     token("mailersend-api-token", "MailerSend API token", MEDIUM, "mlsn.", "[a-f0-9]{64}"),
     # --- Credentials in connection strings, headers and commands ---
     Kind("url-password", "URL with a password", HIGH,

@@ -23,6 +23,10 @@ _CREDENTIAL_FILES: tuple[tuple[str, re.Pattern[bytes], str], ...] = (
     (".docker/config.json", re.compile(rb'"auth"\s*:\s*"[^"]+"'), "Docker registry credentials"),
     (".kube/config", re.compile(rb"(?m)^\s*(?:token|client-key-data|password):\s*\S"), "a kubeconfig with credentials"),
 )
+# PKCS#12 key stores (a private key with its certificate) by extension and their DER start (a SEQUENCE
+# with a two-byte length); Java trust stores (.jks) hold public certificates and are left out.
+_KEY_STORE_EXTENSIONS = (".p12", ".pfx")
+_DER_SEQUENCE = b"\x30\x82"
 # A Google service account key: a JSON file with these two members, whatever its name.
 _SERVICE_ACCOUNT = (b'"type": "service_account"', b'"private_key"')
 # Credential kinds that make the whole file a credential file, wherever it is.
@@ -45,6 +49,8 @@ def sightings(path: str, data: bytes, layer: int) -> list[Sighting]:
     elif key := _PRIVATE_KEY.search(data):
         kind = (key[1].decode().strip() or "PEM").replace("ENCRYPTED", "encrypted").strip()
         return [Sighting(path, layer, CREDENTIAL_FILE, f"a private key ({kind})", kind_id="private-key")]
+    elif path.lower().endswith(_KEY_STORE_EXTENSIONS) and data.startswith(_DER_SEQUENCE):
+        return [Sighting(path, layer, CREDENTIAL_FILE, "a PKCS#12 key store")]
     else:
         file_kind = next((kind for end, pattern, kind in _CREDENTIAL_FILES
                           if path.endswith(end) and path[-len(end) - 1] == "/" and pattern.search(data)), None)
