@@ -168,11 +168,6 @@ def candidates(lower: str) -> list[int]:
     return sorted({order for orders in found for order in orders})
 
 
-def detect_bytes(data: bytes) -> list[Secret]:
-    """`detect` for a file's bytes (invalid UTF-8 replaced)."""
-    return detect(data.decode("utf-8", "replace"))
-
-
 def detect(text: str) -> list[Secret]:
     """Every credential of a known kind in `text`, once each, in order of position."""
     return detect_entries(text, candidates(text.lower()))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from containersec.secrets.detect import detect_bytes
+from containersec.secrets.detect import detect
 from containersec.test.image.model import CREDENTIAL_FILE, TOKEN, Sighting
 
 _PRIVATE_KEY = re.compile(rb"-----BEGIN ((?:[A-Z0-9]+ ){0,3})PRIVATE KEY(?: BLOCK)?-----")
@@ -43,7 +43,7 @@ def sightings(path: str, data: bytes, layer: int) -> list[Sighting]:
     kinds) is one finding, which names the first credential found in it; other files give one finding per
     token.
     """
-    secrets = [] if b"\0" in data[:_BINARY_PROBE] else detect_bytes(data)
+    secrets = [] if b"\0" in data[:_BINARY_PROBE] else detect(data.decode("utf-8", "replace"))
     if all(marker in data for marker in _SERVICE_ACCOUNT):
         file_kind: str | None = "a Google service account key"
     elif key := _PRIVATE_KEY.search(data):
