@@ -129,7 +129,7 @@ def linearity(size: int, repeats: int) -> list[tuple[float, float, str, str]]:
     """(ratio, time at 2x size, entry ID, input name) for every entry and adversarial input (best of `repeats`:
     the fastest run is the one least disturbed by the rest of the machine)."""
     from containersec.secrets.catalogue import KINDS
-    from containersec.secrets.detect import detect_entries
+    from containersec.secrets.detector import detect_entries
 
     rows = []
     for order, kind in enumerate(KINDS):

@@ -25,8 +25,9 @@ from their public descriptions, plus the credential files an image carries. Each
 (the ID below: `secret_kind` in JSON, the `secret-kind` property in SARIF) and shows at most the first four
 characters of the value.
 
-A text is searched for a kind only when it holds one of the kind's keywords (case-insensitive), which are
-the literal prefixes or names the entry's pattern is built from. Values that are placeholders or
+A text is searched for a kind only when it holds one of the kind's keywords, which are the literal prefixes
+or names the entry's pattern is built from: a token's own prefix as written (`ASIA`, not the `Asia` of a
+time zone), the others in any case. Values that are placeholders or
 documentation examples (`EXAMPLE`, `changeme`, `${{VAR}}`, `<token>`, `xxxxx`, one repeated character) are
 not reported. Severity is on Trivy's scale; the rules that report a secret have their own severity.
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
-from containersec.secrets.detect import Secret, detect, mask
+from containersec.secrets.detector import Secret, detect, mask
 from containersec.secrets.names import CREDENTIAL_FILE_VARIABLES, is_secret_name, may_name_secret
 
 __all__ = ["CREDENTIAL_FILE_VARIABLES", "Secret", "dockerignored", "find_secrets", "is_secret_name", "mask",

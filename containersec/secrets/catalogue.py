@@ -34,12 +34,15 @@ class Kind:
     title: str
     severity: str
     pattern: str  # a `secret` group holds the value; compiled with `flags`
-    keywords: tuple[str, ...]  # lower case: a text whose lower-cased form holds none is not searched
+    # A text that holds none of them is not searched; lower case, looked for in the lower-cased text, unless
+    # `exact` (a token's own prefix, looked for as written: `ASIA`, not the `Asia` of a time zone).
+    keywords: tuple[str, ...]
     allow: tuple[str, ...] = ()  # regexes searched in the secret: known examples and placeholders
     entropy: float = 0.0  # the secret's least Shannon entropy (bits per character)
     flags: int = 0
     shown: bool = False  # the match is a marker (a key header), not the secret: it is shown whole
-    check: str = ""  # a further test of the match, by name (see detect.py)
+    check: str = ""  # a further test of the match, by name (see detector.py)
+    exact: bool = False
     note: str = ""  # where a peer's rule for the same format is noisy, what this entry does instead
 
 
@@ -70,8 +73,8 @@ def token(id: str, title: str, severity: str, prefixes: tuple[str, ...] | str, b
     else:
         head = "|".join(re.escape(prefix) for prefix in prefixes)
     return Kind(id, title, severity, f"{start}(?P<secret>{lead}(?:{head}){body}){end}",
-                tuple(dict.fromkeys(prefix.lower() for prefix in prefixes)), allow, entropy,
-                re.IGNORECASE if ignore_case else 0, note=note)
+                tuple(dict.fromkeys(prefix.lower() if ignore_case else prefix for prefix in prefixes)), allow,
+                entropy, re.IGNORECASE if ignore_case else 0, note=note, exact=not ignore_case)
 
 
 def assigned(id: str, title: str, severity: str, names: tuple[str, ...] | str, value: str, *,
@@ -473,9 +476,10 @@ KINDS: tuple[Kind, ...] = (
     assigned("adafruit-api-key", "Adafruit IO key", MEDIUM, "adafruit", "[a-z0-9_-]{32}"),
     assigned("adobe-client-id", "Adobe client ID", LOW, "adobe", _HEX32),
     token("adobe-client-secret", "Adobe client secret", HIGH, "p8e-", "[a-zA-Z0-9]{32}"),
-    token("authress-service-client-access-key", "Authress service client access key", HIGH,
-          ("sc_", "ext_", "scauth_", "authress_"),
-          r"[a-zA-Z0-9]{5,30}\.[a-zA-Z0-9]{4,6}\.acc[_-][a-zA-Z0-9-]{10,32}\.[a-zA-Z0-9+/_=-]{30,120}"),
+    Kind("authress-service-client-access-key", "Authress service client access key", HIGH,
+         r"(?<![A-Za-z0-9_])(?P<secret>(?:sc|ext|scauth|authress)_[a-zA-Z0-9]{5,30}+\.[a-zA-Z0-9]{4,6}+"
+         r"\.acc[_-][a-zA-Z0-9-]{10,32}+\.[a-zA-Z0-9+/_=-]{30,120}+)(?![a-zA-Z0-9+/_=-])", (".acc_", ".acc-"),
+         note="gitleaks' keywords (`sc_`, `ext_`) are in many words; ours is the `.acc` part of the key."),
     assigned("confluent-access-token", "Confluent API key", MEDIUM, "confluent", "[a-z0-9]{16}"),
     assigned("confluent-secret-key", "Confluent API secret", HIGH, "confluent", "[a-z0-9]{64}"),
     assigned("cisco-meraki-api-key", "Cisco Meraki API key", HIGH, "meraki", "[0-9a-f]{40}"),
@@ -484,7 +488,7 @@ KINDS: tuple[Kind, ...] = (
     # --- Credentials in connection strings, headers and commands ---
     Kind("url-password", "URL with a password", HIGH,
          r"://(?P<user>[^\s/:@'\"]{0,256}+):(?P<secret>[^\s/@'\"]{1,256}+)@(?P<host>[^\s/@'\":]{1,256}+)",
-         ("://",), check="url",
+         ("@",), check="url",
          note="Covers database connection strings (postgres://, mysql://, mongodb+srv://, redis://, amqp://). "
               "A password that is a $VARIABLE, a template or a placeholder such as `password` is not reported."),
     Kind("connection-string-password", "Connection string with a password", HIGH,

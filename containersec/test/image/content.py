@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from containersec.secrets.detect import detect
+from containersec.secrets.detector import detect
 from containersec.test.image.model import CREDENTIAL_FILE, TOKEN, Sighting
 
 _PRIVATE_KEY = re.compile(rb"-----BEGIN ((?:[A-Z0-9]+ ){0,3})PRIVATE KEY(?: BLOCK)?-----")

@@ -56,12 +56,13 @@ class _Compiled:
 
 
 @cache
-def _by_keyword() -> dict[str, tuple[int, ...]]:
-    """Catalogue positions of the entries each keyword sends to their patterns."""
+def _by_keyword(exact: bool) -> dict[str, tuple[int, ...]]:
+    """Catalogue positions of the entries each keyword sends to their patterns (exact-case ones or the others)."""
     by_keyword: dict[str, list[int]] = {}
     for order, kind in enumerate(KINDS):
-        for keyword in kind.keywords:
-            by_keyword.setdefault(keyword, []).append(order)
+        if kind.exact == exact:
+            for keyword in kind.keywords:
+                by_keyword.setdefault(keyword, []).append(order)
     return {keyword: tuple(orders) for keyword, orders in by_keyword.items()}
 
 
@@ -76,22 +77,21 @@ def _entry(order: int) -> _Compiled:
 # Keywords that ordinary text (code, configs, Dockerfiles) holds often. Each is looked up with `in`, which stops
 # at its first occurrence; fed through the automaton instead, each of their many occurrences would cost a step
 # in Python. The automaton takes the rest, which are rare, in one pass.
-_COMMON = frozenset({"pass", "pwd", "psw", "pword", "secret", "token", "key", "credential", "://", "pat", "lob",
-                     "sk", "sc_", "ext_"})
+_COMMON = frozenset({"pass", "pwd", "psw", "pword", "secret", "token", "key", "credential", "pat", "lob", "@"})
 
 
 @cache
-def _common() -> tuple[tuple[str, tuple[int, ...]], ...]:
-    return tuple((keyword, orders) for keyword, orders in _by_keyword().items() if keyword in _COMMON)
+def _common(exact: bool) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    return tuple((keyword, orders) for keyword, orders in _by_keyword(exact).items() if keyword in _COMMON)
 
 
 @cache
-def _automaton() -> Any:
+def _automaton(exact: bool) -> Any:
     """The other keywords, each with the catalogue positions of the entries it sends to their patterns."""
     import ahocorasick
 
     automaton = ahocorasick.Automaton()
-    for keyword, orders in _by_keyword().items():
+    for keyword, orders in _by_keyword(exact).items():
         if keyword not in _COMMON:
             automaton.add_word(keyword, orders)
     automaton.make_automaton()
@@ -160,17 +160,19 @@ def _found(entry: _Compiled, text: str, placeholders: tuple[re.Pattern[str], ...
         yield Secret(kind.title, start, match.end("secret"), masked, kind.id, kind.severity)
 
 
-def candidates(lower: str) -> list[int]:
-    """Catalogue positions of the entries whose keywords occur in `lower` (a lower-cased text), in order."""
-    found = {orders for keyword, orders in _common() if keyword in lower}
-    for _, orders in _automaton().iter(lower):
-        found.add(orders)
+def candidates(text: str) -> list[int]:
+    """Catalogue positions of the entries whose keywords occur in `text`, in order."""
+    found: set[tuple[int, ...]] = set()
+    for exact, searched in ((True, text), (False, text.lower())):
+        found.update(orders for keyword, orders in _common(exact) if keyword in searched)
+        for _, orders in _automaton(exact).iter(searched):
+            found.add(orders)
     return sorted({order for orders in found for order in orders})
 
 
 def detect(text: str) -> list[Secret]:
     """Every credential of a known kind in `text`, once each, in order of position."""
-    return detect_entries(text, candidates(text.lower()))
+    return detect_entries(text, candidates(text))
 
 
 def detect_entries(text: str, orders: list[int]) -> list[Secret]:
