@@ -497,12 +497,14 @@ KINDS: tuple[Kind, ...] = (
     Kind("authorization-header", "Credentials in an Authorization header", HIGH,
          r"Authorization:[ \t]{0,5}+(?:Basic|Bearer|Token|Api-Token)[ \t]{1,5}+"
          r"(?P<secret>[A-Za-z0-9_=~@.+/-]{8,4000}+)", ("authorization:",), entropy=2.75, flags=re.IGNORECASE),
+    # Searched from the option; the check finds `curl` before it on the same line.
     Kind("curl-auth-user", "Password in a curl --user option", HIGH,
-         r"\bcurl\b[^\n]{0,300}?[ \t](?:-u|--user)(?:=|[ \t]{1,5}+)[\"']?[^\s:\"'$]{1,64}+:"
-         r"(?P<secret>[^\s\"'$]{3,128}+)(?=[\s\"']|$)", ("curl",), entropy=2.0),
+         r"(?:-u(?<=[ \t]-u)|--user(?<=[ \t]--user))(?:=|[ \t]{1,5}+)[\"']?[^\s:\"'$]{1,64}+:"
+         r"(?P<secret>[^\s\"'$]{3,128}+)(?=[\s\"']|$)", ("-u ", "-u=", "-u\t", "--user"), entropy=2.0,
+         check="curl"),
     # Searched from the assignment operator (rarer than the names' words); the name before it is read back.
     Kind("generic-secret", "Generic secret", MEDIUM,
-         r"[:=]>?[ \t]{0,5}+[\"']?(?P<secret>[^\s\"'`$<>{}();,\\|&#]{16,200}+)",
+         r"[:=]>?[ \t]{0,5}+[\"']?(?P<secret>[^\s\"'`$<>{}();,\\|&#/.~][^\s\"'`$<>{}();,\\|&#]{15,199}+)",
          ("pass", "pwd", "psw", "pword", "secret", "token", "key", "credential"), entropy=3.5, check="generic",
          note="gitleaks' generic-api-key takes any value after a name with `key`, `api`, `access` or `auth`; "
               "ours needs a name that says secret by the same rule as the secret-name checks (so not "

@@ -56,14 +56,13 @@ class _Compiled:
 
 
 @cache
-def _by_keyword(exact: bool) -> dict[str, tuple[int, ...]]:
-    """Catalogue positions of the entries each keyword sends to their patterns (exact-case ones or the others)."""
-    by_keyword: dict[str, list[int]] = {}
+def _by_keyword() -> dict[tuple[str, bool], tuple[int, ...]]:
+    """Catalogue positions of the entries each keyword (and whether it is exact-case) sends to their patterns."""
+    by_keyword: dict[tuple[str, bool], list[int]] = {}
     for order, kind in enumerate(KINDS):
-        if kind.exact == exact:
-            for keyword in kind.keywords:
-                by_keyword.setdefault(keyword, []).append(order)
-    return {keyword: tuple(orders) for keyword, orders in by_keyword.items()}
+        for keyword in kind.keywords:
+            by_keyword.setdefault((keyword, kind.exact), []).append(order)
+    return {key: tuple(orders) for key, orders in by_keyword.items()}
 
 
 @cache
@@ -74,26 +73,31 @@ def _entry(order: int) -> _Compiled:
                      tuple(re.compile(allowed) for allowed in kind.allow))
 
 
-# Keywords that ordinary text (code, configs, Dockerfiles) holds often. Each is looked up with `in`, which stops
-# at its first occurrence; fed through the automaton instead, each of their many occurrences would cost a step
-# in Python. The automaton takes the rest, which are rare, in one pass.
+# Keywords that ordinary text (code, configs, Dockerfiles) holds often. In a long text each is looked up with
+# `in`, which stops at its first occurrence; fed through the automaton, each of their many occurrences would
+# cost a step in Python. A short text (a Dockerfile instruction) goes through one automaton of every keyword.
 _COMMON = frozenset({"pass", "pwd", "psw", "pword", "secret", "token", "key", "credential", "pat", "lob", "@"})
+_SHORT = 4096
 
 
 @cache
-def _common(exact: bool) -> tuple[tuple[str, tuple[int, ...]], ...]:
-    return tuple((keyword, orders) for keyword, orders in _by_keyword(exact).items() if keyword in _COMMON)
+def _common() -> tuple[tuple[str, bool, tuple[int, ...]], ...]:
+    return tuple((keyword, exact, orders) for (keyword, exact), orders in _by_keyword().items()
+                 if keyword in _COMMON)
 
 
 @cache
-def _automaton(exact: bool) -> Any:
-    """The other keywords, each with the catalogue positions of the entries it sends to their patterns."""
+def _automaton(short: bool) -> Any:
+    """Keywords lower-cased, each with its written form, whether that form must match, and its entries."""
     import ahocorasick
 
     automaton = ahocorasick.Automaton()
-    for keyword, orders in _by_keyword(exact).items():
-        if keyword not in _COMMON:
-            automaton.add_word(keyword, orders)
+    for (keyword, exact), orders in _by_keyword().items():
+        if short or keyword not in _COMMON:
+            lower = keyword.lower()
+            # Two entries may share a lower-cased keyword with different cases: keep them all.
+            entries = automaton.get(lower, ())
+            automaton.add_word(lower, (*entries, (keyword, exact, orders)))
     automaton.make_automaton()
     return automaton
 
@@ -138,35 +142,51 @@ def _generic(match: re.Match[str], text: str) -> tuple[int, str] | None:
     return match.start("secret"), mask(value)
 
 
+_CURL = re.compile(r"\bcurl\b")
+_CURL_REACH = 300  # characters between `curl` and its --user option
+
+
+def _curl(match: re.Match[str], text: str) -> tuple[int, str] | None:
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    if not _CURL.search(text, max(line_start, match.start() - _CURL_REACH), match.start()):
+        return None
+    return match.start("secret"), mask(match["secret"])
+
+
 # Further tests of a match by name: where the secret starts and its masked form, or None when it is not one.
-_CHECKS: dict[str, Callable[[re.Match[str], str], tuple[int, str] | None]] = {"url": _url, "generic": _generic}
+_CHECKS: dict[str, Callable[[re.Match[str], str], tuple[int, str] | None]] = {
+    "url": _url, "generic": _generic, "curl": _curl}
 
 
 def _found(entry: _Compiled, text: str, placeholders: tuple[re.Pattern[str], ...]) -> Iterator[Secret]:
     kind = entry.kind
     for match in entry.pattern.finditer(text):
         value = match["secret"]
-        if any(p.search(value) for p in entry.allow) or any(p.search(value) for p in placeholders):
-            continue
-        if kind.entropy and entropy(value) < kind.entropy:
-            continue
-        if kind.check:
+        if kind.check:  # first: a check is cheaper than the placeholder and entropy tests
             checked = _CHECKS[kind.check](match, text)
             if checked is None:
                 continue
             start, masked = checked
         else:
             start, masked = (match.start(), match[0]) if kind.shown else (match.start("secret"), mask(value))
+        if any(p.search(value) for p in entry.allow) or any(p.search(value) for p in placeholders):
+            continue
+        if kind.entropy and entropy(value) < kind.entropy:
+            continue
         yield Secret(kind.title, start, match.end("secret"), masked, kind.id, kind.severity)
 
 
 def candidates(text: str) -> list[int]:
     """Catalogue positions of the entries whose keywords occur in `text`, in order."""
+    lower = text.lower()
     found: set[tuple[int, ...]] = set()
-    for exact, searched in ((True, text), (False, text.lower())):
-        found.update(orders for keyword, orders in _common(exact) if keyword in searched)
-        for _, orders in _automaton(exact).iter(searched):
-            found.add(orders)
+    short = len(text) <= _SHORT
+    if not short:
+        found.update(orders for keyword, exact, orders in _common() if keyword in (text if exact else lower))
+    for end, entries in _automaton(short).iter(lower):
+        for keyword, exact, orders in entries:
+            if not exact or text.startswith(keyword, end - len(keyword) + 1):
+                found.add(orders)
     return sorted({order for orders in found for order in orders})
 
 
