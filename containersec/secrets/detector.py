@@ -187,12 +187,15 @@ def candidates(text: str) -> list[int]:
         for keyword, exact, orders in entries:
             if not exact or text.startswith(keyword, end - len(keyword) + 1):
                 found.add(orders)
+    if not found:
+        return []
     return sorted({order for orders in found for order in orders})
 
 
 def detect(text: str) -> list[Secret]:
     """Every credential of a known kind in `text`, once each, in order of position."""
-    return detect_entries(text, candidates(text))
+    orders = candidates(text)
+    return detect_entries(text, orders) if orders else []
 
 
 def detect_entries(text: str, orders: list[int]) -> list[Secret]:
