@@ -219,6 +219,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"    {kind_id:40} {name:30} ratio {ratio:5.2f}  {seconds * 1000:8.1f} ms")
     superlinear = [row for row in rows_linear if row[0] > 3.0 and row[1] > 0.05]
     print(f"  entries over ratio 3 taking over 50 ms: {len(superlinear)}")
+    for ratio, seconds, kind_id, name in superlinear:
+        print(f"    {kind_id:40} {name:30} ratio {ratio:5.2f}  {seconds * 1000:8.1f} ms")
 
 
 if __name__ == "__main__":
