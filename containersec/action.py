@@ -16,6 +16,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from containersec.findings import Finding, Report, Severity
 from containersec.github.client import describe, is_denied, log
@@ -32,6 +33,9 @@ from containersec.github.summary import (
     render_summary,
 )
 from containersec.report.workflow_commands import command
+
+if TYPE_CHECKING:
+    from containersec.config import Config
 
 FORK_HINT = ("the pull request comes from a fork, whose token is read-only; publish with the two-workflow "
              "pattern (README: GitHub Action)")
@@ -113,18 +117,59 @@ def check(inputs: Inputs, workspace: Path) -> tuple[Report, Severity | None]:
         from containersec.test.image import check_images
 
         reports.append(check_images(images, config))
+    environ = dict(os.environ)
     if inputs.registry_refs:
         from containersec.release.registry.audit import audit_references
         from containersec.release.registry.credentials import ENV_PASSWORD, ENV_USERNAME
         from containersec.test.image import config_findings
 
-        environ = dict(os.environ)
         if inputs.registry_username and inputs.registry_password:
             environ |= {ENV_USERNAME: inputs.registry_username, ENV_PASSWORD: inputs.registry_password}
         reports.append(audit_references(inputs.registry_refs, config, config_checks=config_findings,
                                           environ=environ))
+    manifests = expand_paths(inputs.manifests)
+    if manifests:
+        reports.append(_check_manifests(manifests, inputs, config, environ))
     report = Report.merged(reports) if reports else Report()
     return with_repository_paths(report, workspace), config.fail_on
+
+
+def _check_manifests(manifests: list[str], inputs: Inputs, config: Config, environ: dict[str, str]) -> Report:
+    """The infrastructure stage; with registry-refs, the deployed images on those registries audited too."""
+    from containersec.images import parse_image
+    from containersec.infra import check_manifests
+
+    report = check_manifests(manifests, config)
+    if not inputs.registry_refs:
+        return report
+    hosts = sorted({parse_image(reference.rstrip("/") + "/x").registry for reference in inputs.registry_refs})
+    return audit_deployed_images(report, config, hosts=hosts, environ=environ)
+
+
+def audit_deployed_images(report: Report, config: Config, *, hosts: Sequence[str] | None = None,
+                          environ: dict[str, str] | None = None) -> Report:
+    """The infrastructure report joined by the release stage's audit of the images its manifests deploy (those
+    on `hosts`, when given), each audit finding placed on the manifest lines that deploy the image.
+
+    Composed here, in a front door (the CLI's `k8s --registry` uses it too), so that neither stage imports the
+    other.
+    """
+    from containersec.images import parse_image
+    from containersec.infra import on_manifest_lines
+    from containersec.release.registry.audit import audit_references
+    from containersec.test.image import config_findings
+
+    images = report.extra.get("images", [])
+    references = [str(reference) for reference in dict.fromkeys(image["reference"] for image in images)
+                  if not any(mark in str(reference) for mark in ("{{", "$(", "${"))
+                  and (hosts is None or parse_image(str(reference)).registry in hosts)]
+    if not references:
+        return report
+    audit = audit_references(references, config, config_checks=config_findings, environ=environ)
+    audit.findings = on_manifest_lines(audit.findings, images)  # type: ignore[arg-type]
+    combined = Report.merged([report, audit])
+    combined.sort()
+    return combined
 
 
 def find_changes(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]) -> Changes | None:

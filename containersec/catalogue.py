@@ -116,8 +116,9 @@ def _normalise(name: str) -> str:
     text = name.strip().upper()
     if text.startswith("AVD-"):
         text = text[4:]
-    if text.startswith("DS-") and text[3:].isdigit():
-        text = f"DS{int(text[3:]):03d}"
+    for prefix in ("DS", "KSV"):  # Trivy's KSV-0001 is KSV001 in older releases
+        if text.startswith(f"{prefix}-") and text[len(prefix) + 1:].isdigit():
+            text = f"{prefix}{int(text[len(prefix) + 1:]):03d}"
     return text
 
 
@@ -127,6 +128,7 @@ RULE_PACKAGES: dict[Stage, tuple[str, ...]] = {
     Stage.BUILD: ("containersec.build.rules",),
     Stage.TEST: ("containersec.test.vulns.rules", "containersec.test.image.rules"),
     Stage.RELEASE: ("containersec.release.registry.rules",),
+    Stage.INFRASTRUCTURE: ("containersec.infra.rules",),
 }
 
 _loaded: set[Stage] = set()

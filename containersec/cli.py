@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 SEVERITIES = ("error", "warning", "info", "style")
 LEVELS = (*SEVERITIES, "none")
 PIN_RULE = "CSD004"
+MANIFEST_PIN_RULE = "CSK041"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -163,6 +164,27 @@ def _registry_options(registry: argparse.ArgumentParser) -> None:
     prune.set_defaults(run=_run_prune)
 
 
+def _k8s_options(k8s: argparse.ArgumentParser) -> None:
+    _add_lint_options(k8s)
+    k8s.add_argument("--format", "-f", choices=FORMATS, default="text")
+    k8s.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    k8s.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    k8s.add_argument("--kustomize", action="store_true",
+                     help="render directories holding a kustomization.yaml with `kubectl kustomize` first")
+    k8s.add_argument("--profile", choices=("all", "baseline", "restricted"),
+                     help="all rules (default), or only the Pod Security Standards baseline or restricted controls")
+    k8s.add_argument("--list-images", action="store_true",
+                     help="print every image the manifests deploy, one per line (for registry prune --in-use)")
+    k8s.add_argument("--stdin-filename", metavar="NAME", default="-",
+                     help="the name to report for manifests read from standard input (PATH -)")
+    k8s.add_argument("--registry", action="store_true",
+                     help="also audit the deployed images in their registries (release-stage rules), reported on "
+                          "the manifest lines that deploy them")
+    k8s.add_argument("--registry-host", action="append", default=[], metavar="HOST",
+                     help="audit only the deployed images of this registry (implies --registry; repeatable)")
+    k8s.set_defaults(run=_run_k8s)
+
+
 def _rules_options(rules: argparse.ArgumentParser) -> None:
     rules.add_argument("rule", nargs="?", metavar="RULE", help="an ID, slug or peer alias (e.g. DL3008)")
     rules.add_argument("--format", "-f", choices=("text", "markdown", "json"), default="text")
@@ -180,6 +202,7 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "policy-check": ("fail on vulnerability exceptions that expired or expire soon", _policy_check_options),
     "image": ("check built images: docker-archive tarballs, OCI layouts (test stage)", _image_options),
     "registry": ("audit an OCI registry, plan retention (release stage)", _registry_options),
+    "k8s": ("check Kubernetes manifests (infrastructure stage)", _k8s_options),
     "rules": ("list the rules, or explain one", _rules_options),
     "action": ("run as the GitHub Action (reads INPUT_* and GITHUB_*)", _action_options),
 }
@@ -287,20 +310,35 @@ def _output_problem(output: str | None) -> str | None:
     return None
 
 
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+
+
 def _run_pin(args: argparse.Namespace) -> int:
+    # Kubernetes manifests are named as files; everything else is a Dockerfile or a folder of them.
+    manifests = [path for path in args.paths if path.endswith(MANIFEST_SUFFIXES) and os.path.isfile(path)]
+    dockerfiles = [path for path in args.paths if path not in manifests]
     if not args.check:
+        from containersec.infra.images import image_spans
         from containersec.release.pin import pin_paths
 
-        return _run_stage(args, lambda config: pin_paths(args.paths, config, update=args.update))
+        return _run_stage(args, lambda config: pin_paths(dockerfiles, config, update=args.update, others=manifests,
+                                                         spans_of=image_spans))
     from containersec.build.engine import lint_paths
+    from containersec.findings import Report as Reports
 
-    # Any unpinned base image fails --check, whatever severity the config gives the rule.
-    config = _config_or_exit(args, select=[PIN_RULE], fail_on="style")
+    # Any unpinned image fails --check, whatever severity the config gives the rule.
+    config = _config_or_exit(args, select=[PIN_RULE, MANIFEST_PIN_RULE], fail_on="style")
     if config is None:
         return 2
     notes: list[str] = []
-    report = lint_paths(args.paths, config, notes=notes)
+    reports = [lint_paths(dockerfiles, config, notes=notes)] if dockerfiles or not manifests else []
+    if manifests:
+        from containersec.infra import check_manifests
+
+        reports.append(check_manifests(manifests, config))
     _print_notes(notes)
+    report = Reports.merged(reports)
+    report.sort()
     _emit(report, args.format, None, "auto")
     return report.exit_code(config.fail_on)
 
@@ -383,6 +421,50 @@ def _run_image(args: argparse.Namespace) -> int:
         return 2
     return _run_stage(args, lambda config: check_images(args.paths, config, dockerfile=args.dockerfile,
                                                         platform=args.platform))
+
+
+def _run_k8s(args: argparse.Namespace) -> int:
+    if args.list_images:
+        return _list_images(args)
+    from containersec.infra import check_manifests
+
+    problem = _output_problem(args.output)
+    if problem:
+        print(f"containersec: --output {args.output}: {problem}", file=sys.stderr)
+        return 2
+    def check(config: Config) -> Report:
+        report = check_manifests(args.paths, config, kustomize=args.kustomize, stdin_name=args.stdin_filename,
+                                 profile=args.profile)
+        if not (args.registry or args.registry_host):
+            return report
+        from containersec.action import audit_deployed_images
+
+        return audit_deployed_images(report, config, hosts=args.registry_host or None)
+
+    return _run_stage(args, check)
+
+
+def _list_images(args: argparse.Namespace) -> int:
+    """One image reference per line, each once, in the order the manifests deploy them; unreadable inputs on
+    stderr and exit 2 (a partial list must not let retention delete a deployed image unnoticed)."""
+    from containersec.config import ConfigError
+    from containersec.infra import deployed_images
+    from containersec.report.text import error_location, safe
+
+    config = _config_or_exit(args)
+    if config is None:
+        return 2
+    try:
+        images, errors = deployed_images(args.paths, config, kustomize=args.kustomize,
+                                         stdin_name=args.stdin_filename)
+    except ConfigError as exc:
+        print(f"containersec: config error: {exc}", file=sys.stderr)
+        return 2
+    for reference in dict.fromkeys(image.reference for image in images):
+        print(safe(reference))
+    for error in errors:
+        print(f"containersec: {safe(error_location(error))}: {safe(error.problem)}", file=sys.stderr)
+    return 2 if errors else 0
 
 
 def _run_rules(args: argparse.Namespace) -> int:

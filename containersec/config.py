@@ -18,8 +18,8 @@ from containersec.findings import Severity, Stage
 
 OWN_FILES = (".containersec.yaml", ".containersec.yml")
 HADOLINT_FILES = (".hadolint.yaml", ".hadolint.yml")
-# Sections the test and release stages read and validate themselves (their keys are theirs to define).
-STAGE_SECTIONS = ("vulns", "image", "registry")
+# Sections the test, release and infrastructure stages read and validate themselves (their keys are theirs to define).
+STAGE_SECTIONS = ("vulns", "image", "registry", "k8s")
 OWN_KEYS = ("select", "ignore", "severity", "fail-on", "trusted-registries", "allowed-images",
             "required-labels", "strict-labels", "disable-ignore-pragmas", "exclude", *STAGE_SECTIONS)
 HADOLINT_KEYS = ("ignored", "override", "trustedRegistries", "label-schema", "strict-labels",

@@ -31,6 +31,7 @@ class Stage(StrEnum):
     BUILD = "build"
     TEST = "test"
     RELEASE = "release"
+    INFRASTRUCTURE = "infrastructure"
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ _END_OF_FILE = sys.maxsize
 _SHELLCHECK_CODE = LazyPattern(r"SC\d{4}", re.IGNORECASE)
 # A peer's pragma may name its own checks that we do not have (a newer hadolint code): those are for the
 # peer. One of our IDs that names no rule, though, is a typo that would silently ignore nothing.
-_OUR_ID = LazyPattern(r"CS[DIVR]\d+", re.IGNORECASE)
+_OUR_ID = LazyPattern(r"CS[DIVRK]\d+", re.IGNORECASE)
 
 # `# containersec: ignore=...`; the colon may be left out before a scope, as in hadolint's `# hadolint ignore=`.
 _OWN = LazyPattern(r"#\s*containersec(?:\s*:|\s+(?=ignore(?:-file|-stage)?\s*=))(?P<body>.*)", re.IGNORECASE)

@@ -9,9 +9,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # Debian packages the test run needs, as "command:package"; a package is installed only when its command
 # is missing. git: tests/test_precommit.py builds git repositories for `pre-commit try-repo`; umoci and
 # skopeo: tests/oci_images.py builds real images without a daemon; docker-registry and htpasswd
-# (apache2-utils): tests/registry_server.py runs a real registry, plain and with basic auth over TLS.
+# (apache2-utils): tests/registry_server.py runs a real registry, plain and with basic auth over TLS;
+# kubectl (kubernetes-client): tests/test_k8s_input.py renders Kustomize directories with `kubectl kustomize`.
 TEST_TOOLS=("python3:python3" "git:git" "umoci:umoci" "skopeo:skopeo" "docker-registry:docker-registry"
-            "htpasswd:apache2-utils")
+            "htpasswd:apache2-utils" "kubectl:kubernetes-client")
 
 install_debian_packages() {
     local sudo=()

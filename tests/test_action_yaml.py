@@ -15,7 +15,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / "examples" / "workflows").glob("*.yml"))
 INPUTS = {"paths", "images", "config", "fail-on", "filter-mode", "reporter", "sarif-file", "shellcheck", "github-token",
-          "scan-reports", "dockerfile-for-reports", "registry-refs", "registry-username", "registry-password"}
+          "scan-reports", "dockerfile-for-reports", "registry-refs", "registry-username", "registry-password",
+          "manifests"}
 OUTPUTS = {"findings", "errors", "warnings", "conclusion", "sarif-file", "check-run-url"}
 
 

@@ -44,7 +44,8 @@ def test_every_rule_has_an_entry_and_a_section_with_examples() -> None:
     assert table_rows == [(r.id, f"{r.id.lower()}-{r.slug}") for r in rules]
     sections = re.split(r"^## ", text, flags=re.MULTILINE)[1:]
     for rule, section in zip(rules, sections, strict=True):
-        assert f"dockerfile\n{rule.bad}\n" in section and f"dockerfile\n{rule.good}\n" in section
+        language = "yaml" if rule.stage is Stage.INFRASTRUCTURE else "dockerfile"
+        assert f"{language}\n{rule.bad}\n" in section and f"{language}\n{rule.good}\n" in section
         assert f"Default severity: **{rule.severity.label}**" in section
         assert ("Fixable: yes" in section) == rule.fixable
         assert ("Enabled by default: yes" in section) == rule.enabled

@@ -125,7 +125,7 @@ def test_a_failing_rule_is_an_error_for_that_file_and_the_other_rules_still_repo
 
 def test_every_rule_has_complete_metadata() -> None:
     for rule in catalogue.all_rules():
-        assert rule.id[:3] in ("CSD", "CSI", "CSV", "CSR") and rule.slug == rule.slug.lower(), rule.id
+        assert rule.id[:3] in ("CSD", "CSI", "CSV", "CSR", "CSK") and rule.slug == rule.slug.lower(), rule.id
         assert rule.summary and rule.why and rule.bad and rule.good, rule.id
         assert isinstance(rule.aliases, tuple) and all(len(alias) > 3 for alias in rule.aliases), rule.id
 

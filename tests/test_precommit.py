@@ -72,8 +72,8 @@ def test_manifest_offers_the_documented_hooks() -> None:
 )
 def test_hook_file_pattern(path: str, matches: bool) -> None:
     for hook_id, hook in hooks().items():
-        if hook_id == "containersec-policy-check":
-            continue  # it reads the config file, not Dockerfiles
+        if hook_id in ("containersec-policy-check", "containersec-k8s"):
+            continue  # they read the config file and Kubernetes manifests, not Dockerfiles
         # pre-commit selects a file when `re.search(files, path)` matches its repository-relative path.
         assert bool(re.search(str(hook["files"]), path)) is matches, (hook_id, path)
 
@@ -101,9 +101,10 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env | extra
 
 
-def try_repo(repo: Path, pre_commit_home: Path) -> subprocess.CompletedProcess[str]:
+def try_repo(repo: Path, pre_commit_home: Path,
+             hook: str = "containersec-dockerfile") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO_ROOT), "containersec-dockerfile",
+        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO_ROOT), hook,
          "--all-files", "--verbose", "--color", "never"],
         cwd=repo, env=clean_env(PRE_COMMIT_HOME=str(pre_commit_home)),
         capture_output=True, text=True, timeout=TRY_REPO_TIMEOUT, check=False,
@@ -156,4 +157,35 @@ def test_try_repo_passes_a_clean_dockerfile(tmp_path: Path, pre_commit_home: Pat
     assert result.returncode == 0, output
     assert re.search(r"containersec Dockerfile lint\.*Passed", output), output
     assert "no files to check" not in output
+    assert "Traceback" not in output
+
+
+PRIVILEGED_POD = """apiVersion: v1
+kind: Pod
+metadata:
+  name: {name}
+spec:
+  serviceAccountName: {name}
+  containers:
+    - name: app
+      image: registry.example.com/app:1
+      securityContext:
+        privileged: true
+"""
+
+
+def test_try_repo_k8s_hook_checks_the_repository_as_a_whole(tmp_path: Path, pre_commit_home: Path) -> None:
+    repo = make_git_repo(tmp_path, {
+        "deploy/web.yaml": PRIVILEGED_POD.format(name="web"),
+        "deploy/account.yaml": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n",
+        ".github/workflows/ci.yml": "on: push\njobs: {}\n",
+        ".containersec.yaml": "k8s:\n  profile: baseline\n",
+    })
+    result = try_repo(repo, pre_commit_home, "containersec-k8s")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert re.search(r"containersec Kubernetes manifests\.*Failed", output), output
+    assert re.search(r"(^|\s)deploy/web\.yaml:11:9 CSK001\b", output, re.MULTILINE), output
+    # The account is defined in another file: seen because the hook checks the repository, not one file.
+    assert "CSK052" not in output and "ci.yml" not in output.replace("skipped 1 YAML/JSON file", "")
     assert "Traceback" not in output

@@ -39,6 +39,7 @@ class Inputs:
     registry_username: str = ""
     registry_password: str = field(default="", repr=False)
     shellcheck: str = "auto"
+    manifests: list[str] = field(default_factory=list)  # Kubernetes manifests (infrastructure stage)
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ def read_inputs(environ: Mapping[str, str], *, on_pull_request: bool) -> Inputs:
         registry_username=read_input(environ, "registry-username"),
         registry_password=environ.get("INPUT_REGISTRY-PASSWORD", ""),  # not stripped: any byte may be a secret's
         shellcheck=_choice(environ, "shellcheck", SHELLCHECK_MODES, "auto"),
+        manifests=split_paths(read_input(environ, "manifests"), "manifests"),
     )
 
 

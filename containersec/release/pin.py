@@ -1,6 +1,7 @@
 """`containersec pin FILE...`: pin every image a Dockerfile pulls to the digest its tag names today.
 
-`FROM`, `COPY --from=<image>` and `RUN --mount=...,from=<image>` references become `name:tag@sha256:<digest>`,
+`FROM`, `COPY --from=<image>` and `RUN --mount=...,from=<image>` references (and the `image:` of Kubernetes
+manifests, whose places the front door asks the infrastructure stage for) become `name:tag@sha256:<digest>`,
 the digest of what the tag names (the index for a multi-arch image, so every platform stays pinned), asked for
 with HEAD (cheap, not counted by Docker Hub's pull limit) and GET when HEAD gives no digest. Only the image
 text changes; every other byte of the file is kept. `scratch`, stage names and images written with a build
@@ -11,7 +12,7 @@ references already pinned and replaces the digest when the tag has moved.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from containersec.config import Config
@@ -117,12 +118,12 @@ class Resolver:
         return self._known[key]
 
 
-def pin_text(text: str, path: str, resolver: Resolver, *, update: bool,
-             notes: list[str], errors: list[InputError]) -> tuple[str, list[Pin]]:
-    """The file with its images pinned, and what was done to each."""
+def pin_text(text: str, path: str, resolver: Resolver, *, update: bool, notes: list[str],
+             errors: list[InputError], uses: Iterable[ImageUse] | None = None) -> tuple[str, list[Pin]]:
+    """The file with its images pinned (those of a Dockerfile, or the `uses` given), and what was done to each."""
     pins: list[Pin] = []
     replacements: list[tuple[int, int, str]] = []
-    for use in image_uses(text, path, notes):
+    for use in image_uses(text, path, notes) if uses is None else uses:
         try:
             reference = parse_reference(use.text)
         except ReferenceError as exc:
@@ -157,22 +158,33 @@ def _write_keeping_bom(path: str, text: str) -> None:
         handle.write((_BOM if had_bom else "") + text)
 
 
+# (text, path, notes) -> (image, line, start, end) of each image reference in another kind of file
+ImageSpans = Callable[[str, str, list[str]], Iterable[tuple[str, int, int, int]]]
+
+
 def pin_paths(paths: list[str], config: Config, *, update: bool = False,
-              environ: Mapping[str, str] | None = None) -> Report:
-    """Resolve and write the pins of every Dockerfile under `paths`; unreadable files become errors."""
+              environ: Mapping[str, str] | None = None, others: Sequence[str] = (),
+              spans_of: ImageSpans | None = None) -> Report:
+    """Resolve and write the pins of every Dockerfile under `paths` (".", when neither they nor `others` are
+    given), and of the files `others` whose image references `spans_of` finds (Kubernetes manifests, found by
+    the stage that reads them); unreadable files become errors."""
     settings = registry_settings(config)
     resolver = Resolver(settings.pool((), environ))
-    files, errors = discover(paths or ["."], config.exclude)
+    files, errors = discover(paths or ([] if others else ["."]), config.exclude)
     report = Report(stages=(Stage.RELEASE,), errors=[InputError(e.path, e.message, Stage.RELEASE) for e in errors])
     pins: list[Pin] = []
-    for path in files:
+    for path in [*files, *others]:
         source = read_source(path)
         if source.text is None:
             report.errors.append(InputError(path, source.error or "cannot read", Stage.RELEASE))
             continue
         report.files += 1
+        uses = None
+        if path in others and spans_of is not None:
+            uses = [ImageUse(image, line, start, end, "image") for image, line, start, end
+                    in spans_of(source.text, path, report.notices)]
         text, found = pin_text(source.text, path, resolver, update=update, notes=report.notices,
-                               errors=report.errors)
+                               errors=report.errors, uses=uses)
         pins.extend(found)
         if text != source.text:
             try:
