@@ -193,6 +193,7 @@ def _trivy_report(path: str, document: dict[str, Any], records: list[tuple[Recor
         misconfigurations=[_trivy_misconfiguration(item, _text(_map(r).get("Target"))) for r in results
                            for item in _list(_map(r).get("Misconfigurations")) if isinstance(item, dict)],
         licenses=sum(len(_list(_map(r).get("Licenses"))) for r in results),
+        scanned_at=_text(document.get("CreatedAt")) or None,
     )
 
 
@@ -280,6 +281,7 @@ def _grype_report(path: str, document: dict[str, Any], records: list[Record]) ->
         path=path, format="grype-json", tool="grype",
         tool_version=_text(_map(document.get("descriptor")).get("version")) or None,
         artifact=artifact, records=records, image=image, artifact_names=names,
+        scanned_at=_text(_map(document.get("descriptor")).get("timestamp")) or None,
     )
 
 
@@ -368,6 +370,7 @@ def _sarif_report(path: str, document: dict[str, Any], collected: _Collected) ->
         artifact_names=_names(properties.get("imageName"), properties.get("imageID"),
                               properties.get("repoTags"), properties.get("repoDigests")),
         non_vulnerability_results=others,
+        scanned_at=_text(_map(next(iter(_list(runs[0].get("invocations"))), None)).get("endTimeUtc")) or None,
     )
 
 

@@ -85,3 +85,4 @@ class ScanReport:
     secrets: list[ScannerSecret] = field(default_factory=list)
     misconfigurations: list[Misconfiguration] = field(default_factory=list)
     licenses: int = 0
+    scanned_at: str | None = None  # when the scan ran (Trivy CreatedAt, Grype descriptor.timestamp, SARIF endTimeUtc)
