@@ -83,6 +83,8 @@ class Finding:
     security_severity: float | None = None
     # Shown (e.g. `vulns --show-suppressed`) but accepted: it never fails a run, and reports count it apart.
     suppression: Suppression | None = None
+    # The credential kind of a secret finding (a secret catalogue ID, "github-pat"); added to the JSON object.
+    secret_kind: str | None = None
 
     def __post_init__(self) -> None:
         if self.end_line is None or self.end_line < self.line:
@@ -106,6 +108,7 @@ class Finding:
             "message": self.message,
             "fixable": self.fixable,
             **({"suppression": self.suppression.to_json()} if self.suppression else {}),
+            **({"secret_kind": self.secret_kind} if self.secret_kind else {}),
             **self.extra,
         }
 

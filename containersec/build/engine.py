@@ -183,7 +183,8 @@ def check_dockerfile(dockerfile: Dockerfile, config: Config, rules: list[Rule], 
                 line=hit.line, end_line=hit.end_line, column=hit.column, message=hit.message,
                 aliases=rule.aliases, fixable=rule.fixable and bool(hit.edits), edits=hit.edits, secret=hit.secret,
                 suppression=None if pragma is None else Suppression(
-                    "inSource", f"ignored by the comment on line {pragma}: {_comment(dockerfile, pragma)}")))
+                    "inSource", f"ignored by the comment on line {pragma}: {_comment(dockerfile, pragma)}"),
+                secret_kind=hit.secret_kind))
     return findings
 
 

@@ -149,13 +149,18 @@ def _result(finding: Finding, rule_index: int, fingerprint: str, occurrence: int
         ],
         "partialFingerprints": {"primaryLocationLineHash": f"{fingerprint}:{occurrence}"},
     }
+    properties: dict[str, str] = {}
     if finding.suppression is not None:
         # Code scanning closes an alert whose result carries an accepted suppression.
         result["suppressions"] = [{"kind": finding.suppression.kind, "state": "accepted",
                                    "justification": finding.suppression.justification}]
     if finding.security_severity is not None:
         # Each result ranks by its own score; the rule carries the highest of them.
-        result["properties"] = {"security-severity": f"{finding.security_severity:.1f}"}
+        properties["security-severity"] = f"{finding.security_severity:.1f}"
+    if finding.secret_kind:
+        properties["secret-kind"] = finding.secret_kind
+    if properties:
+        result["properties"] = properties
     return result
 
 

@@ -193,6 +193,7 @@ def _findings(image: Image, rules: list[Rule], options: ImageOptions, location: 
             findings.append(Finding(
                 rule=rule.id, name=rule.slug, severity=rule.severity, stage=rule.stage, path=path, line=line,
                 message=hit.message, aliases=rule.aliases, secret=hidden_line is not None and hidden_line(line),
+                secret_kind=hit.secret_kind,
                 extra={"image": {**facts, **_hit_facts(image, hit, layers)}},
                 suppression=None if exception is None else Suppression(
                     "external", f"{options.exceptions[exception].reason} (image.exceptions[{exception}])")))

@@ -37,7 +37,7 @@ def check_reports(paths: list[str], config: Config, *, dockerfile: str | None = 
     vulnerabilities = [v for v in group(reports) if not settings.severities or v.severity in settings.severities]
     evaluation = evaluate(vulnerabilities, settings, ignores, statements, now)
     checked = Checked(evaluation, settings, now, show_suppressed=show_suppressed,
-                      config_text=read_config_text(settings.source))
+                      config_text=read_config_text(settings.source), reports=reports)
     sources: dict[str, str] = {}
     notices: list[str] = []
     dockerfile = dockerfile or settings.dockerfile

@@ -113,6 +113,42 @@ def unused_exception(checked: Checked, rule: Rule) -> Iterator[Finding]:
                        "the reports")
 
 
+@rule(id="CSV005", slug="scanner-secret", severity=Severity.ERROR, stage=Stage.TEST,
+      summary="A scanner found a secret",
+      why="A scanner report lists a credential in the scanned files or image (Trivy's secret scanner). Treat it "
+          "as leaked: revoke it, then take it out of the source and pass it at run time or as a build secret.",
+      bad="# trivy fs --scanners vuln,secret . lists github-pat (CRITICAL) in Dockerfile line 24",
+      good="RUN --mount=type=secret,id=github_token make fetch",
+      notes="Each of the report's secret results is a finding with the scanner's rule ID as its credential kind "
+            "(`secret_kind`, and the SARIF property `secret-kind`), the file and line; the value is never "
+            "shown (Trivy stars it out and it is not read). The severity follows the scanner's as for "
+            "vulnerabilities (CRITICAL and HIGH error), and `vulns.fail-on` applies: a CRITICAL secret fails "
+            "the gate. The same secret in two reports is one finding. Misconfigurations and licenses are not "
+            "evaluated: they are counted in the summary and in each report's entry.")
+def scanner_secret(checked: Checked, rule: Rule) -> Iterator[Finding]:
+    from containersec.vulnerabilities.records import SEVERITY_RANK
+
+    fail_on = checked.settings.fail_on
+    seen: set[tuple[str, int, str]] = set()
+    for report in checked.reports:
+        for secret in report.secrets:
+            key = (secret.target, secret.line, secret.rule)
+            if key in seen:
+                continue
+            seen.add(key)
+            where = f"{secret.target or report.path}" + (f" line {secret.line}" if secret.line else "")
+            yield Finding(
+                rule=rule.id, name=rule.slug, severity=LEVELS.get(secret.severity, Severity.INFO), stage=Stage.TEST,
+                path=secret.target or report.path, line=secret.line or 1,
+                message=f"{secret.title} ({secret.severity}, {report.tool} rule {secret.rule}) in {where}: revoke "
+                        "it and remove it from the source",
+                aliases=rule.aliases, secret=True, secret_kind=secret.rule or None,
+                extra={"secret": {"rule": secret.rule, "category": secret.category, "severity": secret.severity,
+                                  "target": secret.target, "line": secret.line, "report": report.path}},
+                fails=None if fail_on is None else SEVERITY_RANK[secret.severity] >= SEVERITY_RANK[fail_on],
+                security_severity=DEFAULT_SCORES.get(secret.severity, 0.0))
+
+
 def _scanned(vulnerability: Vulnerability) -> str:
     """`in alpine:3.10 (alpine 3.10.9)`, `in busybox:1.32.1 (/bin/[)`: what the scanner scanned, and where in it.
 
