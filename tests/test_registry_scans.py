@@ -440,3 +440,34 @@ def test_a_registry_finding_has_a_file_once_placed_on_a_manifest_line():
                       extra={"registry": where})
     assert not audited.in_file  # its path is the reference: an annotation without a file
     assert dataclasses.replace(audited, path="deploy/app.yaml", line=12).in_file  # k8s placed it on a line
+
+
+def test_the_finding_takes_the_worst_failing_vulnerabilitys_severity(registry, watched, workdir, capsys):
+    """As CSV001 in `containersec vulns`: CRITICAL/HIGH an error, MEDIUM a warning; a config severity wins."""
+    _, document = audit(capsys, watched["image"], "--scan-reports", str(watched["reports"]), "--select", "CSR040")
+    levels = {tag: f["severity"] for tag, f in findings(document, "CSR040").items()}
+    # alpine's and centos' worst are MEDIUMs, busybox's a CRITICAL
+    assert levels == {"1.0.0": "warning", "1.1.0": "warning", "1.2.0": "error"}
+    (workdir / ".containersec.yaml").write_text("severity:\n  CSR040: info\n", encoding="utf-8")
+    _, document = audit(capsys, watched["image"], "--scan-reports", str(watched["reports"]), "--select", "CSR040")
+    assert {f["severity"] for f in findings(document, "CSR040").values()} == {"info"}
+
+
+@pytest.mark.parametrize(("fail_on", "vulns"), [
+    ("warning", ""), ("error", ""), ("none", ""), ("error", "  fail-on: MEDIUM\n"), ("error", "  fail-on: LOW\n"),
+    ("warning", "  fail-on: CRITICAL\n"), ("warning", "  only-fixed: true\n  fail-on: HIGH\n"),
+    ("info", "  exceptions:\n    - {id: CVE-2019-1549, reason: r, expires: 2099-01-01}\n"),
+    ("info", "  exceptions:\n" + "".join(f"    - {{id: {cve}, reason: r, expires: 2099-01-01}}\n"
+                                        for cve in ("CVE-2019-1549", "CVE-2019-1551"))),
+])
+def test_the_exit_code_is_that_of_vulns_on_the_same_report(registry, watched, workdir, capsys, fail_on, vulns):
+    """1.0.0's attested report (alpine 3.10: four fixable MEDIUMs) judged in the registry and by `vulns`."""
+    (workdir / ".containersec.yaml").write_text(f"vulns:\n{vulns}" if vulns else "", encoding="utf-8")
+    report = workdir / "alpine.json"
+    report.write_text(json.dumps(naming("trivy-alpine-3.10.json", watched["image"], watched["digests"]["1.0.0"])),
+                      encoding="utf-8")
+    in_registry = main(["registry", "audit", "--format", "json", "--select", "CSR040", "--fail-on", fail_on,
+                        f"{watched['image']}@{watched['digests']['1.0.0']}"])
+    in_pipeline = main(["vulns", "--format", "json", "--fail-on", fail_on, str(report)])
+    capsys.readouterr()
+    assert in_registry == in_pipeline

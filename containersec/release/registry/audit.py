@@ -30,7 +30,14 @@ from containersec.release.registry.client import (
     is_digest,
 )
 from containersec.release.registry.credentials import CredentialError
-from containersec.release.registry.facts import AttachedFacts, ImageFacts, Locator, ScanFacts, TagFacts
+from containersec.release.registry.facts import (
+    AttachedFacts,
+    ImageFacts,
+    Locator,
+    PolicyHit,
+    ScanFacts,
+    TagFacts,
+)
 from containersec.release.registry.reference import Reference, ReferenceError, parse_reference
 from containersec.release.registry.settings import RegistrySettings, registry_settings
 from containersec.release.registry.shapes import mapping, sequence
@@ -131,9 +138,12 @@ class Auditor:
         extra = subject.extra() if isinstance(subject, ScanFacts) else subject.locator.extra()
         for rule in self.rules:
             for hit in rule.check(subject, self.config.options):
+                severity, fails = rule.severity, None
+                if isinstance(hit, PolicyHit) and rule.id not in self.config.severity:
+                    severity, fails = hit.level, True  # as CSV001: the scanner's severity, the policy's verdict
                 self.report.findings.append(Finding(
-                    rule.id, rule.slug, rule.severity, Stage.RELEASE, subject.locator.reference, hit.line,
-                    hit.message, aliases=rule.aliases, extra=extra))
+                    rule.id, rule.slug, severity, Stage.RELEASE, subject.locator.reference, hit.line,
+                    hit.message, aliases=rule.aliases, extra=extra, fails=fails))
 
     # --- references ------------------------------------------------------------------------------------
 
