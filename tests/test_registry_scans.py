@@ -471,3 +471,19 @@ def test_the_exit_code_is_that_of_vulns_on_the_same_report(registry, watched, wo
     in_pipeline = main(["vulns", "--format", "json", "--fail-on", fail_on, str(report)])
     capsys.readouterr()
     assert in_registry == in_pipeline
+
+
+def test_a_tagged_child_of_an_index_does_not_take_the_index_plan_entry(registry, workdir, capsys, key):
+    """The amd64 image is listed by the index 1.0 and tagged amd-1.0 itself: each tag's plan has its reason."""
+    from registry_server import api_image, api_index
+
+    repo = "scans/shared-child"
+    amd = api_image(registry, repo, None, {"created": days_ago(9), "architecture": "amd64"})
+    arm = api_image(registry, repo, None, {"created": days_ago(9), "architecture": "arm64"})
+    api_index(registry, repo, "1.0", {"linux/amd64": amd, "linux/arm64": arm})
+    retag(registry, repo, amd, "amd-1.0")
+    attest(registry, repo, amd, [("trivy-alpine-3.10.json", days_ago(0))], key)
+    attest(registry, repo, arm, [("trivy-centos-7.json", days_ago(0))], key)
+    _, document = audit(capsys, f"{registry.host}/{repo}", "--select", "CSR040")
+    plan = {entry["tag"]: [(r["rule"], r["platform"]) for r in entry["reasons"]] for entry in document["patch_plan"]}
+    assert plan == {"1.0": [("CSR040", "linux/amd64"), ("CSR040", "linux/arm64")], "amd-1.0": [("CSR040", None)]}

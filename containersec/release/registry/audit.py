@@ -233,12 +233,15 @@ class Auditor:
 
     def plan_patches(self, repository: str, tags_of: Mapping[str, list[str]], findings: list[Finding]) -> None:
         """One patch-plan entry per tag whose digest (or a platform of it) has a finding that calls for a new image."""
-        top_of = {image.digest: image.top for image in self.images}
+        # A platform digest can be an index's child and tagged itself: the tag that led to it says whose it is.
+        top_of = {(image.locator.tag, image.digest, image.locator.platform): image.top for image in self.images}
         reasons: dict[str, list[Finding]] = {}
         for finding in findings:
             where = mapping(finding.extra.get("registry"))
-            if finding.rule in PATCH_REASONS and isinstance(where.get("digest"), str):
-                reasons.setdefault(top_of.get(where["digest"], where["digest"]), []).append(finding)
+            digest = where.get("digest")
+            if finding.rule in PATCH_REASONS and isinstance(digest, str):
+                top = top_of.get((where.get("tag"), digest, where.get("platform")), digest)
+                reasons.setdefault(top, []).append(finding)
         for digest, tags in tags_of.items():
             if digest not in reasons:
                 continue
