@@ -487,3 +487,20 @@ def test_a_tagged_child_of_an_index_does_not_take_the_index_plan_entry(registry,
     _, document = audit(capsys, f"{registry.host}/{repo}", "--select", "CSR040")
     plan = {entry["tag"]: [(r["rule"], r["platform"]) for r in entry["reasons"]] for entry in document["patch_plan"]}
     assert plan == {"1.0": [("CSR040", "linux/amd64"), ("CSR040", "linux/arm64")], "amd-1.0": [("CSR040", None)]}
+
+
+def test_never_advice_to_move_to_a_tag_that_fails_on_worse(registry, workdir, capsys, key):
+    """1.0.0: alpine's fixable MEDIUMs. 1.1.0 lacks them but fails on busybox's CRITICAL; 1.2.0 lacks them and
+    fails on a MEDIUM only: 1.2.0 is the advice, and in a repository without it, a rebuild."""
+    reports = (("1.0.0", 30, "trivy-alpine-3.10.json"), ("1.1.0", 20, "grype-busybox-1.32.1.json"),
+               ("1.2.0", 10, "trivy-centos-7.json"))
+    advice = {}
+    for repo, tags in (("scans/no-worse", 3), ("scans/only-worse", 2)):
+        for tag, age, report in reports[:tags]:
+            digest = api_image(registry, repo, tag, {"created": days_ago(age), "config": {"Labels": {"t": tag}}})
+            attest(registry, repo, digest, [(report, days_ago(0))], key)
+        _, document = audit(capsys, f"{registry.host}/{repo}", "--select", "CSR040")
+        advice[repo] = findings(document, "CSR040")["1.0.0"]
+    assert advice["scans/no-worse"]["scan"]["fixed_by"] == "1.2.0"
+    assert advice["scans/only-worse"]["scan"]["fixed_by"] is None
+    assert "rebuild: no tag of this repository fixes them" in advice["scans/only-worse"]["message"]

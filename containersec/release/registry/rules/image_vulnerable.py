@@ -17,7 +17,8 @@ SHOWN = 3
       bad="app:1.0.0 scanned: CVE-2021-36159 (CRITICAL) apk-tools 2.10.4-r2 -> 2.10.7-r0",
       good="app:1.1.0 scanned: nothing over the policy",
       notes="The finding names the worst vulnerabilities (ID, package, installed and fixed version). A newer tag "
-            "fixes them when its image (same platform, built later) has a scan that lists none of them. As for "
+            "fixes them when its image (same platform, built later) has a scan that lists none of them and fails "
+            "the policy on nothing more severe. As for "
             "CSV001, the finding's severity follows the worst failing vulnerability's scanner severity (CRITICAL "
             "and HIGH are errors, MEDIUM warnings, LOW, NEGLIGIBLE and UNKNOWN info) and the finding fails the "
             "run whenever the policy fails a vulnerability, so the exit code is that of `containersec vulns` on "
