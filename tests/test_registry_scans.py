@@ -504,3 +504,31 @@ def test_never_advice_to_move_to_a_tag_that_fails_on_worse(registry, workdir, ca
     assert advice["scans/no-worse"]["scan"]["fixed_by"] == "1.2.0"
     assert advice["scans/only-worse"]["scan"]["fixed_by"] is None
     assert "rebuild: no tag of this repository fixes them" in advice["scans/only-worse"]["message"]
+
+
+def test_in_use_under_another_name_of_the_registry_is_kept_and_said(registry, workdir, capsys, key):
+    """The manifests deploy localhost:PORT/... while prune is given 127.0.0.1:PORT/...: the deployed digest
+    stays; a list that names nothing of the repository is said."""
+    repo = "expire/renamed"
+    image = f"{registry.host}/{repo}"
+    digests = {tag: api_image(registry, repo, tag, {"created": days_ago(age), "config": {"Labels": {"t": tag}}})
+               for tag, age in (("1.0.0", 30), ("1.1.0", 10))}
+    attest(registry, repo, digests["1.0.0"], [("trivy-alpine-3.10-trivy-0.72.0.json", days_ago(0))], key)
+    attest(registry, repo, digests["1.1.0"], [("trivy-centos-7.json", days_ago(0))], key)
+    other_name = registry.host.replace("127.0.0.1", "localhost")
+    (workdir / "deployed.txt").write_text(f"{other_name}/{repo}:1.0.0\n", encoding="utf-8")
+    (workdir / "elsewhere.txt").write_text("docker.io/library/nginx:1\n", encoding="utf-8")
+
+    def prune(listed: str) -> dict:
+        main(["registry", "prune", image, "--delete-vulnerable", "critical", "--in-use", listed, "--format", "json"])
+        return json.loads(capsys.readouterr().out)
+
+    renamed = prune("deployed.txt")
+    assert {d["tags"][0]: d["reason"] for d in renamed["keep"]}["1.0.0"] == "in use (--in-use)"
+    assert renamed["delete"] == []
+    assert any(f"{other_name}/{repo}:1.0.0 names this repository's path on {other_name}" in w
+               for w in renamed["warnings"])
+    elsewhere = prune("elsewhere.txt")
+    assert [d["tags"] for d in elsewhere["delete"] if "1.0.0" in d["tags"]] == [["1.0.0"]]
+    assert elsewhere["warnings"] == [f"--in-use elsewhere.txt names no image of {image}: nothing is kept for being "
+                                     "in use"]
