@@ -165,7 +165,8 @@ def _registry_options(registry: argparse.ArgumentParser) -> None:
 
 
 def _k8s_options(k8s: argparse.ArgumentParser) -> None:
-    _add_lint_options(k8s)
+    _add_lint_options(k8s, label_help="with --registry: a label every deployed image must have, TYPE one of text, "
+                                       "url, semver, hash, rfc3339, spdx, email (repeatable)")
     k8s.add_argument("--format", "-f", choices=FORMATS, default="text")
     k8s.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     k8s.add_argument("--color", choices=("auto", "always", "never"), default="auto")
@@ -208,7 +209,9 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
 }
 
 
-def _add_lint_options(parser: argparse.ArgumentParser) -> None:
+def _add_lint_options(parser: argparse.ArgumentParser, *,
+                      label_help: str = "a label every image must have, TYPE one of text, url, semver, hash, "
+                                        "rfc3339, spdx, email (repeatable)") -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
     parser.add_argument("--config", "-c", metavar="FILE", help="config file (.containersec.yaml or .hadolint.yaml)")
     parser.add_argument("--fail-on", choices=LEVELS, help="lowest severity that fails the run (default: warning)")
@@ -222,9 +225,7 @@ def _add_lint_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trusted-registry", action="append", default=[], metavar="REGISTRY",
                         help="a registry base images may come from (enables the untrusted-registry rule; "
                              "wildcards allowed; repeatable)")
-    parser.add_argument("--require-label", action="append", default=[], metavar="LABEL:TYPE",
-                        help="a label every image must have, TYPE one of text, url, semver, hash, rfc3339, spdx, "
-                             "email (repeatable)")
+    parser.add_argument("--require-label", action="append", default=[], metavar="LABEL:TYPE", help=label_help)
 
 
 def _names(values: list[str]) -> list[str]:
@@ -424,6 +425,10 @@ def _run_image(args: argparse.Namespace) -> int:
 
 
 def _run_k8s(args: argparse.Namespace) -> int:
+    if args.require_label and not (args.registry or args.registry_host):
+        print("containersec: k8s: --require-label judges the labels of the deployed images in their registry: "
+              "add --registry", file=sys.stderr)
+        return 2
     if args.list_images:
         return _list_images(args)
     from containersec.infra import check_manifests

@@ -310,6 +310,23 @@ def test_selectors_that_select_nothing(tmp_path: Path) -> None:
     assert check(tmp_path, typo.replace("shop", "elsewhere"), select=("CSK093",)).findings == []
 
 
+def test_pods_an_operator_creates_from_a_custom_resource_are_selectable(tmp_path: Path) -> None:
+    prometheus = ("apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata:\n  name: k8s\n  namespace: shop\n"
+                  "spec:\n  podMetadata:\n    labels: {app.kubernetes.io/part-of: stack}\n")
+    by_operator_labels = policy("podSelector:\n  matchLabels: {app.kubernetes.io/name: prometheus, "
+                                "app.kubernetes.io/instance: k8s, app.kubernetes.io/part-of: stack}")
+    by_legacy_label = ("apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: shop\nspec:\n"
+                       "  selector: {prometheus: k8s}\n")
+    rules = ("CSK093", "CSK094")
+    assert check(tmp_path, LABELLED, prometheus, by_operator_labels, by_legacy_label, select=rules).findings == []
+    # Without the resource, or with another name or another operator's API group, they select nothing.
+    assert len(check(tmp_path, LABELLED, by_operator_labels, by_legacy_label, select=rules).findings) == 2
+    renamed = prometheus.replace("name: k8s", "name: main")
+    assert len(check(tmp_path, LABELLED, renamed, by_operator_labels, by_legacy_label, select=rules).findings) == 2
+    foreign = prometheus.replace("monitoring.coreos.com", "example.com")
+    assert len(check(tmp_path, LABELLED, foreign, by_operator_labels, by_legacy_label, select=rules).findings) == 2
+
+
 def test_jobs_and_cronjobs_lifetimes(tmp_path: Path) -> None:
     cron = ("apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  schedule: '@daily'\n"
             "  jobTemplate:\n    spec:\n      activeDeadlineSeconds: 60\n      template:\n        spec:\n"
