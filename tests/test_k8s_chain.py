@@ -42,7 +42,7 @@ def test_deployed_images_are_audited_and_reported_on_the_manifest_line(tmp_path,
     assert (audited["path"], audited["line"], audited["column"]) == ("deploy.yaml", 11, 11)
     assert audited["stage"] == "release"
     assert audited["object"] == {"kind": "Deployment", "namespace": "shop", "name": "web", "container": "web"}
-    assert audited["message"].startswith(f"{image} (deployed by container 'web'): ")
+    assert audited["message"].startswith(f"{image} (deployed by container 'web' of Deployment shop/web): ")
     assert [i["reference"] for i in document["images"]] == [image, "docker.io/library/redis:7"]
 
 

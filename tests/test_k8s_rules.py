@@ -43,6 +43,11 @@ def test_bad_example_is_caught_on_a_real_line(tmp_path: Path, rule: Rule) -> Non
         assert 1 <= finding.line <= len(lines)
         assert 1 <= finding.column <= len(lines[finding.line - 1]) + 1
         assert finding.extra["object"]["kind"]
+        # The object is named in the message too: the text, SARIF and annotation formats carry no object field.
+        named = finding.extra["object"]
+        namespace = f"{named['namespace']}/" if named["namespace"] else ""
+        assert (f"{named['kind']} {namespace}{named['name']}" in finding.message
+                or f"namespace {named['namespace']!r}" in finding.message), finding.message
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: f"{r.id}-{r.slug}")

@@ -87,7 +87,9 @@ def _findings(bundle: Bundle, rules: Iterable[Rule], options: K8sOptions, errors
                 admitted[obj.effective_namespace()] += 1
                 continue
             path, line, column = obj.location(hit.path)
-            message = f"{hit.message} (rendered from {obj.template})" if obj.template else hit.message
+            message = _naming_the_object(hit, workloads.get(id(obj)))
+            if obj.template:
+                message = f"{message} (rendered from {obj.template})"
             findings.append(Finding(
                 rule=rule.id, name=rule.slug, severity=rule.severity, stage=rule.stage, path=path, line=line,
                 column=column, message=message, aliases=rule.aliases, secret=hit.secret,
@@ -97,6 +99,13 @@ def _findings(bundle: Bundle, rules: Iterable[Rule], options: K8sOptions, errors
                    f"({profiles.ENFORCE_LABEL}): {count} finding(s) of controls that level admits not reported "
                    "(--profile restricted or k8s.strict reports them)" for namespace, count in sorted(admitted.items()))
     return findings
+
+
+def _naming_the_object(hit: ManifestHit, workload: Workload | None) -> str:
+    """A finding inside a pod spec names its workload, so that every format (the text and SARIF ones have no
+    object field) says which object of a multi-object file it is about."""
+    inside_pod = workload is not None and hit.path[:len(workload.spec_path)] == workload.spec_path
+    return f"{hit.object.ref}: {hit.message}" if inside_pod and hit.object.ref not in hit.message else hit.message
 
 
 def _unknown_annotation_notices(bundle: Bundle) -> list[str]:

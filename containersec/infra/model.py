@@ -73,6 +73,11 @@ def mark_of(value: Any, path: FieldPath) -> Mark | None:
     return found
 
 
+def object_ref(kind: str, namespace: str | None, name: str) -> str:
+    """`Kind namespace/name` for messages."""
+    return f"{kind} {namespace + '/' if namespace else ''}{name}"
+
+
 @dataclass(eq=False)
 class K8sObject:
     """One Kubernetes object of a manifest file."""
@@ -110,8 +115,7 @@ class K8sObject:
 
     @property
     def ref(self) -> str:
-        """`Kind namespace/name` for messages."""
-        return f"{self.kind} {self.namespace + '/' if self.namespace else ''}{self.name}"
+        return object_ref(self.kind, self.namespace, self.name)
 
     def location(self, path: FieldPath) -> tuple[str, int, int]:
         """File, line and column of `path` in the file the user wrote."""
