@@ -361,7 +361,27 @@ def test_peer_ids_in_every_spelling_find_the_rules() -> None:
 
 @pytest.mark.parametrize("value, flagged", [("hunter2-but-longer", True), ("8312341g-5678-abcd-4a2b2c-33bcsd", True),
                                             ("GOOGLE_API_KEY_VAL", False), ("<your key>", False),
-                                            ("changeme", False), ("$(FROM_SECRET)", False)])
+                                            ("changeme", False), ("$(FROM_SECRET)", False),
+                                            ("yourpassword", False)])
 def test_placeholders_are_not_secrets(tmp_path: Path, value: str, flagged: bool) -> None:
     text = pod(f"env:\n  - name: API_KEY\n    value: '{value}'")
     assert bool(of_rule(check(tmp_path, text, select=("CSK070",)), "CSK070")) is flagged
+
+
+CONFIG_FILE = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: shop\ndata:\n{data}"
+
+
+@pytest.mark.parametrize("data, flagged", [
+    ("  app.ini: |\n    [db]\n    host = db\n    password = 'Zq8-vLm2pRt7'\n", True),
+    ("  app.env: |\n    export API_TOKEN=Vh7kLm2pQ9zXw4R\n", True),
+    ("  dbPassword: Zq8-vLm2pRt7\n", True),
+    ("  app.ini: |\n    [db]\n    password_file = /run/secrets/db\n", False),
+    ("  app.yaml: |\n    auth:\n      password: ${DB_PASSWORD}\n      token:\n        file: /run/token\n", False),
+    ("  tokenUrl: https://auth.example.com/token\n", False),
+])
+def test_settings_of_a_config_file_in_a_configmap(tmp_path: Path, data: str, flagged: bool) -> None:
+    found = of_rule(check(tmp_path, CONFIG_FILE.format(data=data), select=("CSK071",)), "CSK071")
+    assert bool(found) is flagged
+    for finding in found:
+        assert finding.secret and "Zq8-" not in finding.message and "Vh7k" not in finding.message
+        assert finding.line == 7
