@@ -219,3 +219,26 @@ def test_helm_output_names_the_template_each_finding_was_rendered_from(tmp_path:
     assert "chart.yaml:12:9 CSK001" in result.stdout and "(rendered from shop/templates/web.yaml)" in result.stdout
     assert "chart.yaml:24:9 CSK001" in result.stdout
     assert "(rendered from shop/templates/worker.yaml)" in result.stdout
+
+
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl is installed by scripts/test.sh (Debian kubernetes-client)")
+def test_an_overlay_patch_reports_what_it_sets_and_the_base_the_rest(tmp_path: Path) -> None:
+    base, overlay = tmp_path / "base", tmp_path / "overlays" / "prod"
+    base.mkdir()
+    overlay.mkdir(parents=True)
+    # Two containers in the base; the patch names only the second, so the indices differ.
+    (base / "pod.yaml").write_text(PRIVILEGED.format(name="web").replace(
+        "  containers:\n", "  containers:\n    - name: proxy\n      image: registry.example.com/proxy:1\n"))
+    (base / "kustomization.yaml").write_text("resources:\n  - pod.yaml\n")
+    (overlay / "patch.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n"
+                                        "    - name: app\n      securityContext:\n"
+                                        "        allowPrivilegeEscalation: true\n")
+    (overlay / "kustomization.yaml").write_text("resources:\n  - ../../base\npatches:\n  - path: patch.yaml\n")
+    result = run("--format", "json", "--kustomize", "--select", "CSK001,CSK002", "overlays/prod", cwd=tmp_path)
+    places = sorted((f["rule"], f["object"]["container"], f["path"], f["line"], f["column"])
+                    for f in json.loads(result.stdout)["findings"])
+    assert places == [
+        ("CSK001", "app", os.path.join("base", "pod.yaml"), 12, 9),  # privileged: is written in the base
+        ("CSK002", "app", os.path.join("overlays", "prod", "patch.yaml"), 9, 9),  # the patch sets it
+        ("CSK002", "proxy", os.path.join("base", "pod.yaml"), 7, 7),  # unset: the container, where it is written
+    ]

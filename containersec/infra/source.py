@@ -249,7 +249,7 @@ def _render(loaded: Loaded, directory: str) -> None:
         return
     origins = _origins(directory)
     for obj in objects:
-        obj.origin = _origin_of(obj, origins)
+        obj.origins = _origins_of(obj, origins)
         obj.rendered_from = kustomization
     loaded.objects.extend(objects)
     loaded.files += 1
@@ -310,15 +310,16 @@ def _texts_of(objects: list[K8sObject]) -> dict[str, str]:
     return texts
 
 
-def _origin_of(obj: K8sObject, origins: list[K8sObject]) -> K8sObject | None:
-    """The written object a rendered one comes from: same kind and name, else the longest name it contains
-    (Kustomize's namePrefix and nameSuffix)."""
+def _origins_of(obj: K8sObject, origins: list[K8sObject]) -> tuple[K8sObject, ...]:
+    """The written objects a rendered one comes from (its patches and its base): same kind and name, else the
+    longest name it contains (Kustomize's namePrefix and nameSuffix)."""
     same_kind = [o for o in origins if o.kind == obj.kind and o.name]
-    exact = [o for o in same_kind if o.name == obj.name]
+    exact = tuple(o for o in same_kind if o.name == obj.name)
     if exact:
-        return exact[0]
-    inside = sorted((o for o in same_kind if o.name in obj.name), key=lambda o: len(o.name), reverse=True)
-    return inside[0] if inside else None
+        return exact
+    inside = [o for o in same_kind if o.name in obj.name]
+    longest = max((len(o.name) for o in inside), default=0)
+    return tuple(o for o in inside if len(o.name) == longest)
 
 
 def containers_in(text: str, path: str) -> Iterator[Container]:
