@@ -84,8 +84,8 @@ BAD_INPUTS = {
                        "duplicate key 'name' (first on line 4)"),
     "latin1.yaml": ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n".encode("latin-1"),
                     "not valid UTF-8 at byte"),
-    "scalar.yaml": (b"just a string\n", "is not a Kubernetes object"),
-    "nokind.yaml": (b"metadata:\n  name: x\n", "without apiVersion and kind"),
+    "scalar.yaml": (b"just a string\n", "is not a Kubernetes object: it is a single value, not a mapping"),
+    "nokind.yaml": (b"metadata:\n  name: x\n", "it has no apiVersion and kind"),
 }
 
 

@@ -19,7 +19,7 @@ from fnmatch import fnmatchcase
 
 from containersec.findings import InputError, Stage
 from containersec.infra.model import Container, K8sObject, get
-from containersec.infra.yamldoc import Map, documents
+from containersec.infra.yamldoc import Map, Seq, documents
 
 STDIN = "-"
 MAX_BYTES = 16 * 1024 * 1024
@@ -150,9 +150,9 @@ def _read_text(loaded: Loaded, path: str, data: bytes, *, explicit: bool) -> lis
                     obj.template = templates[document.line - 1]
             objects.extend(found)
         else:
-            what = "a mapping" if isinstance(value, Map) else type(value).__name__
-            detail = "without apiVersion and kind" if isinstance(value, Map) else f"(a {what}, not a mapping)"
-            problems.append((f"document {document.index + 1} is not a Kubernetes object {detail}", document.line))
+            detail = "it has no apiVersion and kind" if isinstance(value, Map) else (
+                f"it is {'a list' if isinstance(value, Seq) else 'a single value'}, not a mapping")
+            problems.append((f"document {document.index + 1} is not a Kubernetes object: {detail}", document.line))
             not_objects += 1
     unreadable = len(problems) > not_objects
     if not objects and not explicit and not unreadable:
