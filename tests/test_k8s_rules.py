@@ -347,6 +347,13 @@ def test_removed_api_versions(tmp_path: Path) -> None:
     assert "1.25" in finding.message and finding.line == 1
     current = text.replace("policy/v1beta1", "policy/v1")
     assert check(tmp_path, current, select=("CSK081",)).findings == []
+    # A group version whose kinds moved to different groups, or were dropped, names each kind's way out.
+    ingress = "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: i\n"
+    (finding,) = of_rule(check(tmp_path, ingress, select=("CSK081",)), "CSK081")
+    assert finding.message.endswith("removed in Kubernetes 1.22: use networking.k8s.io/v1")
+    psp = text.replace("PodDisruptionBudget", "PodSecurityPolicy")
+    (finding,) = of_rule(check(tmp_path, psp, select=("CSK081",)), "CSK081")
+    assert "use Pod Security Admission" in finding.message and "policy/v1 " not in finding.message
 
 
 def test_peer_ids_in_every_spelling_find_the_rules() -> None:
