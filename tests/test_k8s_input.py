@@ -52,6 +52,17 @@ def test_multi_document_files_and_list_kinds(tmp_path: Path) -> None:
     assert all(text[f.line - 1].strip() == "privileged: true" for f in report.findings)
 
 
+def test_a_list_item_that_is_not_an_object_is_an_error_and_the_others_are_checked(tmp_path: Path) -> None:
+    listed = ("apiVersion: v1\nkind: List\nitems:\n  - just text\n  - " +
+              PRIVILEGED.format(name="b").replace("\n", "\n    ").rstrip() + "\n  - metadata: {name: c}\n")
+    (tmp_path / "pods.yaml").write_text(listed)
+    report = check_manifests([str(tmp_path)], config(("CSK001",)))
+    assert privileged_pods(report.findings) == ["b"]
+    assert [e.message for e in report.errors] == [
+        "line 4: item 1 of List is not a Kubernetes object: it is a single value, not a mapping",
+        "line 15: item 3 of List is not a Kubernetes object: it has no apiVersion and kind"]
+
+
 def test_directories_skip_other_yaml_with_a_count(tmp_path: Path) -> None:
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "pod.yml").write_text(PRIVILEGED.format(name="a"))

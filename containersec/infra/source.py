@@ -143,16 +143,18 @@ def _read_text(loaded: Loaded, path: str, data: bytes, *, explicit: bool) -> lis
         if isinstance(value, Map) and _is_tool_file(value):
             tool_files += 1
             continue
-        found = list(_objects(path, value))
+        item_problems: list[tuple[str, int | None]] = []
+        found = list(_objects(path, value, item_problems))
+        problems.extend(item_problems)
+        not_objects += len(item_problems)
         if found:
             if templates is not None:
                 for obj in found:
                     obj.template = templates[document.line - 1]
             objects.extend(found)
-        else:
-            detail = "it has no apiVersion and kind" if isinstance(value, Map) else (
-                f"it is {'a list' if isinstance(value, Seq) else 'a single value'}, not a mapping")
-            problems.append((f"document {document.index + 1} is not a Kubernetes object: {detail}", document.line))
+        elif not item_problems:
+            problems.append((f"document {document.index + 1} is not a Kubernetes object: {_not_an_object(value)}",
+                             document.line))
             not_objects += 1
     unreadable = len(problems) > not_objects
     if not objects and not explicit and not unreadable:
@@ -188,19 +190,31 @@ def _is_tool_file(value: Map) -> bool:
     return isinstance(api_version, str) and api_version.startswith(_TOOL_GROUPS)
 
 
-def _objects(path: str, value: object) -> Iterator[K8sObject]:
-    """The object a document is, or the items of a `List` kind (`v1/List`, `RoleList`, ...)."""
-    if not isinstance(value, Map):
-        return
-    kind, api_version = value.get("kind"), value.get("apiVersion")
-    if not isinstance(kind, str) or not isinstance(api_version, str) or not kind or not api_version:
+def _objects(path: str, value: object, problems: list[tuple[str, int | None]] | None = None) -> Iterator[K8sObject]:
+    """The object a document is, or the items of a `List` kind (`v1/List`, `RoleList`, ...); an item that is
+    not an object is a problem (with its line), as `kubectl apply` rejects it."""
+    if not isinstance(value, Map) or _not_an_object(value):
         return
     items = value.get("items")
-    if kind.endswith("List") and isinstance(items, list):
-        for item in items:
-            yield from _objects(path, item)
+    if value["kind"].endswith("List") and isinstance(items, Seq):
+        for index, item in enumerate(items):
+            reason = _not_an_object(item)
+            if reason and problems is not None:
+                problems.append((f"item {index + 1} of {value['kind']} is not a Kubernetes object: {reason}",
+                                 items.items_at[index][0]))
+            yield from _objects(path, item, problems)
         return
     yield _object(path, value)
+
+
+def _not_an_object(value: object) -> str | None:
+    """Why a document or List item is not a Kubernetes object, or None when it is one."""
+    if not isinstance(value, Map):
+        return f"it is {'a list' if isinstance(value, Seq) else 'a single value'}, not a mapping"
+    kind, api_version = value.get("kind"), value.get("apiVersion")
+    if not isinstance(kind, str) or not isinstance(api_version, str) or not kind or not api_version:
+        return "it has no apiVersion and kind"
+    return None
 
 
 def _object(path: str, value: Map) -> K8sObject:
