@@ -299,6 +299,9 @@ def test_default_deny_and_the_namespace_summary(tmp_path: Path) -> None:
     (row,) = report.extra["namespaces"]
     assert row == {"namespace": "shop", "workloads": 1, "isolated": {"ingress": 1, "egress": 0},
                    "default_deny": {"ingress": True, "egress": False}}
+    unplaced = LABELLED.replace("  namespace: shop\n", "")
+    (finding,) = of_rule(check(tmp_path, unplaced, select=("CSK092",)), "CSK092")
+    assert finding.message.startswith("the namespace these workloads are applied to (none is written")
     allow_all = policy("podSelector: {}\npolicyTypes: [Ingress]\ningress:\n  - {}")
     assert check(tmp_path, LABELLED, allow_all, select=("CSK092",)).extra["namespaces"][0]["default_deny"][
         "ingress"] is False
