@@ -117,6 +117,8 @@ def test_each_bad_file_is_an_error_and_the_others_are_still_checked(tmp_path: Pa
         assert expected in errors[name], (name, errors)
     assert "above the 16 MB limit" in errors["big.yaml"]
     assert [f["object"]["name"] for f in document["findings"] if f["rule"] == "CSK001"] == ["good"]
+    text = run(*paths, "good.yaml", cwd=tmp_path)
+    assert f"note: {len(paths)} input(s) could not be read: the rules across objects" in text.stdout
     assert errors["duplicate.yaml"].startswith("line 5:")
     assert "big.yaml: is 50.0 MB" in result.stderr
 

@@ -49,6 +49,10 @@ def check_manifests(paths: Sequence[str], config: Config, *, kustomize: bool = F
     today = dt.date.today()
     report.notices.extend(expired_notices(options, today))
     report.notices.extend(_unknown_annotation_notices(bundle))
+    unread = {error.path for error in loaded.errors}
+    if unread and bundle.objects:
+        report.notices.append(f"{len(unread)} input(s) could not be read: the rules across objects (Services, "
+                              "NetworkPolicies, ServiceAccounts, RBAC) judged the others without them")
     summary = network.namespace_summary(bundle)
     if summary:
         report.summaries.append(StageSummary(Stage.INFRASTRUCTURE, "network isolation per namespace",
