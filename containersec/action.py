@@ -126,7 +126,14 @@ def check(inputs: Inputs, workspace: Path) -> tuple[Report, Severity | None]:
         if inputs.registry_username and inputs.registry_password:
             environ |= {ENV_USERNAME: inputs.registry_username, ENV_PASSWORD: inputs.registry_password}
         reports.append(audit_references(inputs.registry_refs, config, config_checks=config_findings,
-                                          environ=environ))
+                                          environ=environ, scanner=inputs.registry_scanner,
+                                          scan_reports=inputs.registry_scan_reports))
+        if inputs.registry_prune:
+            from containersec.release.registry.prune import prune_repository
+
+            # The config's registry.retention rules, the same policy `registry prune` runs from the CLI.
+            reports += [prune_repository(reference, config, apply=inputs.registry_prune == "apply", environ=environ)
+                        for reference in inputs.registry_refs if not reference.endswith("/")]
     manifests = expand_paths(inputs.manifests)
     if manifests:
         reports.append(_check_manifests(manifests, inputs, config, environ))
@@ -214,9 +221,11 @@ def publish(ctx: RunContext, inputs: Inputs, outcome: Outcome, check_summary: st
         emit_annotations(findings, outcome.report.errors, inputs.sarif_file, _print)
         return ""
     repo = _repository(ctx, inputs, environ)
-    for_check: list[Finding] = findings
+    # Check-run annotations need a file; registry findings are workflow-command annotations without one.
+    unplaced = [finding for finding in findings if not finding.in_file]
+    for_check: list[Finding] = [finding for finding in findings if finding.in_file]
     if inputs.reporter == "github-pr-review":
-        for_check = _publish_review(ctx, repo, outcome)
+        for_check = [finding for finding in _publish_review(ctx, repo, outcome) if finding.in_file]
     from containersec.github.checks import publish_check_run
 
     try:
@@ -225,10 +234,25 @@ def publish(ctx: RunContext, inputs: Inputs, outcome: Outcome, check_summary: st
     except Exception as exc:
         _explain_failure("check run", exc, ctx)
         log(f"{len(for_check)} findings not published as check annotations; writing workflow commands")
-        emit_annotations(for_check, outcome.report.errors, inputs.sarif_file, _print)
+        emit_annotations([*for_check, *unplaced], outcome.report.errors, inputs.sarif_file, _print)
         return ""
-    emit_annotations([], outcome.report.errors, inputs.sarif_file, _print)
+    emit_annotations(unplaced, outcome.report.errors, inputs.sarif_file, _print)
     return url
+
+
+def publish_patch_plan(ctx: RunContext, inputs: Inputs, report: Report, environ: Mapping[str, str]) -> None:
+    """One issue per audited repository holding its patch plan (patch-plan-issues: true)."""
+    if not _can_call_api(ctx, inputs):
+        log("patch-plan-issues needs github-token, GITHUB_API_URL and GITHUB_REPOSITORY; no issue was touched")
+        return
+    from containersec.release.registry.patch_plan import publish_issues
+
+    try:
+        for line in publish_issues(_repository(ctx, inputs, environ), report.extra["patch_plan"],  # type: ignore[arg-type]
+                                   report.extra.get("registry", [])):  # type: ignore[arg-type]
+            log(f"patch-plan issue of {line}")
+    except Exception as exc:
+        _explain_failure("patch-plan issues", exc, ctx)
 
 
 def _publish_review(ctx: RunContext, repo, outcome: Outcome) -> list[Finding]:  # type: ignore[no-untyped-def]
@@ -295,6 +319,8 @@ def run(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]) -> int:
         in_scope, key=lambda f: -f.severity), len(report.findings), report.errors, inputs.sarif_file,
         blob_link(ctx.server_url, ctx.repository, ctx.head_sha), report.summaries)
     check_run_url = publish(ctx, inputs, outcome, render_summary(facts, CHECK_SUMMARY_LIMIT), environ)
+    if inputs.patch_plan_issues and "patch_plan" in report.extra:
+        publish_patch_plan(ctx, inputs, report, environ)
     if ctx.step_summary:
         append_summary(ctx.step_summary, render_summary(facts, STEP_SUMMARY_LIMIT))
     if ctx.output_file:

@@ -138,6 +138,9 @@ def _registry_options(registry: argparse.ArgumentParser) -> None:
     audit.add_argument("references", nargs="+", metavar="REF",
                        help="host/name (every tag), host/name:tag, host/name@digest or host/ (every repository)")
     audit.add_argument("--state", metavar="FILE", help="remember tag digests here to report tags that moved")
+    audit.add_argument("--shard", metavar="K/N",
+                       help="audit only shard K of N: each repository always falls on the same shard (by a hash of "
+                       "its name), so N jobs of a matrix share a catalogue; join them with `report merge`")
     prune = registry_commands.add_parser("prune", help="plan which digests may be deleted (dry run unless --apply)")
     prune.add_argument("repository", metavar="REPO", help="host/name")
     prune.add_argument("--keep-last", type=int, default=None, metavar="N", help="keep the N newest tagged digests")
@@ -152,6 +155,20 @@ def _registry_options(registry: argparse.ArgumentParser) -> None:
                        help="with --apply, refuse a plan that deletes more than N digests")
     prune.add_argument("--allow-empty", action="store_true",
                        help="with --apply, allow a plan that deletes every tagged digest of the repository")
+    prune.add_argument("--delete-vulnerable", metavar="SEVERITY",
+                       help="also delete a digest whose scan has a fixable vulnerability at SEVERITY or above (a "
+                       "scanner severity, any case) that a later kept tag no longer has; never one --keep-tags or "
+                       "--in-use keeps, never an unscanned one")
+    prune.add_argument("--in-use", metavar="FILE",
+                       help="digests or image references deployed, one a line (containersec k8s --list-images): "
+                       "always kept")
+    for command in (audit, prune):
+        command.add_argument("--scan-reports", metavar="DIR",
+                             help="Trivy, Grype or SARIF reports a pipeline wrote, matched to images by the digest "
+                             "they name")
+        command.add_argument("--scanner", choices=("trivy", "grype"),
+                             help="scan each distinct digest with this scanner (cached by digest and database "
+                             "version)")
     for command in (audit, prune):
         command.add_argument("--config", "-c", metavar="FILE")
         command.add_argument("--format", "-f", choices=FORMATS, default="text")
@@ -192,6 +209,20 @@ def _rules_options(rules: argparse.ArgumentParser) -> None:
     rules.set_defaults(run=_run_rules)
 
 
+def _report_options(report: argparse.ArgumentParser) -> None:
+    report_commands = report.add_subparsers(dest="report_command", metavar="COMMAND", required=True)
+    merge = report_commands.add_parser("merge", help="join JSON reports (the shards of a registry audit) into one")
+    merge.add_argument("reports", nargs="+", metavar="FILE", help="reports written with --format json")
+    merge.add_argument("--config", "-c", metavar="FILE")
+    merge.add_argument("--format", "-f", choices=FORMATS, default="text")
+    merge.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    merge.add_argument("--fail-on", choices=LEVELS, help="lowest severity that fails the run (default: warning)")
+    merge.add_argument("--github-issues", action="store_true",
+                       help="keep one GitHub issue per audited repository holding its patch plan (GITHUB_TOKEN, "
+                       "GITHUB_REPOSITORY and GITHUB_API_URL name where)")
+    merge.set_defaults(run=_run_merge)
+
+
 def _action_options(action: argparse.ArgumentParser) -> None:
     action.set_defaults(run=_run_action)
 
@@ -205,6 +236,7 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "registry": ("audit an OCI registry, plan retention (release stage)", _registry_options),
     "k8s": ("check Kubernetes manifests (infrastructure stage)", _k8s_options),
     "rules": ("list the rules, or explain one", _rules_options),
+    "report": ("work on JSON reports: merge the shards of an audit", _report_options),
     "action": ("run as the GitHub Action (reads INPUT_* and GITHUB_*)", _action_options),
 }
 
@@ -380,7 +412,8 @@ def _run_audit(args: argparse.Namespace) -> int:
     from containersec.test.image import config_findings
 
     return _run_stage(args, lambda config: audit_references(args.references, config, config_checks=config_findings,
-                                                            state=args.state))
+                                                            state=args.state, scan_reports=args.scan_reports,
+                                                            scanner=args.scanner, shard=args.shard))
 
 
 def _run_prune(args: argparse.Namespace) -> int:
@@ -388,7 +421,47 @@ def _run_prune(args: argparse.Namespace) -> int:
 
     return _run_stage(args, lambda config: prune_repository(
         args.repository, config, keep_last=args.keep_last, keep_days=args.keep_days, keep_tags=args.keep_tags,
-        apply=args.apply, max_delete=args.max_delete, allow_empty=args.allow_empty))
+        apply=args.apply, max_delete=args.max_delete, allow_empty=args.allow_empty,
+        delete_vulnerable=args.delete_vulnerable, in_use=args.in_use, scan_reports=args.scan_reports,
+        scanner=args.scanner))
+
+
+def _run_merge(args: argparse.Namespace) -> int:
+    from containersec.report.load import load_reports
+
+    def merged(config: Config) -> Report:
+        report = load_reports(args.reports)
+        if "patch_plan" in report.extra:
+            from containersec.release.registry.patch_plan import plan_summary, publish_issues, repository_tables
+
+            report.summaries += [*repository_tables(report.extra.get("inventory", [])),  # type: ignore[arg-type]
+                                 plan_summary(report.extra["patch_plan"], report.extra.get("scanning", []))]  # type: ignore[arg-type]
+            if args.github_issues:
+                done, problem = _with_github(lambda repo: publish_issues(
+                    repo, report.extra["patch_plan"], report.extra.get("registry", [])))  # type: ignore[arg-type]
+                _print_notes(done)
+                if problem:
+                    from containersec.findings import InputError, Stage
+
+                    report.errors.append(InputError("--github-issues", problem, Stage.RELEASE))
+        return report
+
+    return _run_stage(args, merged)
+
+
+def _with_github(publish: Callable[[object], list[str]]) -> tuple[list[str], str | None]:
+    """Run `publish` with the repository GITHUB_REPOSITORY names, through the Action's client; (what it did,
+    why it could not)."""
+    from containersec.github.client import connect, describe
+
+    token, name = os.environ.get("GITHUB_TOKEN", ""), os.environ.get("GITHUB_REPOSITORY", "")
+    if not token or not name:
+        return [], "needs GITHUB_TOKEN and GITHUB_REPOSITORY; no issue was touched"
+    try:
+        return publish(connect(os.environ.get("GITHUB_API_URL", "https://api.github.com"), token,
+                               os.environ).get_repo(name)), None
+    except Exception as exc:  # any failure of GitHub's: the report is still written, the error says why
+        return [], f"the patch-plan issues were not all updated: {describe(exc)}"
 
 
 def _emit(report, fmt: str, output: str | None, color: str) -> bool:

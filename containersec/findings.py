@@ -92,6 +92,13 @@ class Finding:
             **self.extra,
         }
 
+    @property
+    def in_file(self) -> bool:
+        """False for a finding about an image in a registry whose path is still the reference audited, not a
+        file to point at (one placed on the manifest line that deploys the image is in that file)."""
+        image = self.extra.get("registry")
+        return not isinstance(image, dict) or image.get("reference") != self.path
+
     def reaches(self, fail_on: Severity | None) -> bool:
         """Whether this finding fails a run whose threshold is `fail_on`."""
         if self.fails is not None:
@@ -124,6 +131,10 @@ class StageSummary:
     stage: Stage
     title: str
     rows: tuple[tuple[str, str], ...] = ()
+    # A table with its own columns, for Markdown summaries (a row per tag of a repository); `rows` still say it
+    # in two columns for text.
+    columns: tuple[str, ...] = ()
+    table: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass

@@ -11,7 +11,8 @@ enforces the limits GitHub documents:
 - `X-RateLimit-*` headers on every response, and, when asked, one secondary rate limit (403 with
   `Retry-After: 1`) or one 5xx on a chosen request;
 - `Link` header pagination with `per_page` (default 30, at most 100) for pull request files, review
-  comments and check runs; pull request files stop at 3000, as GitHub's do.
+  comments, check runs and issues; pull request files stop at 3000, as GitHub's do;
+- issues: 422 for a title over 256 or a body over 65,536 characters, or a state other than open or closed.
 
 Every request is recorded (method, path, query, headers, JSON body) so tests assert what was sent.
 """
@@ -31,6 +32,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 MAX_ANNOTATIONS = 50
 MAX_OUTPUT_CHARS = 65535
 MAX_PULL_FILES = 3000
+MAX_ISSUE_TITLE, MAX_ISSUE_BODY = 256, 65536
 FORK_DENIED = "Resource not accessible by integration"
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 
@@ -86,6 +88,7 @@ class GitHubEmulator:
         self.check_runs: dict[int, dict[str, Any]] = {}
         self.annotations: dict[int, list[dict[str, Any]]] = {}
         self.pulls: dict[int, Pull] = {}
+        self.issues: dict[int, dict[str, Any]] = {}
         self.secondary_limit_on: tuple[str, str] | None = None  # (method, path regex): 403 once
         self.server_error_on: tuple[str, str] | None = None  # (method, path regex): work done, then 502 once
         self._ids = itertools.count(1001)
@@ -218,6 +221,10 @@ class GitHubEmulator:
             ("GET", r"/pulls/(?P<number>\d+)/files", self._list_files),
             ("GET", r"/pulls/(?P<number>\d+)/comments", self._list_comments),
             ("POST", r"/pulls/(?P<number>\d+)/reviews", self._create_review),
+            ("GET", r"/issues", self._list_issues),
+            ("POST", r"/issues", self._create_issue),
+            ("GET", r"/issues/(?P<number>\d+)", self._get_issue),
+            ("PATCH", r"/issues/(?P<number>\d+)", self._update_issue),
         ]
         for method, pattern, endpoint in routes:
             match = re.fullmatch(pattern, rest)
@@ -267,6 +274,56 @@ class GitHubEmulator:
                      "html_url": f"{self.root}/{self.full_name}/commit/{ref}",
                      "commit": {"message": "change", "url": f"{self.repo_url}/git/commits/{ref}"},
                      "parents": [], "files": []}, {}
+
+    # --- issues ----------------------------------------------------------------------------------------
+
+    def _issue_json(self, issue: dict[str, Any]) -> dict[str, Any]:
+        url = f"{self.repo_url}/issues/{issue['number']}"
+        return {**issue, "url": url, "html_url": f"{self.root}/{self.full_name}/issues/{issue['number']}",
+                "repository_url": self.repo_url, "user": self._user(), "labels": [], "pull_request": None}
+
+    def _check_issue(self, body: Any) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise ApiError(422, "Invalid request.", ["the body is not an object"])
+        if len(body.get("title") or "") > MAX_ISSUE_TITLE:
+            raise ApiError(422, "Validation Failed", [{"field": "title", "code": "custom",
+                                                       "message": "title is too long (maximum is 256 characters)"}])
+        if len(body.get("body") or "") > MAX_ISSUE_BODY:
+            raise ApiError(422, "Validation Failed", [{"field": "body", "code": "custom",
+                                                       "message": "body is too long (maximum is 65536 characters)"}])
+        if body.get("state") not in (None, "open", "closed"):
+            raise ApiError(422, "Validation Failed", [{"field": "state", "code": "invalid"}])
+        return body
+
+    def _list_issues(self, request: Recorded) -> tuple[int, Any, dict[str, str]]:
+        state = request.query.get("state", ["open"])[0]
+        found = [self._issue_json(i) for n, i in sorted(self.issues.items()) if state in ("all", i["state"])]
+        page, headers = self._page(request, found)
+        return 200, page, headers
+
+    def _create_issue(self, request: Recorded) -> tuple[int, Any, dict[str, str]]:
+        self._deny_fork_writes()
+        body = self._check_issue(request.body)
+        if not isinstance(body.get("title"), str) or not body["title"]:
+            raise ApiError(422, "Validation Failed", [{"field": "title", "code": "missing_field"}])
+        number = len(self.issues) + 1
+        self.issues[number] = {"id": next(self._ids), "number": number, "title": body["title"],
+                               "body": body.get("body") or "", "state": "open"}
+        return 201, self._issue_json(self.issues[number]), {}
+
+    def _get_issue(self, request: Recorded, number: str) -> tuple[int, Any, dict[str, str]]:
+        if int(number) not in self.issues:
+            raise ApiError(404, "Not Found")
+        return 200, self._issue_json(self.issues[int(number)]), {}
+
+    def _update_issue(self, request: Recorded, number: str) -> tuple[int, Any, dict[str, str]]:
+        self._deny_fork_writes()
+        if int(number) not in self.issues:
+            raise ApiError(404, "Not Found")
+        body = self._check_issue(request.body)
+        issue = self.issues[int(number)]
+        issue.update({key: body[key] for key in ("title", "body", "state") if key in body})
+        return 200, self._issue_json(issue), {}
 
     # --- check runs ------------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import pytest
 from github_emulator import GitHubEmulator
 from oci_images import Entry, ImageConfig, Layer, build_layout, export_docker_archive
 from registry_server import api_image, registry_fixture  # noqa: F401
-from test_action_e2e import SHARED, make_workspace
+from test_action_e2e import SHARED, commands, make_workspace
 
 REPORT = SHARED / "fixtures" / "scan-reports" / "trivy-alpine-3.10.json"
 
@@ -44,6 +44,10 @@ def test_every_stage_joins_one_check_run_summary_and_sarif(tmp_path, github, reg
     assert "CSR001" in runs["containersec/release"]  # the mutable latest tag
     [check_run] = github.check_runs.values()
     paths = {a["path"] for a in github.annotations[check_run["id"]]}
-    assert {"Dockerfile", "trivy.json", "image.tar", reference} <= paths
+    assert {"Dockerfile", "trivy.json", "image.tar"} <= paths
+    # registry findings have no file GitHub can place: workflow-command annotations without one
+    assert reference not in paths
+    registry = [props for _, props, message in commands(result.stdout) if message.startswith(f"{reference}:latest@")]
+    assert registry and all("file" not in props for props in registry)
     for stage in ("build", "test", "release"):
         assert f"| {stage} |" in result.summary

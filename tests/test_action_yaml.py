@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / "examples" / "workflows").glob("*.yml"))
 INPUTS = {"paths", "images", "config", "fail-on", "filter-mode", "reporter", "sarif-file", "shellcheck", "github-token",
           "scan-reports", "dockerfile-for-reports", "registry-refs", "registry-username", "registry-password",
+          "registry-scanner", "registry-scan-reports", "patch-plan-issues", "registry-prune",
           "manifests"}
 OUTPUTS = {"findings", "errors", "warnings", "conclusion", "sarif-file", "check-run-url"}
 
@@ -108,7 +109,8 @@ def test_example_workflow_is_least_privilege(workflow):
     assert data["permissions"] == {"contents": "read"}
     for job in data["jobs"].values():
         granted = {key for key, value in job.get("permissions", {}).items() if value == "write"}
-        assert granted <= {"checks", "pull-requests", "security-events"}
+        # issues: the scheduled registry workflows keep one patch-plan issue per repository
+        assert granted <= {"checks", "pull-requests", "security-events", "issues"}
         for step in job["steps"]:
             assert "${{" not in step.get("run", ""), "untrusted values go through env:"
 

@@ -56,8 +56,13 @@ def test_scheduled_audit_with_credentials_reports_release_findings(tmp_path, sec
     assert PASSWORD not in everything
     [run] = emulator.check_runs.values()
     assert run["conclusion"] == "failure"
-    annotated = {(a["path"], a["message"].split(":")[0]) for a in emulator.annotations[run["id"]]}
-    assert any(path == reference for path, _ in annotated)
+    # Check-run annotations need a file GitHub can place; a registry finding has none, so it is a workflow
+    # command without `file`, naming the image in its message.
+    assert not any(a["path"] == reference for a in emulator.annotations.get(run["id"], []))
+    logged = commands(done.stdout.split("\n", 1)[1])
+    unplaced = [(props, message) for level, props, message in logged if level in ("error", "warning")]
+    assert unplaced and all("file" not in props and "line" not in props for props, _ in unplaced)
+    assert all(message.startswith(f"{reference}:latest@{digest}") for _, message in unplaced)
     sarif = json.loads(sarif_text)
     [release] = [r for r in sarif["runs"] if r["automationDetails"]["id"] == "containersec/release"]
     assert {result["ruleId"] for result in release["results"]} >= {"CSR001", "CSR020"}

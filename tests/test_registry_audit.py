@@ -187,7 +187,8 @@ def test_base_image_moved_and_tag_moved_with_state(registry, workdir, capsys):
                                                           "config": {"Labels": LABELS}}, annotations)
     _, document = audit(capsys, "--state", "state.json", f"{registry.host}/audit/child")
     found = by_rule(document)
-    assert found["CSR003"][0]["message"] == f"tag '1.0.0' moved since the last audit: it named {first}, now {second}"
+    assert found["CSR003"][0]["message"] == (f"{registry.host}/audit/child:1.0.0@{second}: tag '1.0.0' moved since "
+                                             f"the last audit: it named {first}, now {second}")
     assert "now names" in found["CSR012"][0]["message"]
 
 

@@ -39,6 +39,10 @@ class Inputs:
     registry_username: str = ""
     registry_password: str = field(default="", repr=False)
     shellcheck: str = "auto"
+    registry_scanner: str | None = None  # trivy | grype: scan each digest (release stage)
+    registry_scan_reports: str | None = None  # a folder of reports matched to digests
+    patch_plan_issues: bool = False  # one GitHub issue per audited repository
+    registry_prune: str | None = None  # plan | apply: the config's registry.retention rules on each repository
     manifests: list[str] = field(default_factory=list)  # Kubernetes manifests (infrastructure stage)
 
 
@@ -114,6 +118,10 @@ def read_inputs(environ: Mapping[str, str], *, on_pull_request: bool) -> Inputs:
         registry_username=read_input(environ, "registry-username"),
         registry_password=environ.get("INPUT_REGISTRY-PASSWORD", ""),  # not stripped: any byte may be a secret's
         shellcheck=_choice(environ, "shellcheck", SHELLCHECK_MODES, "auto"),
+        registry_scanner=_choice(environ, "registry-scanner", ("", "trivy", "grype"), "") or None,
+        registry_scan_reports=read_input(environ, "registry-scan-reports") or None,
+        patch_plan_issues=_choice(environ, "patch-plan-issues", ("true", "false"), "false") == "true",
+        registry_prune=_choice(environ, "registry-prune", ("", "plan", "apply"), "") or None,
         manifests=split_paths(read_input(environ, "manifests"), "manifests"),
     )
 

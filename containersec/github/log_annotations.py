@@ -18,13 +18,10 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning",
 
 
 def finding_command(finding: Finding) -> str:
-    return command(LEVELS[finding.severity], finding.message, {
-        "file": finding.path,
-        "line": finding.line,
-        "endLine": finding.end_line,
-        "col": finding.column,
-        "title": f"{finding.rule} {finding.name}",
-    })
+    # A registry finding has no file: an annotation without one, which GitHub shows on the run, not a file.
+    place = {"file": finding.path, "line": finding.line, "endLine": finding.end_line,
+             "col": finding.column} if finding.in_file else {}
+    return command(LEVELS[finding.severity], finding.message, {**place, "title": f"{finding.rule} {finding.name}"})
 
 
 def emit_annotations(findings: Sequence[Finding], input_errors: Sequence[InputError], sarif_file: str,

@@ -56,7 +56,8 @@ def render_summary(facts: SummaryFacts, limit: int) -> str:
     for stage in facts.stages:
         own = [f for f in facts.findings if f.stage is stage]
         counts = {label: sum(1 for f in own if f.severity.label == label) for label in severities}
-        sections = [{"title": s.title, "rows": s.rows} for s in facts.stage_summaries if s.stage is stage]
+        sections = [{"title": s.title, "rows": s.rows, "columns": s.columns, "table": s.table}
+                    for s in facts.stage_summaries if s.stage is stage]
         stages.append({"name": stage.value, "counts": counts, "total": len(own), "sections": sections})
 
     def render(shown: int) -> str:

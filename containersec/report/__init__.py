@@ -57,7 +57,8 @@ def line_fingerprints(report: Report) -> list[tuple[str, int]]:
     """Per finding: a hex digest of rule, path and normalised source line, and its occurrence number.
 
     The line's content (not its number) is hashed so a finding keeps its identity when lines above it
-    move; the occurrence number tells apart one rule firing on identical lines of one file.
+    move; the occurrence number tells apart one rule firing on identical lines of one file. A registry
+    finding hashes its repository, digest and platform instead.
     """
     from hashlib import md5  # OpenSSL's start-up cost is paid only by formats with fingerprints
 
@@ -66,6 +67,11 @@ def line_fingerprints(report: Report) -> list[tuple[str, int]]:
     for finding in report.findings:
         text = source_line(report, finding.path, finding.line)
         content = " ".join(text.split()) if text is not None else finding.message
+        image = finding.extra.get("registry")
+        if isinstance(image, dict) and image.get("digest"):
+            # An image in a registry is its digest (and platform): the alert stays one alert while the
+            # message changes (its age grows, its tags move), and two digests never share one.
+            content = "\0".join(str(image.get(key) or "") for key in ("repository", "digest", "platform"))
         digest = md5(
             "\0".join((finding.rule, finding.path, content)).encode("utf-8", "surrogatepass"),
             usedforsecurity=False,

@@ -37,11 +37,7 @@ def render(report: Report, *, color: bool = False) -> str:
 
 def _annotation(finding: Finding) -> str:
     # `safe` keeps terminal control characters out of the log; `command` keeps each annotation one command.
-    properties = {
-        "file": safe(finding.path),
-        "line": finding.line,
-        "endLine": finding.end_line,
-        "col": finding.column,
-        "title": safe(f"{finding.rule} {finding.name}"),
-    }
+    place = {"file": safe(finding.path), "line": finding.line, "endLine": finding.end_line,
+             "col": finding.column} if finding.in_file else {}  # a registry finding: no file to point at
+    properties = {**place, "title": safe(f"{finding.rule} {finding.name}")}
     return command(_COMMANDS[finding.severity], safe(finding.message), properties)

@@ -6,11 +6,16 @@ import datetime as dt
 import fnmatch
 from dataclasses import dataclass, field
 
+from containersec.findings import Severity
 from containersec.vulnerabilities.group import Vulnerability
 from containersec.vulnerabilities.ignores import IgnoreRule
 from containersec.vulnerabilities.records import SEVERITY_RANK
 from containersec.vulnerabilities.settings import AcceptedRisk, VulnsSettings
 from containersec.vulnerabilities.vex import Statement, applicable
+
+# The scanner's severity decides the finding's: CRITICAL and HIGH error, MEDIUM warning, the rest info. Without
+# `vulns.fail-on`, the run's threshold compares these.
+LEVELS = {"CRITICAL": Severity.ERROR, "HIGH": Severity.ERROR, "MEDIUM": Severity.WARNING}
 
 # How suppressions are named in the summary, in this order.
 BY_EXCEPTION, BY_IGNORE_FILE, BY_VEX, BY_ONLY_FIXED = "exceptions", "ignore files", "VEX", "only-fixed"

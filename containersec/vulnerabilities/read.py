@@ -181,6 +181,7 @@ def _trivy_report(path: str, document: dict[str, Any], records: list[tuple[Recor
         artifact_names=_names(document.get("ArtifactName"), metadata.get("ImageID"), metadata.get("RepoTags"),
                               metadata.get("RepoDigests")),
         non_vulnerability_results=others,
+        scanned_at=_text(document.get("CreatedAt")) or None,
     )
 
 
@@ -250,6 +251,7 @@ def _grype_report(path: str, document: dict[str, Any], records: list[Record]) ->
         path=path, format="grype-json", tool="grype",
         tool_version=_text(_map(document.get("descriptor")).get("version")) or None,
         artifact=artifact, records=records, image=image, artifact_names=names,
+        scanned_at=_text(_map(document.get("descriptor")).get("timestamp")) or None,
     )
 
 
@@ -338,6 +340,7 @@ def _sarif_report(path: str, document: dict[str, Any], collected: _Collected) ->
         artifact_names=_names(properties.get("imageName"), properties.get("imageID"),
                               properties.get("repoTags"), properties.get("repoDigests")),
         non_vulnerability_results=others,
+        scanned_at=_text(_map(next(iter(_list(runs[0].get("invocations"))), None)).get("endTimeUtc")) or None,
     )
 
 

@@ -58,3 +58,4 @@ class ScanReport:
     # Digests and names the artifact is known by: VEX products and Grype ignore rules match them.
     artifact_names: tuple[str, ...] = ()
     non_vulnerability_results: int = 0  # Trivy misconfigurations, secrets and licenses
+    scanned_at: str | None = None  # when the scan ran (Trivy CreatedAt, Grype descriptor.timestamp, SARIF endTimeUtc)

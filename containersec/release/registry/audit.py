@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import json
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from containersec.config import Config, active_rules
 from containersec.findings import Finding, InputError, Report, Stage, StageSummary
@@ -28,7 +30,7 @@ from containersec.release.registry.client import (
     is_digest,
 )
 from containersec.release.registry.credentials import CredentialError
-from containersec.release.registry.facts import AttachedFacts, ImageFacts, Locator, TagFacts
+from containersec.release.registry.facts import AttachedFacts, ImageFacts, Locator, ScanFacts, TagFacts
 from containersec.release.registry.reference import Reference, ReferenceError, parse_reference
 from containersec.release.registry.settings import RegistrySettings, registry_settings
 from containersec.release.registry.shapes import mapping, sequence
@@ -46,6 +48,8 @@ from containersec.release.registry.signatures import (
     verify_simple_signing,
 )
 
+if TYPE_CHECKING:
+    from containersec.release.registry.scans.watch import AuditedImage, VulnerabilityWatch
 
 class ConfigChecks(Protocol):
     """The image checks that need only an image's config blob: the test stage's `config_findings`, which the
@@ -59,6 +63,9 @@ STATE_VERSION = 1
 BASE_NAME = "org.opencontainers.image.base.name"
 BASE_DIGEST = "org.opencontainers.image.base.digest"
 CREATED = "org.opencontainers.image.created"
+# Findings that call for a new image of a tag: its patch-plan reasons.
+SCAN_RULES = ("CSR040", "CSR041", "CSR042")
+PATCH_REASONS = ("CSR040", "CSR041", "CSR042", "CSR010", "CSR012")
 
 
 def parse_created(value: object) -> datetime | None:
@@ -107,18 +114,26 @@ class Auditor:
     no_referrers_api: set[str] = field(default_factory=set)
     base_digests: dict[str, str | None] = field(default_factory=dict)
     audited: list[dict[str, object]] = field(default_factory=list)
+    watch: VulnerabilityWatch | None = None
+    images: list[AuditedImage] = field(default_factory=list)  # of the repository being audited
+    patch_plan: list[dict[str, object]] = field(default_factory=list)
+    known_referrers: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    shard: Shard | None = None
+    inventory: list[dict[str, object]] = field(default_factory=list)  # a row per tag, for the summary tables
+    signed: dict[str, bool] = field(default_factory=dict)  # by digest: a signature (that verifies, with a key)
 
     def __post_init__(self) -> None:
         self.rules = active_rules(self.config, Stage.RELEASE)
 
     # --- findings --------------------------------------------------------------------------------------
 
-    def apply(self, subject: TagFacts | ImageFacts | AttachedFacts) -> None:
+    def apply(self, subject: TagFacts | ImageFacts | AttachedFacts | ScanFacts) -> None:
+        extra = subject.extra() if isinstance(subject, ScanFacts) else subject.locator.extra()
         for rule in self.rules:
             for hit in rule.check(subject, self.config.options):
                 self.report.findings.append(Finding(
                     rule.id, rule.slug, rule.severity, Stage.RELEASE, subject.locator.reference, hit.line,
-                    hit.message, aliases=rule.aliases, extra=subject.locator.extra()))
+                    hit.message, aliases=rule.aliases, extra=extra))
 
     # --- references ------------------------------------------------------------------------------------
 
@@ -129,16 +144,21 @@ class Auditor:
             entry["requests"] = self.pool.requests_made - before
 
     def _audit(self, given: str) -> None:
-        try:
-            if given.endswith("/") and "/" not in given.rstrip("/"):
-                registry = self.pool[given.rstrip("/").lower()]
-                for name in registry.repositories():
-                    self.audit_repository(f"{given}{name}", parse_reference(f"{given}{name}"))
+        if given.endswith("/") and "/" not in given.rstrip("/"):
+            try:
+                names = self.pool[given.rstrip("/").lower()].repositories()
+            except (RegistryError, CredentialError) as exc:
+                self.report.errors.append(InputError(given, _named(given, exc), Stage.RELEASE))
                 return
-            self.audit_repository(given, parse_reference(given))
+            for name in names:  # one repository that fails does not stop the others
+                self._audit(f"{given}{name}")
+            return
+        try:
+            reference = parse_reference(given)
+            if self.shard is None or self.shard.holds(reference.name):
+                self.audit_repository(given, reference)
         except (ReferenceError, RegistryError, CredentialError) as exc:
-            message = str(exc) if str(exc).startswith((given, "'")) else f"{given}: {exc}"
-            self.report.errors.append(InputError(given, message, Stage.RELEASE))
+            self.report.errors.append(InputError(given, _named(given, exc), Stage.RELEASE))
 
     def audit_repository(self, given: str, reference: Reference) -> None:
         registry = self.pool[reference.api_host]
@@ -148,6 +168,9 @@ class Auditor:
         else:
             wanted = [(tag, tag) for tag in sorted(repository.tags) if not is_artifact_tag(tag)]
         digests: set[str] = set()
+        tags_of: dict[str, list[str]] = {}
+        findings_before = len(self.report.findings)
+        self.images = []
         for tag, target in wanted:
             try:
                 manifest = repository.manifest(target)
@@ -159,20 +182,73 @@ class Auditor:
                 key = f"{reference.name}:{tag}"
                 self.apply(TagFacts(locator, tag, self.settings.release_tags, self.state.get(key)))
                 self.state[key] = manifest.digest
+                tags_of.setdefault(manifest.digest, []).append(tag)
             if manifest.digest not in digests:
                 digests.add(manifest.digest)
                 try:
                     self.audit_digest(repository, locator, manifest)
                 except RegistryError as exc:
                     self.report.errors.append(InputError(given, f"{locator.shown}: {exc}", Stage.RELEASE))
+        if self.watch is not None:
+            judged = self.watch.judge(reference.api_host, reference.repository, self.images, tags_of,
+                                      self.settings.release_tags)
+            for facts in judged:
+                self.apply(facts)
+            planned = len(self.patch_plan)
+            self.plan_patches(reference.name, tags_of, self.report.findings[findings_before:])
+            self.take_inventory(reference.name, tags_of, judged, self.patch_plan[planned:])
         self.audited.append({"reference": given, "repository": reference.name, "tags": len(wanted),
                              "digests": len(digests)})
+
+    def take_inventory(self, repository: str, tags_of: Mapping[str, list[str]], judged: list[ScanFacts],
+                       planned: list[dict[str, object]]) -> None:
+        actions = {entry["tag"]: entry["action"] for entry in planned}
+        for digest, tags in tags_of.items():
+            images = [image for image in self.images if image.top == digest]
+            platforms = {image.digest for image in images}
+            scans = [facts.judgement for facts in judged if facts.locator.digest in platforms]
+            dates = [image.created for image in images if image.created is not None]
+            by_severity: dict[str, int] | None = None
+            if scans and all(scan is not None for scan in scans):
+                by_severity = {}
+                for scan in scans:
+                    for name, count in scan.by_severity.items():  # type: ignore[union-attr]
+                        by_severity[name] = by_severity.get(name, 0) + count
+            for tag in tags:
+                self.inventory.append({
+                    "repository": repository, "tag": tag, "digest": digest,
+                    "age_days": (self.now - max(dates)).days if dates else None, "by_severity": by_severity,
+                    "fixable": sum(scan.fixable for scan in scans if scan is not None),
+                    "signed": self.signed.get(digest, False), "action": actions.get(tag, "none")})
+
+    def plan_patches(self, repository: str, tags_of: Mapping[str, list[str]], findings: list[Finding]) -> None:
+        """One patch-plan entry per tag whose digest (or a platform of it) has a finding that calls for a new image."""
+        top_of = {image.digest: image.top for image in self.images}
+        reasons: dict[str, list[Finding]] = {}
+        for finding in findings:
+            where = mapping(finding.extra.get("registry"))
+            if finding.rule in PATCH_REASONS and isinstance(where.get("digest"), str):
+                reasons.setdefault(top_of.get(where["digest"], where["digest"]), []).append(finding)
+        for digest, tags in tags_of.items():
+            if digest not in reasons:
+                continue
+            fixes = {mapping(f.extra.get("scan")).get("fixed_by") for f in reasons[digest] if f.rule == "CSR040"}
+            fixed_by = fixes.pop() if len(fixes) == 1 else None
+            for tag in tags:
+                self.patch_plan.append({
+                    "repository": repository, "tag": tag, "digest": digest,
+                    "reasons": [{"rule": f.rule, "name": f.name, "platform": mapping(f.extra.get("registry")).get(
+                        "platform"), "message": f.message} for f in reasons[digest]],
+                    "fixed_by": fixed_by,
+                    "action": f"move to {fixed_by}" if fixed_by else "rebuild",
+                })
 
     # --- digests ---------------------------------------------------------------------------------------
 
     def audit_digest(self, repository: Repository, locator: Locator, manifest: Manifest) -> None:
         attached, problems, verified = self.attachments(repository, manifest.digest)
         platforms_without: dict[str, tuple[str, ...]] = {}
+        reports = self.attached_reports(repository, manifest.digest)
         if manifest.is_index:
             attested = self.buildkit_kinds(repository, manifest)
             lacking: dict[str, list[str]] = {"sbom": [], "provenance": []}
@@ -182,7 +258,8 @@ class Auditor:
                 platform = _platform(entry)
                 child_locator = Locator(locator.reference, locator.repository, locator.tag, entry["digest"], platform)
                 try:
-                    self.audit_image(repository, child_locator, repository.manifest(entry["digest"]))
+                    self.audit_image(repository, child_locator, repository.manifest(entry["digest"]), locator.digest,
+                                     inherited=reports)
                 except RegistryError as exc:
                     self.report.errors.append(InputError(locator.reference, f"{child_locator.shown}: {exc}",
                                                          Stage.RELEASE))
@@ -198,7 +275,8 @@ class Auditor:
                 attached = dataclasses.replace(attached, provenance=("BuildKit attestation",))
                 platforms_without["provenance"] = tuple(lacking["provenance"])
         else:
-            self.audit_image(repository, locator, manifest)
+            self.audit_image(repository, locator, manifest, manifest.digest, attached=reports)
+        self.signed[manifest.digest] = bool(attached.signatures) and (self.public_key is None or verified > 0)
         self.apply(AttachedFacts(locator, attached, self.public_key is not None, tuple(problems), verified,
                                  platforms_without))
 
@@ -215,7 +293,8 @@ class Auditor:
                         kinds.setdefault(subject, set()).add(kind)
         return kinds
 
-    def audit_image(self, repository: Repository, locator: Locator, manifest: Manifest) -> None:
+    def audit_image(self, repository: Repository, locator: Locator, manifest: Manifest, top: str, *,
+                    attached: list[Any] | None = None, inherited: list[Any] | None = None) -> None:
         config_descriptor = mapping(manifest.data.get("config"))
         digest = config_descriptor.get("digest")
         config = repository.registry.blob_json(repository.name, digest) if is_digest(digest) else {}
@@ -226,6 +305,13 @@ class Auditor:
         created = parse_created(created_text) or parse_created(annotations.get(CREATED))
         base_name, base_digest = labels.get(BASE_NAME), labels.get(BASE_DIGEST)
         self.check_config(locator, config)
+        if self.watch is not None:
+            from containersec.release.registry.scans.watch import AuditedImage
+
+            own = attached if attached is not None else self.attached_reports(repository, manifest.digest)
+            self.images.append(AuditedImage(locator, top, digest if is_digest(digest) else None,
+                                            locator.platform or config_platform(config), created, own,
+                                            inherited or []))
         self.apply(ImageFacts(
             locator, self.now, self.settings.patch_window_days, created, created_text, labels,
             self.settings.required_labels, base_name, base_digest,
@@ -235,7 +321,8 @@ class Auditor:
         """The image stage's config-only checks (root user, secrets in Env, ...) on the config blob, no layers."""
         for finding in self.config_checks(config, self.config, path=locator.reference, extra=locator.extra()):
             # Found in the registry: reported with the release stage's findings, in its SARIF run.
-            self.report.findings.append(dataclasses.replace(finding, stage=Stage.RELEASE))
+            self.report.findings.append(dataclasses.replace(finding, stage=Stage.RELEASE,
+                                                            message=f"{locator.shown}: {finding.message}"))
 
     def base_digest(self, locator: Locator, base_name: str) -> str | None:
         if base_name not in self.base_digests:
@@ -267,8 +354,13 @@ class Auditor:
         if cosign_tag(digest, ".sbom") in tags:
             sboms.append("cosign .sbom tag")
         if cosign_tag(digest, ".att") in tags:
-            sboms.append("cosign .att tag")
-            provenance.append("cosign .att tag")
+            # Each attestation layer names its predicate; one that does not (None) may be an SBOM or provenance.
+            kinds = {classify(mapping(layer)) for layer in sequence(
+                repository.manifest(cosign_tag(digest, ".att")).data.get("layers"))}
+            if kinds & {"sbom", None}:
+                sboms.append("cosign .att tag")
+            if kinds & {"provenance", None}:
+                provenance.append("cosign .att tag")
         for descriptor in self.referrers(repository, digest):
             kind, where = classify(descriptor), f"referrer {descriptor.get('digest')}"
             if kind == "signature":
@@ -282,21 +374,26 @@ class Auditor:
                 provenance.append(where)
         return Attached(tuple(signatures), tuple(sboms), tuple(provenance)), problems, verified
 
+    def attached_reports(self, repository: Repository, digest: str) -> list[Any]:
+        """Scan reports attached to the digest (cosign vulnerability attestations, report referrers)."""
+        if self.watch is None:
+            return []
+        from containersec.release.registry.scans.attached import attached_reports
+
+        started = time.perf_counter()
+        found = list(attached_reports(repository, digest, self.referrers(repository, digest)))
+        self.watch.seconds_reading_attached += time.perf_counter() - started
+        return found
+
     def referrers(self, repository: Repository, digest: str) -> list[dict[str, Any]]:
-        """The referrers API while the registry has it; else the referrers tag schema (`sha256-<hex>`)."""
-        registry = repository.registry
-        if registry.host not in self.no_referrers_api:
-            found = registry.referrers_api(repository.name, digest)
-            if found is not None:
-                return found
-            self.no_referrers_api.add(registry.host)
-        fallback = cosign_tag(digest, "")
-        if fallback not in repository.tag_set:
-            return []
-        try:
-            return repository.manifest(fallback).children
-        except NotFound:
-            return []
+        """The referrers of a digest, asked once (the audit reads them for signatures and for scans)."""
+        key = (repository.registry.host, repository.name, digest)
+        if key not in self.known_referrers:
+            self.known_referrers[key] = self.read_referrers(repository, digest)
+        return self.known_referrers[key]
+
+    def read_referrers(self, repository: Repository, digest: str) -> list[dict[str, Any]]:
+        return read_referrers(repository, digest, self.no_referrers_api)
 
     def verify(self, repository: Repository, reference: str, digest: str) -> tuple[int, list[str]]:
         """How many simple-signing layers of the signature manifest verify, and what is wrong with the others."""
@@ -318,46 +415,109 @@ class Auditor:
         return good, bad
 
 
+def _named(given: str, exc: Exception) -> str:
+    return str(exc) if str(exc).startswith((given, "'")) else f"{given}: {exc}"
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Shard `index` (1-based) of `count`: the repositories whose name's sha256 falls on it, so each
+    repository always lands on the same shard, whatever else the catalogue holds."""
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        index, slash, count = text.partition("/")
+        if not (slash and index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+            raise ValueError(f"--shard {text!r}: expected K/N with 1 <= K <= N, e.g. 2/8")
+        return cls(int(index), int(count))
+
+    def holds(self, repository: str) -> bool:
+        digest = hashlib.sha256(repository.encode("utf-8", "surrogateescape")).digest()
+        return int.from_bytes(digest[:8], "big") % self.count == self.index - 1
+
+
+def read_referrers(repository: Repository, digest: str, no_referrers_api: set[str]) -> list[dict[str, Any]]:
+    """The referrers API while the registry has it (hosts without it are added to `no_referrers_api`); else the
+    referrers tag schema (`sha256-<hex>`)."""
+    registry = repository.registry
+    if registry.host not in no_referrers_api:
+        found = registry.referrers_api(repository.name, digest)
+        if found is not None:
+            return found
+        no_referrers_api.add(registry.host)
+    fallback = cosign_tag(digest, "")
+    if fallback not in repository.tag_set:
+        return []
+    try:
+        return repository.manifest(fallback).children
+    except NotFound:
+        return []
+
+
+def config_platform(config: Mapping[str, Any]) -> str:
+    return _platform({"platform": {key: config[key] for key in ("os", "architecture", "variant") if key in config}})
+
+
 def _platform(entry: Mapping[str, Any]) -> str:
     platform = mapping(entry.get("platform"))
     text = f"{platform.get('os', '?')}/{platform.get('architecture', '?')}"
     return f"{text}/{platform['variant']}" if platform.get("variant") else text
 
 
-def read_state(path: Path) -> dict[str, str]:
+def read_state(path: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """The tag digests of the last audit, and when each vulnerability was first seen on each digest."""
     if not path.exists():
-        return {}
+        return {}, {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        tags = data["tags"]
+        tags, seen = data["tags"], data.get("first_seen", {})
         if not isinstance(tags, dict) or not all(isinstance(v, str) for v in tags.values()):
+            raise TypeError
+        if not isinstance(seen, dict) or not all(isinstance(v, dict) and all(isinstance(d, str) for d in v.values())
+                                                 for v in seen.values()):
             raise TypeError
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
         raise RegistryError(f"{path}: not a state file written by `containersec registry audit --state`") from None
-    return {str(k): v for k, v in tags.items()}
+    return {str(k): v for k, v in tags.items()}, {str(k): dict(v) for k, v in seen.items()}
 
 
-def write_state(path: Path, state: Mapping[str, str]) -> None:
-    path.write_text(json.dumps({"version": STATE_VERSION, "tags": dict(sorted(state.items()))}, indent=2) + "\n",
-                    encoding="utf-8")
+def write_state(path: Path, state: Mapping[str, str], first_seen: Mapping[str, Mapping[str, str]]) -> None:
+    document = {"version": STATE_VERSION, "tags": dict(sorted(state.items())),
+                "first_seen": {digest: dict(sorted(seen.items())) for digest, seen in sorted(first_seen.items())}}
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
 
 
 def audit_references(references: list[str], config: Config, *, config_checks: ConfigChecks,
                      state: str | None = None, environ: Mapping[str, str] | None = None,
-                     now: datetime | None = None) -> Report:
-    settings = registry_settings(config)
+                     now: datetime | None = None, scan_reports: str | None = None,
+                     scanner: str | None = None, shard: str | None = None) -> Report:
+    settings = registry_settings(config).with_scanner(scanner)
+    try:
+        chosen = Shard.parse(shard) if shard else None
+    except ValueError as exc:
+        raise config.section_error("--shard", str(exc)) from None
     named = set()
     for given in references:
         with contextlib.suppress(ReferenceError):
             named.add(parse_reference(given).api_host if not given.endswith("/") else given.rstrip("/").lower())
-    auditor = Auditor(config, settings, settings.pool(named, environ), now or datetime.now(UTC), {}, config_checks)
+    auditor = Auditor(config, settings, settings.pool(named, environ), now or datetime.now(UTC), {}, config_checks,
+                      shard=chosen)
     report = auditor.report
+    if any(rule.id in SCAN_RULES for rule in auditor.rules):
+        from containersec.release.registry.scans.watch import VulnerabilityWatch
+
+        auditor.watch = VulnerabilityWatch(config, settings, auditor.now, scan_reports=scan_reports)
     state_path = Path(state) if state else None
     try:
         if settings.cosign_public_key is not None:
             auditor.public_key = load_public_key(settings.cosign_public_key)
         if state_path is not None:
-            auditor.state = read_state(state_path)
+            auditor.state, first_seen = read_state(state_path)
+            if auditor.watch is not None:
+                auditor.watch.first_seen = first_seen
     except (PublicKeyError, RegistryError) as exc:
         report.errors.append(InputError(str(state_path or settings.cosign_public_key), str(exc), Stage.RELEASE))
         return report
@@ -370,14 +530,38 @@ def audit_references(references: list[str], config: Config, *, config_checks: Co
         auditor.audit(given)
     if state_path is not None:
         try:
-            write_state(state_path, auditor.state)
+            write_state(state_path, auditor.state, auditor.watch.first_seen if auditor.watch else {})
         except OSError as exc:
             report.errors.append(InputError(str(state_path), f"cannot write: {exc.strerror}", Stage.RELEASE))
     report.files = len(auditor.audited)
     report.extra["registry"] = auditor.audited
+    if chosen is not None:
+        report.extra["shard"] = [{"index": chosen.index, "count": chosen.count}]
+    if auditor.watch is not None:
+        _report_watch(report, auditor.watch, auditor.patch_plan, auditor.inventory)
     rows = tuple((str(item["reference"]), f"{item['tags']} tags, {item['digests']} digests")
                  for item in auditor.audited)
     report.summaries.append(StageSummary(Stage.RELEASE, f"registry audit ({auditor.pool.requests_made} requests)",
                                          rows))
     report.sort()
     return report
+
+
+def _report_watch(report: Report, watch: VulnerabilityWatch, plan: list[dict[str, object]],
+                  inventory: list[dict[str, object]]) -> None:
+    from containersec.release.registry.patch_plan import plan_summary, repository_tables
+
+    report.extra["patch_plan"] = list(plan)
+    report.extra["inventory"] = list(inventory)
+    report.notices.extend(watch.notices)
+    for where, problem in watch.problems:
+        report.errors.append(InputError(where, f"{where}: {problem}", Stage.RELEASE))
+    if watch.pipeline is not None:
+        report.notices.extend(f"{path}: names no image digest, so it matches no image (--scan-reports matches by "
+                              "digest, never by file name)" for path in watch.pipeline.unmatched)
+    report.extra["scanning"] = [{"scanner": watch.scanner.settings.name if watch.scanner else None,
+                                 "scans_run": watch.scanner_runs, "from_cache": watch.cached_scans,
+                                 "attached_reports": watch.reports_attached,
+                                 "seconds_reading_attached": round(watch.seconds_reading_attached, 3)}]
+    report.summaries.extend(repository_tables(inventory))
+    report.summaries.append(plan_summary(plan, report.extra["scanning"]))  # type: ignore[arg-type]

@@ -10,8 +10,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from containersec.release.registry.signatures import Attached
+
+if TYPE_CHECKING:  # the rules load with every command; the scanner-report readers only when a scan is judged
+    from containersec.release.registry.scans.policy import Judgement
 
 
 @dataclass(frozen=True)
@@ -78,3 +82,35 @@ class AttachedFacts:
         if self.platforms_without.get(kind):
             return f"{self.locator.shown}: no {label} for {', '.join(self.platforms_without[kind])}"
         return None
+
+
+FAILING_SHOWN = 25  # the worst failing vulnerabilities listed in JSON; the scan itself holds them all
+
+
+@dataclass(frozen=True)
+class ScanFacts:
+    """One platform image's vulnerability status: the scan that won (or none) and the policy's judgement."""
+
+    locator: Locator
+    now: datetime
+    max_age_days: int
+    source: str | None = None  # attestation, scan report, scanner; None: no scan result anywhere
+    where: str | None = None  # the attestation's tag or referrer, the report file, the scanner
+    scanned_at: datetime | None = None
+    judgement: Judgement | None = None
+    fixed_by: str | None = None  # a newer tag of the repository whose scan no longer lists the failing ones
+    sources_tried: tuple[str, ...] = ()
+
+    @property
+    def age_days(self) -> int | None:
+        return None if self.scanned_at is None else (self.now - self.scanned_at).days
+
+    def extra(self) -> dict[str, object]:
+        scan: dict[str, object] = {"source": self.source, "where": self.where,
+                                   "scanned_at": self.scanned_at.isoformat() if self.scanned_at else None}
+        if self.judgement is not None:
+            failing = self.judgement.failing
+            scan.update(by_severity=self.judgement.by_severity, fixable=self.judgement.fixable,
+                        suppressed=self.judgement.suppressed, failing_count=len(failing),
+                        failing=[v.to_json() for v in failing[:FAILING_SHOWN]], fixed_by=self.fixed_by)
+        return {**self.locator.extra(), "scan": scan}

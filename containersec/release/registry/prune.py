@@ -13,20 +13,36 @@ that was not deleted names the same digest, and that every kept digest exists.
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from containersec.config import Config
 from containersec.findings import InputError, Report, Stage, StageSummary
-from containersec.release.registry.audit import Repository, parse_created
+from containersec.release.registry.audit import Repository, config_platform, parse_created, read_referrers
 from containersec.release.registry.client import NotFound, RegistryError, is_digest
 from containersec.release.registry.credentials import CredentialError
-from containersec.release.registry.reference import ReferenceError, parse_reference
-from containersec.release.registry.retention import Node, Plan, Policy, plan_retention, release_tags
+from containersec.release.registry.facts import Locator
+from containersec.release.registry.reference import Reference, ReferenceError, parse_reference
+from containersec.release.registry.retention import (
+    Node,
+    Plan,
+    Policy,
+    RetentionRule,
+    Scan,
+    plan_retention,
+    release_tags,
+)
 from containersec.release.registry.settings import registry_settings
 from containersec.release.registry.shapes import mapping
+
+if TYPE_CHECKING:
+    from containersec.release.registry.scans.watch import VulnerabilityWatch
 
 _COSIGN_TAG = re.compile(r"sha256-([0-9a-f]{64})\.(?:sig|att|sbom)")
 _FALLBACK_TAG = re.compile(r"sha256-([0-9a-f]{64})")
@@ -44,6 +60,7 @@ class _Graph:
         self.gone: set[str] = set()
         self.referrers_api = True
         self.tags_of: dict[str, tuple[str, ...]] = {}
+        self.configs: dict[str, tuple[str, str]] = {}  # image digest -> (config digest, platform)
 
     def read(self) -> dict[str, Node]:
         tags_of: dict[str, list[str]] = {}
@@ -98,7 +115,7 @@ class _Graph:
                 subject = declared["digest"]
             children = tuple(child["digest"] for child in manifest.children)
             kind = "artifact" if subject is not None else "index" if manifest.is_index else "image"
-            created = self.created(manifest.data) if kind == "image" else None
+            created = self.created(digest, manifest.data) if kind == "image" else None
             self.nodes[digest] = Node(digest, tags, created, children, subject, kind)
             pending += [(child, None, depth + 1) for child in reversed(children)]
 
@@ -118,11 +135,12 @@ class _Graph:
             if not changed:
                 return
 
-    def created(self, data: Mapping[str, object]) -> datetime | None:
+    def created(self, digest: str, data: Mapping[str, object]) -> datetime | None:
         config = data.get("config")
         if not isinstance(config, dict) or not isinstance(config.get("digest"), str):
             return None
         blob = self.repository.registry.blob_json(self.repository.name, config["digest"])
+        self.configs[digest] = (config["digest"], config_platform(blob))
         return parse_created(blob.get("created")) or parse_created(
             mapping(data.get("annotations")).get("org.opencontainers.image.created"))
 
@@ -143,7 +161,16 @@ class _Graph:
         return found
 
 
-def _policy(config: Config, keep_last: int | None, keep_days: int | None, keep_tags: str | None) -> Policy:
+def _policy(config: Config, keep_last: int | None, keep_days: int | None, keep_tags: str | None,
+            delete_vulnerable: str | None = None, rules: tuple[RetentionRule, ...] = ()) -> Policy:
+    severities: frozenset[str] = frozenset()
+    if delete_vulnerable is not None:
+        from containersec.release.registry.scans.policy import at_or_above
+
+        try:
+            severities = at_or_above(delete_vulnerable)
+        except ValueError as exc:
+            raise config.section_error("--delete-vulnerable", str(exc)) from None
     if keep_last is not None and keep_last < 0:
         raise config.section_error("--keep-last", "must be 0 or more")
     if keep_days is not None and keep_days < 0:
@@ -152,10 +179,15 @@ def _policy(config: Config, keep_last: int | None, keep_days: int | None, keep_t
         pattern = re.compile(keep_tags) if keep_tags is not None else None
     except re.error as exc:
         raise config.section_error("--keep-tags", f"not a valid regular expression: {exc}") from None
-    policy = Policy(keep_last, keep_days, pattern)
+    if rules and (keep_last is not None or keep_days is not None or keep_tags is not None):
+        raise config.section_error("registry.retention", "the config's retention rules apply to this repository: "
+                                   "give --keep-last, --keep-days and --keep-tags there or on the command line, "
+                                   "not both")
+    policy = Policy(keep_last, keep_days, pattern, severities, rules=rules)
     if policy.empty:
-        raise config.section_error("prune", "give at least one of --keep-last, --keep-days, --keep-tags "
-                                   "(a plan that keeps nothing is never the default)")
+        raise config.section_error("prune", "give at least one of --keep-last, --keep-days, --keep-tags, "
+                                   "--delete-vulnerable, or registry.retention rules for this repository (a plan "
+                                   "that keeps nothing is never the default)")
     return policy
 
 
@@ -179,6 +211,71 @@ def _unmatched_keep_pattern(nodes: Mapping[str, Node], policy: Policy) -> str | 
         return None
     return (f"--keep-tags {policy.keep_tags.pattern!r} matches no tag: a pattern must match the whole tag "
             "(for a prefix, end it with .*), so it keeps nothing")
+
+
+def read_in_use(path: str, repository: str, tag_digests: Mapping[str, str]) -> frozenset[str]:
+    """The digests of `repository` a deployed-images list names (one digest or image reference a line, as
+    `containersec k8s --list-images` prints); a tag names the digest it names now. Other repositories' images
+    are skipped; a line that is neither a digest nor a reference is an error naming the file and the line."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RegistryError(f"--in-use {path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    found: set[str] = set()
+    for number, line in enumerate(text.splitlines(), 1):
+        entry = line.split("#", 1)[0].strip()
+        if not entry:
+            continue
+        if is_digest(entry):
+            found.add(entry)
+            continue
+        try:
+            named = parse_reference(entry)
+        except ReferenceError as exc:
+            raise RegistryError(f"--in-use {path}: line {number}: not a digest or an image reference: {exc}") \
+                from None
+        if named.name != repository:
+            continue
+        if named.digest is not None:
+            found.add(named.digest)
+        elif (named.tag or "latest") in tag_digests:
+            found.add(tag_digests[named.tag or "latest"])
+    return frozenset(found)
+
+
+def _scanned(graph: _Graph, nodes: dict[str, Node], watch: VulnerabilityWatch, reference: Reference,
+             given: str) -> dict[str, Node]:
+    """The nodes with each image's (and each index's) newest scan, as the audit finds them."""
+    from containersec.release.registry.scans.attached import attached_reports
+    from containersec.release.registry.scans.watch import AuditedImage
+
+    repository, no_api = graph.repository, set() if graph.referrers_api else {graph.repository.registry.host}
+
+    def attached(digest: str) -> list[Any]:
+        return list(attached_reports(repository, digest, read_referrers(repository, digest, no_api)))
+
+    inherited: dict[str, list[Any]] = {}
+    for node in nodes.values():
+        if node.kind == "index":
+            found = attached(node.digest)
+            for child in node.children:
+                inherited.setdefault(child, []).extend(found)
+    images = []
+    for node in nodes.values():
+        if node.kind == "image" and node.digest in graph.configs:
+            config_digest, platform = graph.configs[node.digest]
+            tag = next(iter(release_tags(node)), None)
+            images.append(AuditedImage(Locator(given, reference.name, tag, node.digest), node.digest, config_digest,
+                                       platform, node.created, attached(node.digest), inherited.get(node.digest, [])))
+    _, judged = watch.status(reference.api_host, reference.repository, images)
+    scans = {image.digest: Scan(judged[id(image)].fixable_found, judged[id(image)].listed)
+             for image in images if id(image) in judged}
+    result = {digest: replace(node, scan=scans.get(digest)) for digest, node in nodes.items()}
+    for digest, node in nodes.items():
+        if node.kind == "index" and node.children and all(child in scans for child in node.children):
+            # An index is scanned when every platform is; it lists what any of them lists.
+            result[digest] = replace(node, scan=functools.reduce(operator.or_, (scans[c] for c in node.children)))
+    return result
 
 
 class _Applier:
@@ -253,9 +350,21 @@ class _Applier:
 def prune_repository(given: str, config: Config, *, keep_last: int | None = None, keep_days: int | None = None,
                      keep_tags: str | None = None, apply: bool = False, max_delete: int | None = None,
                      allow_empty: bool = False, environ: Mapping[str, str] | None = None,
-                     now: datetime | None = None) -> Report:
-    settings = registry_settings(config)
-    policy = _policy(config, keep_last, keep_days, keep_tags)
+                     now: datetime | None = None, delete_vulnerable: str | None = None, in_use: str | None = None,
+                     scan_reports: str | None = None, scanner: str | None = None) -> Report:
+    settings = registry_settings(config).with_scanner(scanner)
+    try:
+        name = parse_reference(given).name
+    except ReferenceError:
+        name = given  # reported below, with the other reference errors
+    rules = tuple(configured.rule for configured in settings.retention if configured.applies_to(name))
+    policy = _policy(config, keep_last, keep_days, keep_tags, delete_vulnerable, rules)
+    now = now or datetime.now(UTC)
+    watch = None
+    if policy.delete_vulnerable:
+        from containersec.release.registry.scans.watch import VulnerabilityWatch
+
+        watch = VulnerabilityWatch(config, settings, now, scan_reports=scan_reports)
     if max_delete is not None and max_delete < 0:
         raise config.section_error("--max-delete", "must be 0 or more")
     report = Report(stages=(Stage.RELEASE,))
@@ -268,7 +377,14 @@ def prune_repository(given: str, config: Config, *, keep_last: int | None = None
         repository = Repository(registry, reference.repository, registry.tags(reference.repository))
         graph = _Graph(repository)
         nodes = graph.read()
-        plan = plan_retention(nodes, policy, now or datetime.now(UTC), graph.gone)
+        if in_use is not None:
+            policy = replace(policy, in_use=read_in_use(in_use, reference.name, graph.tag_digests))
+        if watch is not None:
+            nodes = _scanned(graph, nodes, watch, reference, given)
+            report.errors.extend(InputError(where, f"{where}: {problem}", Stage.RELEASE)
+                                 for where, problem in watch.problems)
+            report.notices.extend(watch.notices)
+        plan = plan_retention(nodes, policy, now, graph.gone)
         warnings += filter(None, [_unmatched_keep_pattern(nodes, policy)])
         refusal = _refusal(nodes, plan, max_delete, allow_empty) if plan.delete else None
         if refusal is not None:

@@ -35,6 +35,8 @@ SBOM_TYPES = frozenset({"application/spdx+json", "text/spdx", "application/vnd.c
                         "application/vnd.cyclonedx+xml", "application/vnd.syft+json"})
 PROVENANCE_TYPES = frozenset({"application/vnd.in-toto+json", "application/vnd.dsse.envelope.v1+json"})
 SBOM_PREDICATES = ("https://spdx.dev/Document", "https://cyclonedx.org/bom")
+# A vulnerability scan (cosign attest --type vuln) is neither an SBOM nor provenance.
+VULN_SCAN_PREDICATE = "https://cosign.sigstore.dev/attestation/vuln/v1"
 ARTIFACT_TAG = re.compile(r"sha256-[0-9a-f]{64}(?:\.(?:sig|att|sbom))?")
 
 
@@ -60,10 +62,14 @@ def is_artifact_tag(tag: str) -> bool:
 
 
 def classify(descriptor: dict[str, Any]) -> str | None:
-    """signature, sbom, provenance or None for a referrer descriptor (or an artifact manifest)."""
+    """signature, sbom, provenance, scan (a vulnerability attestation) or None for a referrer descriptor, an
+    artifact manifest or an attestation layer."""
     kind = str(descriptor.get("artifactType") or mapping(descriptor.get("config")).get("mediaType") or "").lower()
     annotations = mapping(descriptor.get("annotations"))
-    predicate = str(annotations.get("in-toto.io/predicate-type") or annotations.get("predicateType") or "")
+    predicate = str(annotations.get("in-toto.io/predicate-type") or annotations.get("predicateType")
+                    or annotations.get("dev.sigstore.bundle.predicateType") or "")
+    if predicate == VULN_SCAN_PREDICATE:
+        return "scan"
     if kind in SIGNATURE_TYPES:
         return "signature"
     if kind in SBOM_TYPES or predicate.startswith(SBOM_PREDICATES):

@@ -7,13 +7,12 @@ from typing import TYPE_CHECKING
 
 from containersec.catalogue import Rule, rule
 from containersec.findings import Finding, Severity, Stage
+from containersec.vulnerabilities.policy import LEVELS
 
 if TYPE_CHECKING:  # `containersec lint` loads every rule package: this one must stay cheap to import
     from containersec.test.vulns.checked import Checked
     from containersec.vulnerabilities.policy import Assessed
 
-# The scanner's severity decides the finding's: CRITICAL and HIGH error, MEDIUM warning, the rest info.
-LEVELS = {"CRITICAL": Severity.ERROR, "HIGH": Severity.ERROR, "MEDIUM": Severity.WARNING}
 # Code scanning's ranking when the report gives no CVSS score (Trivy's own SARIF defaults).
 DEFAULT_SCORES = {"CRITICAL": 9.5, "HIGH": 8.0, "MEDIUM": 5.5, "LOW": 2.0}
 

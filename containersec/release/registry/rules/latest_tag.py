@@ -13,5 +13,4 @@ from containersec.release.registry.facts import TagFacts
       notes="Dockle's DKL-DI-0006 checks the reference it scans; here every tag of the repository is checked.")
 def check(subject: object, options: RuleOptions) -> Iterator[Hit]:
     if isinstance(subject, TagFacts) and subject.tag == "latest":
-        yield Hit(f"{subject.locator.repository}:latest is a mutable tag: deploy a release tag or the digest "
-                  f"{subject.locator.digest}", 1)
+        yield Hit(f"{subject.locator.shown}: latest is a mutable tag: deploy a release tag or the digest", 1)

@@ -14,5 +14,5 @@ from containersec.release.registry.facts import TagFacts
       notes="Only with `--state FILE`; the file is written after each audit.")
 def check(subject: object, options: RuleOptions) -> Iterator[Hit]:
     if isinstance(subject, TagFacts) and subject.previous_digest and subject.previous_digest != subject.locator.digest:
-        yield Hit(f"tag {subject.tag!r} moved since the last audit: it named {subject.previous_digest}, now "
-                  f"{subject.locator.digest}", 1)
+        yield Hit(f"{subject.locator.shown}: tag {subject.tag!r} moved since the last audit: it named "
+                  f"{subject.previous_digest}, now {subject.locator.digest}", 1)

@@ -13,5 +13,5 @@ from containersec.release.registry.facts import TagFacts
       notes="`latest` is reported by CSR001 instead; cosign and referrer tags (`sha256-...`) are not images.")
 def check(subject: object, options: RuleOptions) -> Iterator[Hit]:
     if isinstance(subject, TagFacts) and subject.tag != "latest" and not subject.release_tags.fullmatch(subject.tag):
-        yield Hit(f"tag {subject.tag!r} does not match the release pattern {subject.release_tags.pattern!r}: it "
-                  "may be moved to another image at any time", 1)
+        yield Hit(f"{subject.locator.shown}: tag {subject.tag!r} does not match the release pattern "
+                  f"{subject.release_tags.pattern!r}: it may be moved to another image at any time", 1)
