@@ -29,6 +29,12 @@ class RuleOptions:
     allowed_images: list[str] = field(default_factory=list)
     label_schema: dict[str, str] = field(default_factory=dict)
     strict_labels: bool = False
+    # Per ecosystem (PACKAGE_ECOSYSTEMS), globs of the package sources builds may use.
+    trusted_package_sources: dict[str, list[str]] = field(default_factory=dict)
+
+
+# The ecosystems `trusted-package-sources` names, as the package source rules classify sources.
+PACKAGE_ECOSYSTEMS = ("pypi", "npm", "rubygems", "go", "apt", "apk", "rpm", "conda", "maven")
 
 
 Check = Callable[[Any, RuleOptions], Iterable[Hit]]

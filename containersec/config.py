@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from containersec.catalogue import Rule, RuleOptions, all_rules, resolve
+from containersec.catalogue import PACKAGE_ECOSYSTEMS, Rule, RuleOptions, all_rules, resolve
 from containersec.findings import Severity, Stage
 
 OWN_FILES = (".containersec.yaml", ".containersec.yml")
@@ -21,6 +21,7 @@ HADOLINT_FILES = (".hadolint.yaml", ".hadolint.yml")
 # Sections the test, release and infrastructure stages read and validate themselves (their keys are theirs to define).
 STAGE_SECTIONS = ("vulns", "image", "registry", "k8s")
 OWN_KEYS = ("select", "ignore", "severity", "fail-on", "trusted-registries", "allowed-images",
+            "trusted-package-sources",
             "required-labels", "strict-labels", "disable-ignore-pragmas", "exclude", *STAGE_SECTIONS)
 HADOLINT_KEYS = ("ignored", "override", "trustedRegistries", "label-schema", "strict-labels",
                  "failure-threshold", "no-fail", "disable-ignore-pragma", "no-color", "format")
@@ -297,6 +298,7 @@ def _from_own(data: dict[str, Any], path: str) -> Config:
         options=RuleOptions(
             trusted_registries=_string_list(data, "trusted-registries", path),
             allowed_images=_string_list(data, "allowed-images", path),
+            trusted_package_sources=_package_sources(data, "trusted-package-sources", path),
             label_schema=_label_schema(data, "required-labels", path),
             strict_labels=_bool(data, "strict-labels", path),
         ),
@@ -410,6 +412,21 @@ def _label_schema(data: dict[str, Any], key: str, path: str) -> dict[str, str]:
                               f"unknown label type {kind!r} (expected one of: {', '.join(LABEL_TYPES)})")
         schema[label] = kind.strip().lower()
     return schema
+
+
+def _package_sources(data: dict[str, Any], key: str, path: str) -> dict[str, list[str]]:
+    """`{ecosystem: [glob, ...]}`; an ecosystem left out is not restricted."""
+    sources = {}
+    for ecosystem, patterns in _mapping(data, key, path).items():
+        if ecosystem not in PACKAGE_ECOSYSTEMS:
+            raise ConfigError(path, f"{key}.{ecosystem}", f"unknown package ecosystem"
+                              f"{_suggestion(ecosystem, PACKAGE_ECOSYSTEMS)}; expected one of: "
+                              f"{', '.join(PACKAGE_ECOSYSTEMS)}")
+        globs = _strings(patterns, path, f"{key}.{ecosystem}")
+        if not all(globs):
+            raise ConfigError(path, f"{key}.{ecosystem}", "an empty pattern matches no source")
+        sources[ecosystem] = globs
+    return sources
 
 
 def _rule_names(data: dict[str, Any], key: str, path: str) -> list[str]:

@@ -19,13 +19,15 @@ from containersec.findings import Stage
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dockerfiles"
 PREFIXES = ["ARG V=1\n", "ARG V\n"]
-# The options the examples' first comment lines name: a schema for the label rules, registry and image lists.
+# The options the examples' first comment lines name: a schema for the label rules, registry, image and package
+# source lists.
 OPTIONS = RuleOptions(trusted_registries=["registry.example.com"], allowed_images=["docker.io/library/alpine:3.*"],
                       label_schema={"com.example.support": "email",
     "org.opencontainers.image.source": "url", "org.opencontainers.image.version": "semver",
     "org.opencontainers.image.created": "rfc3339", "org.opencontainers.image.revision": "hash",
     "org.opencontainers.image.licenses": "spdx", "org.opencontainers.image.authors": "email",
-    "org.opencontainers.image.title": "text"}, strict_labels=True)
+    "org.opencontainers.image.title": "text"}, strict_labels=True,
+                      trusted_package_sources={"pypi": ["pypi.internal.example"]})
 
 
 def every_rule() -> Config:

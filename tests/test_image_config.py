@@ -106,15 +106,30 @@ def test_add_in_history_except_the_base_rootfs():
     ("curl -k https://x.invalid/a -o a", "CSI011"),
     ("wget --no-check-certificate https://x.invalid/a", "CSI011"),
     ("apt-get install -y --allow-unauthenticated curl", "CSI012"),
+    ("pip install -i http://pypi.example.com/simple app==1", "CSI011"),
+    ("curl -fsSL http://x.invalid/key.gpg -o /usr/share/keyrings/x.gpg", "CSI011"),
+    ("go env -w GOSUMDB=off", "CSI012"),
+    ("pip install --extra-index-url https://x.invalid/simple app==1", "CSI040"),
+    ("apt-key adv --keyserver keyserver.ubuntu.com --recv-keys B42F6819007F00F88E364FD4036A9C25BF357DD4", "CSI040"),
 ])
 def test_build_rules_run_on_history_entries(script, rule):
     assert rules_of(blob(history=[run_entry(script)])) == [rule]
 
 
 @pytest.mark.parametrize("script", ["apt-get update && apt-get install -y curl", "apk add --no-cache curl",
-                                    "curl -fsSL https://x.invalid/a -o a", "echo sudo", "apk add --no-cache sudo"])
+                                    "curl -fsSL https://x.invalid/a -o a", "echo sudo", "apk add --no-cache sudo",
+                                    "pip install -i https://pypi.example.com/simple app==1"])
 def test_clean_history_entries_pass(script):
     assert rules_of(blob(history=[run_entry(script)])) == []
+
+
+def test_package_source_allow_list_applies_to_history():
+    from containersec.catalogue import RuleOptions
+
+    entry = run_entry("pip install -i https://pypi.org/simple app==1")
+    trusted = Config(options=RuleOptions(trusted_package_sources={"pypi": ["pypi.internal.example"]}))
+    assert rules_of(blob(history=[entry])) == []
+    assert rules_of(blob(history=[entry]), trusted) == ["CSI040"]
 
 
 def test_legacy_builder_history_and_multiline_scripts():

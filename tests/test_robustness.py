@@ -225,6 +225,8 @@ MEGABYTE_RUNS = {
     "backslashes": "\\\\ ",
     "open-quotes": "\"'",
     "package-list": "apt-get install -y pkg=1.0 other ",
+    "package-sources": "printf 'URIs: http://a.example/\\ndeb [arch=amd64] http://b.example/ s\\nindex-url=http://c/' "
+                       ">> /etc/x ; curl http://k/key.asc | gpg --import ; ",
 }
 
 

@@ -143,6 +143,8 @@ def _parse_into(report: Report, text: str, path: str) -> Dockerfile | None:
         report.errors.append(InputError(path, f"internal error while parsing: {type(exc).__name__}: {exc}"))
         return None
     dockerfile.dockerignore = read_dockerignore(path)
+    # Like BuildKit's default (and the ignore file above): the Dockerfile's own directory is the context.
+    dockerfile.context = os.path.dirname(os.path.abspath(path))
     if not dockerfile.instructions:
         report.errors.append(InputError(path, "no instructions: the file is empty or only comments"))
         return None

@@ -178,10 +178,16 @@ class Dockerfile:
     global_args: dict[str, str | None] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     dockerignore: list[str] | None = None  # patterns of the build context's ignore file, if any
+    context: str | None = None  # the build context directory on disk; None when unknown (image history)
 
     @cached_property
     def lines(self) -> list[str]:
         return [line.rstrip("\r") for line in self.text.split("\n")]
+
+    @cached_property
+    def lowered(self) -> bytes:
+        """The whole text in lower case, encoded once: a rule whose words are all absent can stop at once."""
+        return self.text.lower().encode()
 
     @property
     def final_stage(self) -> Stage | None:

@@ -125,7 +125,10 @@ class Command:
 
     def option_values(self, *names: str) -> list[str]:
         """Every value given to `names` (`-o X`, `-oX`, `--option=X`, `--option X`), in order."""
-        values = []
+        return [value for _, value in self.option_words(*names)]
+
+    def option_words(self, *names: str) -> Iterator[tuple[ShellWord, str]]:
+        """(word naming the option, value) for each value given to `names`, in order."""
         words = self.args
         for index, word in enumerate(words):
             text = word.text
@@ -133,12 +136,11 @@ class Command:
                 break
             for name in names:
                 if text == name and index + 1 < len(words):
-                    values.append(words[index + 1].text)
+                    yield word, words[index + 1].text
                 elif name.startswith("--") and text.startswith(name + "="):
-                    values.append(text[len(name) + 1:])
+                    yield word, text[len(name) + 1:]
                 elif not name.startswith("--") and text.startswith(name) and len(text) > len(name) == 2:
-                    values.append(text[2:])
-        return values
+                    yield word, text[2:]
 
     def positionals(self, value_options: frozenset[str] | set[str] = frozenset()) -> list[ShellWord]:
         """Non-option words; options listed in `value_options` consume the following word."""
@@ -217,6 +219,11 @@ class Script:
         for command in self._flat:
             index.setdefault(command.name, []).append(command)
         return index
+
+    @cached_property
+    def lowered(self) -> bytes:
+        """The source in lower case, computed once for the rules' quick substring tests."""
+        return self.source.lower()
 
     def text(self) -> str:
         return self.source.decode("utf-8", "replace")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from containersec.catalogue import Hit
 from containersec.dockerfile.model import Dockerfile, Instruction
@@ -26,16 +28,17 @@ class Setting:
     column: int = 1
 
 
-def variable_settings(dockerfile: Dockerfile, names: str) -> Iterator[Setting]:
+def variable_settings(dockerfile: Dockerfile, names: str, hints: tuple[bytes, ...] = ()) -> Iterator[Setting]:
     """Settings of variables named in `names` (literal names joined by `|`, case-insensitive).
 
     RUN scripts are searched as text so `export X=v`, `X=v cmd`, `env X=v cmd` and bare assignments
-    are all seen, in heredocs and `sh -c` strings too.
+    are all seen, in heredocs and `sh -c` strings too. `hints` (lower case) may replace the names as the
+    substrings an instruction must hold to be searched, when a few shared parts stand for many names.
     """
-    whole = re.compile(f"(?:{names})", re.IGNORECASE)
-    hints = tuple(name.lower().encode() for name in names.split("|"))
-    in_script = re.compile(rf"(?<![\w$])({names})=(\"[^\"]*+\"?|'[^']*+'?|[^\s;&|)'\"]*+)".encode(),
-                           re.IGNORECASE)
+    whole, in_script, own_hints = _setting_patterns(names)
+    hints = hints or own_hints
+    if not _mentions(dockerfile.lowered, hints):
+        return
     for instruction in dockerfile.instructions:
         effective = instruction.effective
         if effective.keyword in ("ENV", "ARG") and _mentions(effective.logical.lower().encode(), hints):
@@ -44,11 +47,21 @@ def variable_settings(dockerfile: Dockerfile, names: str) -> Iterator[Setting]:
                     yield Setting(name, value, effective.keyword, line)
         elif effective.keyword == "RUN" and effective.script is not None:
             script = effective.script
-            if not _mentions(script.source.lower(), hints):
+            if not _mentions(script.lowered, hints):
                 continue
             for match in in_script.finditer(script.source):
+                if _printed_only(script, match.start()):
+                    continue  # `echo "X=v"` to the build log sets nothing
                 yield Setting(match[1].decode(), unquote(match[2].decode("utf-8", "replace")), "RUN",
                               script.line_of(match.start()), script.column_of(match.start()))
+
+
+@lru_cache(maxsize=64)
+def _setting_patterns(names: str) -> tuple[re.Pattern[str], re.Pattern[bytes], tuple[bytes, ...]]:
+    """Compiled once per set of names: the rules ask for the same names on every Dockerfile."""
+    return (re.compile(f"(?:{names})", re.IGNORECASE),
+            re.compile(rf"(?<![\w$])({names})=(\"[^\"]*+\"?|'[^']*+'?|[^\s;&|)'\"]*+)".encode(), re.IGNORECASE),
+            tuple(name.lower().encode() for name in names.split("|")))
 
 
 def commands(dockerfile: Dockerfile, *names: str) -> Iterator[tuple[Instruction, Command]]:
@@ -110,13 +123,31 @@ def script_matches(dockerfile: Dockerfile, pattern: re.Pattern[bytes] | LazyPatt
     that an echo or printf only prints to the build log (no redirect, no pipe) is left out: it configures
     nothing.
     """
+    for _, match, line, column in scripts_matches(dockerfile, ((pattern, hints),), written_only=written_only):
+        yield match, line, column
+
+
+Search = tuple[re.Pattern[bytes] | LazyPattern, tuple[bytes, ...]]  # a bytes regex and its hints
+
+
+def scripts_matches(dockerfile: Dockerfile, searches: Sequence[Search], *, written_only: bool = False,
+                    required: bytes = b"") -> Iterator[tuple[int, re.Match[bytes], int, int]]:
+    """script_matches for several (pattern, hints) at once, each script lower-cased once:
+    (index of the search, match, line, column). Scripts without `required` (lower case) are skipped."""
+    if required not in dockerfile.lowered:
+        return
     for run in dockerfile.runs():
         script = run.script
-        if script is None or not _mentions(script.source.lower(), hints):
+        if script is None:
             continue
-        for match in pattern.finditer(script.source):
-            if not (written_only and _printed_only(script, match.start())):
-                yield match, script.line_of(match.start()), script.column_of(match.start())
+        if required not in script.lowered:
+            continue
+        for index, (pattern, hints) in enumerate(searches):
+            if not _mentions(script.lowered, hints):
+                continue
+            for match in pattern.finditer(script.source):
+                if not (written_only and _printed_only(script, match.start())):
+                    yield index, match, script.line_of(match.start()), script.column_of(match.start())
 
 
 _PRINTERS = frozenset({"echo", "printf"})
@@ -127,17 +158,36 @@ _TO_FILE = LazyPattern(rb"(?<![0-9&])[1]?>>?(?!&)\s*+(?!/dev/(?:null|stdout|stde
 
 def _printed_only(script: Script, offset: int) -> bool:
     """Whether `offset` is inside the arguments of an echo/printf whose output goes to the build log."""
-    for command in script.commands:
-        if command.name not in _PRINTERS or command.wrapper is not None or len(command.argv) < 2:
-            continue
-        start, end = command.argv[1].start, command.argv[-1].end
-        if not start <= offset < end:
-            continue
-        if len(command.pipeline) > 1 and command.pipe_index < len(command.pipeline) - 1:
-            return False  # piped on (`| tee file`, `| sh`): the text may well be written
-        stop = _STATEMENT_END.search(script.source, end)
-        return _TO_FILE.search(script.source, end, stop.start() if stop else len(script.source)) is None
-    return False
+    starts, printers = _printers(script)
+    index = bisect_right(starts, offset) - 1
+    if index < 0:
+        return False
+    command = printers[index]
+    end = command.argv[-1].end
+    if offset >= end:
+        return False
+    if len(command.pipeline) > 1 and command.pipe_index < len(command.pipeline) - 1:
+        return False  # piped on (`| tee file`, `| sh`): the text may well be written
+    stop = _STATEMENT_END.search(script.source, end)
+    return _TO_FILE.search(script.source, end, stop.start() if stop else len(script.source)) is None
+
+
+def _printers(script: Script) -> tuple[list[int], list[Command]]:
+    """The script's echo/printf commands with arguments, by where their arguments start: a script with
+    thousands of commands and matches is searched in n log n, not n squared. The last script's are kept,
+    as its matches are asked about one after another."""
+    cached = _PRINTERS_OF.get("last")
+    if cached is not None and cached[0] is script:
+        return cached[1], cached[2]
+    printers = sorted((c for c in script.commands
+                       if c.name in _PRINTERS and c.wrapper is None and len(c.argv) >= 2),
+                      key=lambda c: c.argv[1].start)
+    starts = [c.argv[1].start for c in printers]
+    _PRINTERS_OF["last"] = (script, starts, printers)
+    return starts, printers
+
+
+_PRINTERS_OF: dict[str, tuple[Script, list[int], list[Command]]] = {}
 
 
 def setting_hits(dockerfile: Dockerfile, names: str, disables: Callable[[str], bool], effect: str,
