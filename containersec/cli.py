@@ -254,6 +254,9 @@ def _k8s_options(k8s: argparse.ArgumentParser) -> None:
     k8s.add_argument("--trusted-registry", action="append", default=[], metavar="REGISTRY",
                      help="a registry deployed images may come from (enables the untrusted-registry rule; "
                           "wildcards allowed; repeatable)")
+    k8s.add_argument("--require-label", action="append", default=[], metavar="LABEL:TYPE",
+                     help="with --registry: a label every deployed image must have, TYPE one of text, "
+                          "url, semver, hash, rfc3339, spdx, email (repeatable)")
     k8s.add_argument("--kustomize", action="store_true",
                      help="render directories holding a kustomization.yaml with `kubectl kustomize` first")
     k8s.add_argument("--profile", choices=("all", "baseline", "restricted"),
@@ -603,6 +606,10 @@ def _run_image(args: argparse.Namespace) -> int:
 
 
 def _run_k8s(args: argparse.Namespace) -> int:
+    if args.require_label and not (args.registry or args.registry_host):
+        print("containersec: k8s: --require-label judges the labels of the deployed images in their registry: "
+              "add --registry", file=sys.stderr)
+        return 2
     if args.list_images:
         return _list_images(args)
     from containersec.infra import check_manifests
