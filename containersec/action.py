@@ -138,6 +138,7 @@ def check(inputs: Inputs, workspace: Path) -> tuple[Report, Severity | None]:
     if manifests:
         reports.append(_check_manifests(manifests, inputs, config, environ))
     report = Report.merged(reports) if reports else Report()
+    config.settle(report.findings)  # under a .hadolint.yaml, as on the command line
     return with_repository_paths(report, workspace), config.fail_on
 
 

@@ -19,6 +19,7 @@ class Hit:
     column: int = 1
     edits: tuple[Edit, ...] = ()
     secret: bool = False  # the reported line holds a secret: reporters must not print it
+    secret_kind: str | None = None  # the credential kind found (a secret catalogue ID)
 
 
 @dataclass

@@ -6,10 +6,11 @@ import argparse
 import contextlib
 import gc
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from containersec import __version__
 from containersec.report import FORMATS
@@ -27,7 +28,10 @@ MANIFEST_PIN_RULE = "CSK041"
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     parser = _parser(_command(arguments))
-    args = parser.parse_args(arguments)
+    args, unknown = parser.parse_known_args(arguments)
+    if unknown:
+        # argparse leaves a subcommand's unknown options to the top-level parser, whose usage is no help.
+        _chosen_parser(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return 2
@@ -71,6 +75,16 @@ def run() -> NoReturn:
     os._exit(code)
 
 
+def _chosen_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the subcommand (at any depth: `registry prune`) the arguments chose: its usage helps."""
+    while True:
+        commands = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+        chosen = getattr(args, commands.dest, None) if commands is not None else None
+        if commands is None or chosen not in commands.choices:
+            return parser
+        parser = commands.choices[chosen]
+
+
 def _command(arguments: list[str]) -> str | None:
     """The command named first on the command line, if it is one; after `-h` or `--version`, none."""
     first = arguments[0] if arguments else None
@@ -88,77 +102,137 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (text, add_options) in _COMMANDS.items():
         if command in (None, name):
-            add_options(commands.add_parser(name, help=text))
+            subcommand = commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+            add_options(subcommand)
     return parser
 
 
+COLORS = ("auto", "always", "never")
+CONFIG_HELP = ("config file: .containersec.yaml, pyproject.toml or a .hadolint.yaml (default: the first found "
+               "from the working directory upwards)")
+
+
+def add_shared_options(parser: argparse.ArgumentParser, *, formats: Sequence[str] = FORMATS,
+                       config_help: str = CONFIG_HELP) -> None:
+    """The options every checking subcommand takes, spelled and explained the same way.
+
+    `-c/--config`, `-f/--format`, `-o/--output`, `--fail-on` and `--color`; `_run_stage` and `_emit` read
+    them back from the parsed arguments. A new subcommand calls this from its options function.
+    """
+    parser.add_argument("--config", "-c", metavar="FILE", help=config_help)
+    parser.add_argument("--format", "-f", choices=formats, default="text", metavar="FORMAT",
+                        help=f"report format: {', '.join(formats)} (default: text)")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
+    parser.add_argument("--fail-on", choices=LEVELS,
+                        help="lowest severity that fails the run (default: the config's, else warning)")
+    parser.add_argument("--color", choices=COLORS, default="auto",
+                        help="colour the text report: auto (on a terminal, unless NO_COLOR is set), always or never")
+
+
+def add_rule_selection(parser: argparse.ArgumentParser) -> None:
+    """`--select`, `--ignore` and hadolint's re-levelling flags, for subcommands whose rules come from the catalogue."""
+    parser.add_argument("--select", action="append", default=[], metavar="RULES",
+                        help="run only these rules (IDs, slugs or peer aliases; comma-separated, repeatable)")
+    parser.add_argument("--ignore", action="append", default=[], metavar="RULES",
+                        help="skip these rules (comma-separated, repeatable)")
+    for level in SEVERITIES:
+        parser.add_argument(f"--{level}", action="append", default=[], metavar="RULES", dest=f"level_{level}",
+                            help=f"report these rules at severity {level}, as hadolint's --{level} (repeatable)")
+
+
 def _lint_options(lint: argparse.ArgumentParser) -> None:
-    _add_lint_options(lint)
-    lint.add_argument("--format", "-f", choices=FORMATS, default="text",
-                      help="text (default), compact (path:line:col: severity RULE message), json, sarif, ...")
-    lint.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-    lint.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    lint.add_argument("--fix", action="store_true", help="apply safe automatic fixes in place")
+    lint.add_argument("paths", nargs="*", metavar="PATH",
+                      help="Dockerfiles or directories to search (default: .); - reads standard input")
+    add_shared_options(lint)
+    add_rule_selection(lint)
+    lint.add_argument("--trusted-registry", action="append", default=[], metavar="REGISTRY",
+                      help="a registry base images may come from (enables the untrusted-registry rule; "
+                           "wildcards allowed; repeatable)")
+    lint.add_argument("--require-label", action="append", default=[], metavar="LABEL:TYPE",
+                      help="a label every image must have, TYPE one of text, url, semver, hash, rfc3339, spdx, "
+                           "email (repeatable)")
+    lint.add_argument("--fix", action="store_true",
+                      help="apply safe automatic fixes in place (with PATH -, print the fixed text on standard "
+                           "output and the report on standard error)")
     lint.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; change nothing")
     lint.add_argument("--shellcheck", choices=("auto", "on", "off"), default="auto",
                       help="ShellCheck over RUN scripts: auto (default: when installed, which it is with "
                            "containersec), on (an error when it is missing) or off")
-    lint.add_argument("--stdin-filename", metavar="NAME", default="-",
-                      help="the name to report for the Dockerfile read from standard input (PATH -)")
+    lint.add_argument("--show-suppressed", action="store_true",
+                      help="also list the findings inline ignores suppress, marked as suppressed (they never fail)")
+    lint.add_argument("--stdin-filename", metavar="NAME",
+                      help="read the Dockerfile from standard input and report it as NAME (implies PATH -)")
     lint.set_defaults(run=_run_lint)
 
 
 def _pin_options(pin: argparse.ArgumentParser) -> None:
-    pin.add_argument("paths", nargs="*", metavar="PATH")
-    pin.add_argument("--config", metavar="FILE")
+    pin.add_argument("paths", nargs="*", metavar="PATH", help="Dockerfiles or directories to search (default: .)")
+    add_shared_options(pin)
     pin_mode = pin.add_mutually_exclusive_group()
     pin_mode.add_argument("--check", action="store_true",
-                          help="change nothing, no network: exit 1 when a base image is not pinned by digest")
+                          help="change nothing, no network: exit 1 when an image a Dockerfile pulls (FROM, "
+                               "COPY --from, RUN --mount=from) is not pinned by digest")
     pin_mode.add_argument("--update", action="store_true",
                           help="also re-resolve pinned references and replace digests whose tag has moved")
-    pin.add_argument("--format", "-f", choices=FORMATS, default="text")
     pin.set_defaults(run=_run_pin)
 
 
 def _vulns_options(vulns: argparse.ArgumentParser) -> None:
     vulns.add_argument("reports", nargs="+", metavar="REPORT", help="Trivy JSON, Grype JSON or SARIF files")
+    add_shared_options(vulns, config_help=CONFIG_HELP + "; its vulns: section sets the policy")
     vulns.add_argument("--dockerfile", metavar="PATH", help="the Dockerfile the image was built from")
-    vulns.add_argument("--config", "-c", metavar="FILE", help="config file with a vulns: section")
-    vulns.add_argument("--fail-on", choices=LEVELS, help="lowest severity that fails the run (default: warning)")
-    vulns.add_argument("--format", "-f", choices=FORMATS, default="text")
-    vulns.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-    vulns.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    vulns.add_argument("--show-suppressed", action="store_true", help="also list suppressed vulnerabilities")
+    vulns.add_argument("--severity", metavar="LIST", type=_scanner_severities,
+                       help="report only these scanner severities, comma-separated, as Trivy's --severity "
+                            "(e.g. CRITICAL,HIGH)")
+    vulns.add_argument("--ignore-unfixed", action="store_true",
+                       help="suppress vulnerabilities without a fixed version, as Trivy's --ignore-unfixed "
+                            "(the config's vulns.only-fixed)")
+    vulns.add_argument("--show-suppressed", action="store_true",
+                       help="also list suppressed vulnerabilities, marked as suppressed (they never fail)")
     vulns.set_defaults(run=_run_vulns)
 
 
 def _policy_check_options(policy: argparse.ArgumentParser) -> None:
-    policy.add_argument("--config", "-c", metavar="FILE", help="config file with a vulns: section")
+    add_shared_options(policy, config_help=CONFIG_HELP + "; its vulns: section holds the exceptions")
     policy.add_argument("--days", type=int, default=14, help="fail on exceptions expiring within DAYS (default 14)")
     policy.set_defaults(run=_run_policy_check)
 
 
 def _image_options(image: argparse.ArgumentParser) -> None:
-    _add_lint_options(image)
+    image.add_argument("paths", nargs="*", metavar="IMAGE",
+                       help="docker-archive tarballs (docker save, skopeo), OCI layouts or OCI archives; "
+                            "ARCHIVE:NAME:TAG or LAYOUT@DIGEST picks one image of several")
+    add_shared_options(image, config_help=CONFIG_HELP + "; its image: section sets the checks' options")
+    add_rule_selection(image)
     image.add_argument("--dockerfile", metavar="PATH", help="place findings on the Dockerfile lines that made them")
-    image.add_argument("--platform", metavar="OS/ARCH", help="the image to check in an index of several platforms")
-    image.add_argument("--format", "-f", choices=FORMATS, default="text")
-    image.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-    image.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    image.add_argument("--platform", metavar="OS/ARCH[/VARIANT]", type=_platform,
+                       help="the platform to check in an index of several (e.g. linux/arm64); an image of "
+                            "another platform is an error")
+    image.add_argument("--show-suppressed", action="store_true",
+                       help="also list the findings image.exceptions suppress, marked as suppressed (they never fail)")
+    image.add_argument("--list", action="store_true",
+                       help="list the images inside each archive or layout (names, tags, digests, platforms) "
+                            "and check nothing")
     image.set_defaults(run=_run_image)
 
 
 def _registry_options(registry: argparse.ArgumentParser) -> None:
     registry_commands = registry.add_subparsers(dest="registry_command", metavar="COMMAND", required=True)
-    audit = registry_commands.add_parser("audit", help="check tags, age, signatures, SBOMs and labels")
+    audit = registry_commands.add_parser("audit", help="check tags, age, signatures, SBOMs and labels",
+                                         description="Check tags, age, signatures, SBOMs and labels.")
     audit.add_argument("references", nargs="+", metavar="REF",
                        help="host/name (every tag), host/name:tag, host/name@digest or host/ (every repository)")
+    add_shared_options(audit, config_help=CONFIG_HELP + "; its registry: section sets the checks' options")
+    add_rule_selection(audit)
     audit.add_argument("--state", metavar="FILE", help="remember tag digests here to report tags that moved")
     audit.add_argument("--shard", metavar="K/N",
                        help="audit only shard K of N: each repository always falls on the same shard (by a hash of "
                        "its name), so N jobs of a matrix share a catalogue; join them with `report merge`")
-    prune = registry_commands.add_parser("prune", help="plan which digests may be deleted (dry run unless --apply)")
+    audit.set_defaults(run=_run_audit)
+    prune = registry_commands.add_parser("prune", help="plan which digests may be deleted (dry run unless --apply)",
+                                         description="Plan which digests may be deleted (dry run unless --apply).")
     prune.add_argument("repository", metavar="REPO", help="host/name")
+    add_shared_options(prune, config_help=CONFIG_HELP + "; its registry: section sets the retention policy")
     prune.add_argument("--keep-last", type=int, default=None, metavar="N", help="keep the N newest tagged digests")
     prune.add_argument("--keep-days", type=int, default=None, metavar="D", help="keep digests built in the last D days")
     prune.add_argument("--keep-tags", default=None, metavar="REGEX",
@@ -185,31 +259,28 @@ def _registry_options(registry: argparse.ArgumentParser) -> None:
         command.add_argument("--scanner", choices=("trivy", "grype"),
                              help="scan each distinct digest with this scanner (cached by digest and database "
                              "version)")
-    for command in (audit, prune):
-        command.add_argument("--config", "-c", metavar="FILE")
-        command.add_argument("--format", "-f", choices=FORMATS, default="text")
-        command.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-        command.add_argument("--fail-on", choices=LEVELS, help="lowest severity that fails the run (default: warning)")
-    audit.add_argument("--select", action="append", default=[], metavar="RULES",
-                       help="run only these rules (IDs, slugs or peer aliases; comma-separated, repeatable)")
-    audit.add_argument("--ignore", action="append", default=[], metavar="RULES", help="skip these rules")
-    audit.set_defaults(run=_run_audit)
     prune.set_defaults(run=_run_prune)
 
 
 def _k8s_options(k8s: argparse.ArgumentParser) -> None:
-    _add_lint_options(k8s)
-    k8s.add_argument("--format", "-f", choices=FORMATS, default="text")
-    k8s.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-    k8s.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    k8s.add_argument("paths", nargs="*", metavar="PATH",
+                     help="manifest files (YAML or JSON) or directories to search (default: .); - reads standard input")
+    add_shared_options(k8s)
+    add_rule_selection(k8s)
+    k8s.add_argument("--trusted-registry", action="append", default=[], metavar="REGISTRY",
+                     help="a registry deployed images may come from (enables the untrusted-registry rule; "
+                          "wildcards allowed; repeatable)")
+    k8s.add_argument("--require-label", action="append", default=[], metavar="LABEL:TYPE",
+                     help="with --registry: a label every deployed image must have, TYPE one of text, "
+                          "url, semver, hash, rfc3339, spdx, email (repeatable)")
     k8s.add_argument("--kustomize", action="store_true",
                      help="render directories holding a kustomization.yaml with `kubectl kustomize` first")
     k8s.add_argument("--profile", choices=("all", "baseline", "restricted"),
                      help="all rules (default), or only the Pod Security Standards baseline or restricted controls")
     k8s.add_argument("--list-images", action="store_true",
                      help="print every image the manifests deploy, one per line (for registry prune --in-use)")
-    k8s.add_argument("--stdin-filename", metavar="NAME", default="-",
-                     help="the name to report for manifests read from standard input (PATH -)")
+    k8s.add_argument("--stdin-filename", metavar="NAME",
+                     help="read manifests from standard input and report them as NAME (implies PATH -)")
     k8s.add_argument("--registry", action="store_true",
                      help="also audit the deployed images in their registries (release-stage rules), reported on "
                           "the manifest lines that deploy them")
@@ -220,18 +291,17 @@ def _k8s_options(k8s: argparse.ArgumentParser) -> None:
 
 def _rules_options(rules: argparse.ArgumentParser) -> None:
     rules.add_argument("rule", nargs="?", metavar="RULE", help="an ID, slug or peer alias (e.g. DL3008)")
-    rules.add_argument("--format", "-f", choices=("text", "markdown", "json"), default="text")
+    rules.add_argument("--format", "-f", choices=("text", "markdown", "json"), default="text",
+                       help="text (default), markdown (as docs/rules.md) or json")
     rules.set_defaults(run=_run_rules)
 
 
 def _report_options(report: argparse.ArgumentParser) -> None:
     report_commands = report.add_subparsers(dest="report_command", metavar="COMMAND", required=True)
-    merge = report_commands.add_parser("merge", help="join JSON reports (the shards of a registry audit) into one")
+    merge = report_commands.add_parser("merge", help="join JSON reports (the shards of a registry audit) into one",
+                                       description="Join JSON reports (the shards of a registry audit) into one.")
     merge.add_argument("reports", nargs="+", metavar="FILE", help="reports written with --format json")
-    merge.add_argument("--config", "-c", metavar="FILE")
-    merge.add_argument("--format", "-f", choices=FORMATS, default="text")
-    merge.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-    merge.add_argument("--fail-on", choices=LEVELS, help="lowest severity that fails the run (default: warning)")
+    add_shared_options(merge)
     merge.add_argument("--github-issues", action="store_true",
                        help="keep one GitHub issue per audited repository holding its patch plan (GITHUB_TOKEN, "
                        "GITHUB_REPOSITORY and GITHUB_API_URL name where)")
@@ -254,25 +324,26 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "report": ("work on JSON reports: merge the shards of an audit", _report_options),
     "action": ("run as the GitHub Action (reads INPUT_* and GITHUB_*)", _action_options),
 }
+# Subcommands that check something and so take every option of `add_shared_options`; `rules` prints the
+# catalogue and `action` takes its settings from the workflow's inputs.
+CHECKING_COMMANDS = ("lint", "pin", "vulns", "policy-check", "image", "registry audit", "registry prune", "k8s",
+                     "report merge")
 
 
-def _add_lint_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
-    parser.add_argument("--config", "-c", metavar="FILE", help="config file (.containersec.yaml or .hadolint.yaml)")
-    parser.add_argument("--fail-on", choices=LEVELS, help="lowest severity that fails the run (default: warning)")
-    parser.add_argument("--select", action="append", default=[], metavar="RULES",
-                        help="run only these rules (IDs, slugs or peer aliases; comma-separated, repeatable)")
-    parser.add_argument("--ignore", action="append", default=[], metavar="RULES",
-                        help="skip these rules (comma-separated, repeatable)")
-    for level in SEVERITIES:
-        parser.add_argument(f"--{level}", action="append", default=[], metavar="RULES", dest=f"level_{level}",
-                            help=f"report these rules at severity {level}, as hadolint's --{level} (repeatable)")
-    parser.add_argument("--trusted-registry", action="append", default=[], metavar="REGISTRY",
-                        help="a registry base images may come from (enables the untrusted-registry rule; "
-                             "wildcards allowed; repeatable)")
-    parser.add_argument("--require-label", action="append", default=[], metavar="LABEL:TYPE",
-                        help="a label every image must have, TYPE one of text, url, semver, hash, rfc3339, spdx, "
-                             "email (repeatable)")
+def _platform(text: str) -> str:
+    if not re.fullmatch(r"[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not OS/ARCH[/VARIANT] (e.g. linux/amd64, linux/arm64/v8)")
+    return text
+
+
+def _scanner_severities(text: str) -> list[str]:
+    from containersec.vulnerabilities.records import SEVERITY_RANK
+
+    names = [name.strip().upper() for name in text.split(",") if name.strip()]
+    if not names or any(name not in SEVERITY_RANK for name in names):
+        raise argparse.ArgumentTypeError(f"expected scanner severities from {', '.join(SEVERITY_RANK)}, "
+                                         "comma-separated")
+    return names
 
 
 def _names(values: list[str]) -> list[str]:
@@ -291,6 +362,7 @@ def _load(args: argparse.Namespace, *, select: list[str] | None = None, fail_on:
         levels={level: getattr(args, f"level_{level}", []) for level in SEVERITIES},
         trusted_registries=getattr(args, "trusted_registry", []),
         required_labels=getattr(args, "require_label", []),
+        show_suppressed=getattr(args, "show_suppressed", False),
     )
 
 
@@ -312,17 +384,15 @@ def _run_lint(args: argparse.Namespace) -> int:
     config = _config_or_exit(args)
     if config is None:
         return 2
-    problem = _output_problem(args.output)
-    if problem:
-        print(f"containersec: --output {args.output}: {problem}", file=sys.stderr)
+    if not _output_usable(args.output):
         return 2
-    if STDIN in args.paths and (args.fix or args.diff):
-        print("containersec: --fix and --diff need files; standard input (-) cannot be rewritten", file=sys.stderr)
+    stdin_name = _stdin_name(args)
+    if STDIN in args.paths and (args.fix or args.diff) and len(args.paths) > 1:
+        print("containersec: --fix and --diff read standard input (-) alone; name no other PATH", file=sys.stderr)
         return 2
     notes: list[str] = []
     try:
-        report = lint_paths(args.paths, config, shellcheck=args.shellcheck, stdin_name=args.stdin_filename,
-                            notes=notes)
+        report = lint_paths(args.paths, config, shellcheck=args.shellcheck, stdin_name=stdin_name, notes=notes)
     except ConfigError as exc:
         print(f"containersec: {exc}", file=sys.stderr)
         return 2
@@ -330,13 +400,41 @@ def _run_lint(args: argparse.Namespace) -> int:
     if args.fix or args.diff:
         from containersec.build.fix import apply_fixes
 
-        report = apply_fixes(report, config, write=args.fix, diff_out=sys.stdout if args.diff else None,
-                             shellcheck=args.shellcheck)
+        reading_stdin = STDIN in args.paths
+        before = report
+        report = apply_fixes(report, config, write=args.fix and not reading_stdin,
+                             diff_out=sys.stdout if args.diff else None, shellcheck=args.shellcheck)
         if args.diff:
             return report.exit_code(config.fail_on)
-    if not _emit(report, args.format, args.output, args.color):
-        return 2
-    return report.exit_code(config.fail_on)
+        print(f"containersec: {_fix_summary(before, report)}", file=sys.stderr)
+        if reading_stdin:
+            # For editors: the fixed text on standard output, the report of what is left on standard error.
+            sys.stdout.write(report.sources.get(stdin_name, ""))
+            return _emit(report, args, config, stream=sys.stderr)
+    return _emit(report, args, config)
+
+
+def _stdin_name(args: argparse.Namespace) -> str:
+    """The name standard input is reported as; as ruff's --stdin-filename, giving one implies reading it (`-`)."""
+    if args.stdin_filename is None:
+        return "-"
+    if "-" not in args.paths:
+        args.paths.append("-")
+    return args.stdin_filename
+
+
+def _fix_summary(before: Report, after: Report) -> str:
+    """`fixed 6 findings in 1 file, 15 remain`, as ruff says it."""
+    from collections import Counter
+
+    def kinds(report: Report) -> Counter[tuple[str, str, str]]:
+        return Counter((f.path, f.rule, f.message) for f in report.findings)
+
+    gone = kinds(before) - kinds(after)
+    fixed = sum(gone.values())
+    files = len({path for path, _, _ in gone})
+    return (f"fixed {fixed} finding{'' if fixed == 1 else 's'} in {files} file{'' if files == 1 else 's'}, "
+            f"{len(after.findings)} remain{'s' if len(after.findings) == 1 else ''}")
 
 
 def _print_notes(notes: list[str]) -> None:
@@ -346,16 +444,18 @@ def _print_notes(notes: list[str]) -> None:
         print(f"containersec: {safe(note)}", file=sys.stderr)
 
 
-def _output_problem(output: str | None) -> str | None:
-    """Why the report cannot be written to `output`, checked before any work is done."""
+def _output_usable(output: str | None) -> bool:
+    """Whether the report can be written to `output`, checked before any work is done; if not, says why."""
     if not output:
-        return None
+        return True
+    problem = None
     if os.path.isdir(output):
-        return "is a directory; give a file name"
-    parent = os.path.dirname(output) or "."
-    if not os.path.isdir(parent):
-        return f"no such directory: {parent}"
-    return None
+        problem = "is a directory; give a file name"
+    elif not os.path.isdir(os.path.dirname(output) or "."):
+        problem = f"no such directory: {os.path.dirname(output)}"
+    if problem:
+        print(f"containersec: --output {output}: {problem}", file=sys.stderr)
+    return problem is None
 
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -374,9 +474,9 @@ def _run_pin(args: argparse.Namespace) -> int:
     from containersec.build.engine import lint_paths
     from containersec.findings import Report as Reports
 
-    # Any unpinned image fails --check, whatever severity the config gives the rule.
-    config = _config_or_exit(args, select=[PIN_RULE, MANIFEST_PIN_RULE], fail_on="style")
-    if config is None:
+    # Any unpinned image fails --check, whatever severity the config gives the rule, unless --fail-on says.
+    config = _config_or_exit(args, select=[PIN_RULE, MANIFEST_PIN_RULE], fail_on=args.fail_on or "style")
+    if config is None or not _output_usable(args.output):
         return 2
     notes: list[str] = []
     reports = [lint_paths(dockerfiles, config, notes=notes)] if dockerfiles or not manifests else []
@@ -387,39 +487,41 @@ def _run_pin(args: argparse.Namespace) -> int:
     _print_notes(notes)
     report = Reports.merged(reports)
     report.sort()
-    _emit(report, args.format, None, "auto")
-    return report.exit_code(config.fail_on)
+    return _emit(report, args, config)
 
 
 def _run_stage(args: argparse.Namespace, check: Callable[[Config], Report]) -> int:
-    """Run one stage's check: config errors (its own section's included) exit 2, never a traceback."""
+    """Run one stage's check and report it: config errors (its own section's included) exit 2, never a traceback."""
     from containersec.config import ConfigError
 
     config = _config_or_exit(args)
-    if config is None:
+    if config is None or not _output_usable(args.output):
         return 2
     try:
         report = check(config)
     except ConfigError as exc:
         print(f"containersec: config error: {exc}", file=sys.stderr)
         return 2
-    if not _emit(report, args.format, getattr(args, "output", None), getattr(args, "color", "auto")):
-        return 2
-    return report.exit_code(config.fail_on)
+    config.settle(report.findings)
+    return _emit(report, args, config)
 
 
 def _run_vulns(args: argparse.Namespace) -> int:
     from containersec.test.vulns import check_reports
 
-    return _run_stage(args, lambda config: check_reports(args.reports, config, dockerfile=args.dockerfile,
-                                                         show_suppressed=args.show_suppressed))
+    def check(config: Config) -> Report:
+        # The flags are Trivy's spellings of two keys of the config's vulns: section, and win over the file.
+        flags = {"severities": args.severity, "only-fixed": args.ignore_unfixed or None}
+        config.sections["vulns"] = {**config.section("vulns"), **{k: v for k, v in flags.items() if v}}
+        return check_reports(args.reports, config, dockerfile=args.dockerfile, show_suppressed=args.show_suppressed)
+
+    return _run_stage(args, check)
 
 
 def _run_policy_check(args: argparse.Namespace) -> int:
     from containersec.test.vulns import check_exceptions
 
-    config = _config_or_exit(args)
-    return 2 if config is None else check_exceptions(config, args.days)
+    return _run_stage(args, lambda config: check_exceptions(config, args.days))
 
 
 def _run_audit(args: argparse.Namespace) -> int:
@@ -479,13 +581,16 @@ def _with_github(publish: Callable[[object], list[str]]) -> tuple[list[str], str
         return [], f"the patch-plan issues were not all updated: {describe(exc)}"
 
 
-def _emit(report, fmt: str, output: str | None, color: str) -> bool:
-    """Write the report; False (after saying why on stderr) when the output file cannot be written."""
+def _emit(report: Report, args: argparse.Namespace, config: Config, stream: TextIO | None = None) -> int:
+    """Write the report as the shared options ask; the exit code (2 when the output file cannot be written)."""
     from containersec.report import render
     from containersec.report.text import error_location, safe
 
-    use_color = color == "always" or (
-        color == "auto" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    fmt, output = args.format, args.output
+    stream = stream or sys.stdout
+    use_color = args.color == "always" or (
+        args.color == "auto" and output is None and stream.isatty() and "NO_COLOR" not in os.environ)
+    report.threshold = report.threshold or config.threshold_text()  # a stage's own policy may say it better
     text = render(report, fmt, color=use_color)
     if output:
         try:
@@ -493,36 +598,40 @@ def _emit(report, fmt: str, output: str | None, color: str) -> bool:
                 handle.write(text)
         except OSError as exc:
             print(f"containersec: --output {output}: cannot write: {exc.strerror or exc}", file=sys.stderr)
-            return False
+            return 2
     else:
-        sys.stdout.write(text)
+        stream.write(text)
     if fmt not in ("text", "compact") or output:
         for error in report.errors:
             print(f"containersec: {safe(error_location(error))}: {safe(error.problem)}", file=sys.stderr)
-    return True
+    if fmt not in ("text", "json", "sarif"):
+        _print_notes(report.notices)  # formats with no place for them
+    return report.exit_code(config.fail_on)
 
 
 def _run_image(args: argparse.Namespace) -> int:
-    from containersec.test.image import check_images
+    from containersec.test.image import check_images, list_contents
 
     if not args.paths:
         print("containersec: image: name at least one image (tarball, OCI layout or OCI archive)", file=sys.stderr)
         return 2
+    if args.list:
+        return _run_stage(args, lambda config: list_contents(args.paths))
     return _run_stage(args, lambda config: check_images(args.paths, config, dockerfile=args.dockerfile,
                                                         platform=args.platform))
 
 
 def _run_k8s(args: argparse.Namespace) -> int:
+    if args.require_label and not (args.registry or args.registry_host):
+        print("containersec: k8s: --require-label judges the labels of the deployed images in their registry: "
+              "add --registry", file=sys.stderr)
+        return 2
     if args.list_images:
         return _list_images(args)
     from containersec.infra import check_manifests
 
-    problem = _output_problem(args.output)
-    if problem:
-        print(f"containersec: --output {args.output}: {problem}", file=sys.stderr)
-        return 2
     def check(config: Config) -> Report:
-        report = check_manifests(args.paths, config, kustomize=args.kustomize, stdin_name=args.stdin_filename,
+        report = check_manifests(args.paths, config, kustomize=args.kustomize, stdin_name=_stdin_name(args),
                                  profile=args.profile)
         if not (args.registry or args.registry_host):
             return report
@@ -545,7 +654,7 @@ def _list_images(args: argparse.Namespace) -> int:
         return 2
     try:
         images, errors = deployed_images(args.paths, config, kustomize=args.kustomize,
-                                         stdin_name=args.stdin_filename)
+                                         stdin_name=_stdin_name(args))
     except ConfigError as exc:
         print(f"containersec: config error: {exc}", file=sys.stderr)
         return 2

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from containersec.catalogue import PACKAGE_ECOSYSTEMS, Rule, RuleOptions, all_rules, resolve
-from containersec.findings import Severity, Stage
+from containersec.findings import Finding, Severity, Stage
 
 if TYPE_CHECKING:
     from containersec.untrusted.yaml_data import LimitedLoader
@@ -54,6 +54,14 @@ class Config:
     ignore: list[str] = field(default_factory=list)
     severity: dict[str, Severity] = field(default_factory=dict)
     fail_on: Severity | None = Severity.WARNING
+    # Where the threshold was set: the config file, the command line, or None for the default.
+    fail_on_source: str | None = None
+    # With a .hadolint.yaml, `fail_on` is its `failure-threshold` (hadolint's default `info` when absent) and
+    # applies to what hadolint also reports; the rest fails at this one, so an unchanged hadolint config never
+    # fails a file that hadolint passes. None: `fail_on` applies to every finding.
+    own_fail_on: Severity | None = None
+    # List suppressed findings (inline ignores, exceptions) as such instead of leaving them out: --show-suppressed.
+    show_suppressed: bool = False
     options: RuleOptions = field(default_factory=RuleOptions)
     disable_ignore_pragmas: bool = False
     exclude: list[str] = field(default_factory=list)
@@ -69,6 +77,24 @@ class Config:
     def section_error(self, key: str, problem: str) -> ConfigError:
         """An error in a stage section, e.g. `section_error("vulns.exceptions[2].reason", "required")`."""
         return ConfigError(self.source or COMMAND_LINE, key, problem)
+
+    def threshold_text(self) -> str:
+        """`failing at info and above, from .hadolint.yaml`: the threshold in effect and where it comes from."""
+        where = f"from {self.fail_on_source}" if self.fail_on_source else "the default"
+        if self.fail_on is None:
+            return f"not failing on findings, {where}"
+        if self.own_fail_on is not None and self.own_fail_on != self.fail_on:
+            return (f"failing at {self.fail_on.label} and above for hadolint's rules and at "
+                    f"{self.own_fail_on.label} and above for the others, {where}")
+        return f"failing at {self.fail_on.label} and above, {where}"
+
+    def settle(self, findings: Iterable[Finding]) -> None:
+        """Decide which findings fail under a hadolint-format config: what hadolint lacks fails at `own_fail_on`."""
+        if self.own_fail_on is None:
+            return
+        for finding in findings:
+            if finding.fails is None and not _hadolint_reports(finding):
+                finding.fails = finding.severity >= self.own_fail_on
 
     @property
     def directory(self) -> Path:
@@ -149,6 +175,7 @@ def with_overrides(
     levels: Mapping[str, Iterable[str]] | None = None,
     trusted_registries: Iterable[str] = (),
     required_labels: Iterable[str] = (),
+    show_suppressed: bool = False,
 ) -> Config:
     """Apply command-line flags: `--select` replaces the file's list; the others add to the file's settings.
 
@@ -156,7 +183,7 @@ def with_overrides(
     `required_labels` holds hadolint's `--require-label label:type` values. Flag values may repeat or
     hold comma-separated names.
     """
-    changes: dict[str, Any] = {}
+    changes: dict[str, Any] = {"show_suppressed": True} if show_suppressed else {}
     if select is not None:
         changes["select"] = _flag_names(select, "--select")
     if ignore is not None:
@@ -164,6 +191,8 @@ def with_overrides(
     if fail_on is not None:
         changes["fail_on"] = (fail_on if isinstance(fail_on, Severity)
                               else _fail_on(fail_on, COMMAND_LINE, "--fail-on"))
+        changes["fail_on_source"] = "--fail-on"
+        changes["own_fail_on"] = None
     severity = dict(config.severity)
     for level, names in (levels or {}).items():
         for name in _flag_names(names, f"--{level}"):
@@ -296,6 +325,7 @@ def _from_own(data: dict[str, Any], path: str) -> Config:
         ignore=ignore,
         severity=severity,
         fail_on=_fail_on(data.get("fail-on", "warning"), path, "fail-on"),
+        fail_on_source=path if "fail-on" in data else None,
         options=RuleOptions(
             trusted_registries=_string_list(data, "trusted-registries", path),
             allowed_images=_string_list(data, "allowed-images", path),
@@ -330,11 +360,15 @@ def _from_hadolint(data: dict[str, Any], path: str) -> Config:
     # hadolint's threshold `ignore`/`none` is its lowest level: every finding fails (checked on 2.15.1).
     threshold = _level(data.get("failure-threshold", "info"), path, "failure-threshold",
                        (*LEVELS, "ignore", "none"), lowest=("ignore", "none"))
+    no_fail = _bool(data, "no-fail", path)
     return Config(
         source=path,
         ignore=ignore,
         severity=severity,
-        fail_on=None if _bool(data, "no-fail", path) else threshold,
+        fail_on=None if no_fail else threshold,
+        fail_on_source=path,
+        # The rules hadolint does not have fail at our default, or at the file's threshold when that is higher.
+        own_fail_on=None if no_fail else max(threshold, Severity.WARNING),
         options=RuleOptions(
             trusted_registries=_strings(registries, path, "trustedRegistries"),
             label_schema=_label_schema(data, "label-schema", path),
@@ -343,6 +377,11 @@ def _from_hadolint(data: dict[str, Any], path: str) -> Config:
         disable_ignore_pragmas=_bool(data, "disable-ignore-pragma", path),
         notices=notices,
     )
+
+
+def _hadolint_reports(finding: Finding) -> bool:
+    """Whether hadolint reports this finding too: a rule with a DL alias, or ShellCheck, which hadolint runs."""
+    return bool(SHELLCHECK_CODE.fullmatch(finding.rule)) or any(HADOLINT_CODE.fullmatch(a) for a in finding.aliases)
 
 
 def _is_mapped_hadolint_code(code: str, path: str, key: str, notices: list[str]) -> bool:

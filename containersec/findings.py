@@ -43,6 +43,20 @@ class Edit:
     replacement: str
 
 
+@dataclass(frozen=True)
+class Suppression:
+    """Why a reported finding does not count: an accepted risk, a VEX statement, an ignore file or comment.
+
+    `kind` is SARIF's: `external` (a config, ignore or VEX file says so) or `inSource` (a comment in the file).
+    """
+
+    kind: str
+    justification: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"kind": self.kind, "justification": self.justification}
+
+
 @dataclass
 class Finding:
     """One problem found by a rule, at a place in a file, image or registry."""
@@ -67,6 +81,10 @@ class Finding:
     fails: bool | None = None
     # 0.0-10.0 for code scanning's ranking (e.g. a CVSS base score); None: derived from the severity.
     security_severity: float | None = None
+    # Shown (e.g. `vulns --show-suppressed`) but accepted: it never fails a run, and reports count it apart.
+    suppression: Suppression | None = None
+    # The credential kind of a secret finding (a secret catalogue ID, "github-pat"); added to the JSON object.
+    secret_kind: str | None = None
 
     def __post_init__(self) -> None:
         if self.end_line is None or self.end_line < self.line:
@@ -89,6 +107,8 @@ class Finding:
             "column": self.column,
             "message": self.message,
             "fixable": self.fixable,
+            **({"suppression": self.suppression.to_json()} if self.suppression else {}),
+            **({"secret_kind": self.secret_kind} if self.secret_kind else {}),
             **self.extra,
         }
 
@@ -101,6 +121,8 @@ class Finding:
 
     def reaches(self, fail_on: Severity | None) -> bool:
         """Whether this finding fails a run whose threshold is `fail_on`."""
+        if self.suppression is not None:
+            return False
         if self.fails is not None:
             return self.fails and fail_on is not None
         return fail_on is not None and self.severity >= fail_on
@@ -166,6 +188,19 @@ class Report:
     # Top-level JSON members a stage adds to the envelope (e.g. "reports" of the vulns stage).
     extra: dict[str, list[object]] = field(default_factory=dict)
     summaries: list[StageSummary] = field(default_factory=list)
+    # What the text report says after its totals: the threshold in effect and where it was set.
+    threshold: str = ""
+    # A stage's own totals line (pin, prune), said instead of counting findings.
+    footer: str = ""
+
+    @property
+    def open_findings(self) -> list[Finding]:
+        """The findings not suppressed: the ones totals and severities count."""
+        return [f for f in self.findings if f.suppression is None]
+
+    @property
+    def suppressed(self) -> int:
+        return sum(1 for f in self.findings if f.suppression is not None)
 
     @classmethod
     def merged(cls, reports: list[Report]) -> Report:
@@ -189,7 +224,7 @@ class Report:
     def by_severity(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for severity in sorted(Severity, reverse=True):
-            n = sum(1 for f in self.findings if f.severity is severity)
+            n = sum(1 for f in self.open_findings if f.severity is severity)
             if n:
                 counts[severity.label] = n
         return counts

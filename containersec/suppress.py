@@ -17,7 +17,8 @@ from containersec.patterns import LazyPattern
 _END_OF_FILE = sys.maxsize
 _SHELLCHECK_CODE = LazyPattern(r"SC\d{4}", re.IGNORECASE)
 # A peer's pragma may name its own checks that we do not have (a newer hadolint code): those are for the
-# peer. One of our IDs that names no rule, though, is a typo that would silently ignore nothing.
+# peer. One of our IDs that names no rule, though, is a typo that would silently ignore nothing; except in
+# `# hadolint ignore=`, which is read as hadolint reads it: names it does not know are skipped without a word.
 _OUR_ID = LazyPattern(r"CS[DIVRK]\d+", re.IGNORECASE)
 
 # `# containersec: ignore=...`; the colon may be left out before a scope, as in hadolint's `# hadolint ignore=`.
@@ -46,6 +47,7 @@ class _Range:
     codes: frozenset[str]
     first: int
     last: int
+    pragma: int  # the comment's line
 
 
 @dataclass
@@ -60,8 +62,13 @@ class Suppressions:
 
     def is_suppressed(self, rule: Rule | str, line: int) -> bool:
         """Whether a finding of `rule` (a Rule, or a bare ID like "SC2086") starting on `line` is ignored."""
+        return self.pragma_line(rule, line) is not None
+
+    def pragma_line(self, rule: Rule | str, line: int) -> int | None:
+        """The line of the pragma that ignores a finding of `rule` starting on `line`; None when none does."""
         names = {name.upper() for name in (rule.names if isinstance(rule, Rule) else (rule,))}
-        return any(r.first <= line <= r.last and not r.codes.isdisjoint(names) for r in self.ranges)
+        return next((r.pragma for r in self.ranges if r.first <= line <= r.last and not r.codes.isdisjoint(names)),
+                    None)
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,7 @@ class _Pragma:
     scope: str
     names: tuple[str, ...]
     own: bool
+    hadolint: bool = False
 
 
 def build_suppressions(
@@ -94,10 +102,10 @@ def build_suppressions(
         codes = set()
         for name in pragma.names:
             found = _codes(name)
-            if not found and (pragma.own or _OUR_ID.fullmatch(name)):
+            if not found and (pragma.own or (not pragma.hadolint and _OUR_ID.fullmatch(name))):
                 result.unknown.append((pragma.line, name))
             codes |= found or {name.upper()}
-        result.ranges.append(_Range(frozenset(codes), *lines))
+        result.ranges.append(_Range(frozenset(codes), *lines, pragma.line))
     return result
 
 
@@ -122,7 +130,7 @@ def _pragmas(comments: Iterable[tuple[int, str]], today: date, result: Suppressi
                     (line, "expected ignore=, ignore-stage= or ignore-file= followed by rule names"))
         elif hadolint := _HADOLINT.fullmatch(text):
             scope = _HADOLINT_SCOPES[(hadolint["scope"] or "").lower()]
-            yield _Pragma(line, scope, tuple(_split_names(hadolint["names"])), own=False)
+            yield _Pragma(line, scope, tuple(_split_names(hadolint["names"])), own=False, hadolint=True)
         else:
             # Checkov reads its skips file-wide; Trivy's apply to the next instruction until they expire.
             if checkov := _CHECKOV.search(text):

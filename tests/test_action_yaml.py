@@ -59,13 +59,29 @@ def test_action_inputs_outputs_and_composite_steps():
     assert action["inputs"]["shellcheck"]["default"] == "auto"  # ShellCheck runs unless turned off
     assert set(action["outputs"]) == OUTPUTS
     assert action["runs"]["using"] == "composite"
-    install, run = action["runs"]["steps"]
+    steps = {step.get("id", step["name"]): step for step in action["runs"]["steps"]}
+    install, run = steps["install"], steps["run"]
     assert "${{ github.action_path }}" in install["env"].values()
-    assert "action-requirements.txt" in install["run"] and (ROOT / "action-requirements.txt").exists()
+    assert "scripts/action_install.py" in install["run"] and (ROOT / "scripts" / "action_install.py").exists()
     assert run["run"].strip().strip("'").endswith("containersec\" action")
     assert {f"INPUT_{name.upper()}": f"${{{{ inputs.{name} }}}}" for name in INPUTS}.items() <= run["env"].items()
     for step in action["runs"]["steps"]:
-        assert "${{" not in step["run"], "inputs reach the scripts only through env:"
+        assert "${{" not in step.get("run", ""), "inputs reach the scripts only through env:"
+
+
+def test_the_environment_is_cached_by_action_version_os_and_python_and_saved_only_after_a_fresh_install():
+    steps = load(ROOT / "action.yml")["runs"]["steps"]
+    names = [step["name"] for step in steps]
+    restore = next(s for s in steps if s.get("uses", "").startswith("actions/cache/restore@")
+                   and "venv" in s["with"]["path"])
+    save = next(s for s in steps if s.get("uses", "").startswith("actions/cache/save@") and "venv" in s["with"]["path"])
+    install = next(s for s in steps if s.get("id") == "install")
+    assert names.index(restore["name"]) < names.index(install["name"]) < names.index(save["name"])
+    assert restore["with"]["key"] == save["with"]["key"] == "${{ steps.python.outputs.key }}"
+    assert restore["with"]["path"] == save["with"]["path"] == install["env"]["VENV"]
+    assert save["if"] == "steps.install.outputs.environment == 'installed'"
+    locate = next(s for s in steps if s.get("id") == "python")
+    assert "action_install.py\" key" in locate["run"]
 
 
 def test_pinned_requirements_cover_every_runtime_dependency():

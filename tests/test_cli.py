@@ -105,7 +105,8 @@ def test_a_directory_without_dockerfiles_says_so_on_stderr(tmp_path: Path) -> No
     done = cli("lint", "docs", cwd=tmp_path)
     assert done.returncode == 0
     assert "docs: no Dockerfile in this directory" in done.stderr
-    assert "Dockerfile, Containerfile, Dockerfile.*, Containerfile.*, *.Dockerfile, *.dockerfile" in done.stderr
+    assert ("Dockerfile, Containerfile, Dockerfile.*, Containerfile.*, Dockerfile-*, Dockerfile_*, *.Dockerfile, "
+            "*.Containerfile, in any case") in done.stderr
     (tmp_path / "docs" / "Dockerfile").write_text("FROM alpine:3.20\nUSER 1000\n")
     assert "no Dockerfile" not in cli("lint", "docs", cwd=tmp_path).stderr
 

@@ -15,6 +15,10 @@ from containersec.config import Config, load_config
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dockerfiles"
 MANIFEST = CORPUS / "MANIFEST.tsv"
+# The real credentials in the corpus: Chromium's Google API key and the OAuth client secret beside it,
+# written into a shell profile by a RUN.
+CORPUS_SECRET_VALUES = [("jessfraz__dockerfiles/chromium__Dockerfile", 42, "gcp-api-key"),
+                        ("jessfraz__dockerfiles/chromium__Dockerfile", 42, "generic-secret")]
 
 
 def corpus_files() -> list[Path]:
@@ -49,6 +53,10 @@ def test_whole_corpus_in_one_cli_run(tmp_path: Path) -> None:
     for finding in document["findings"]:
         assert finding["path"] in line_counts, finding
         assert 1 <= finding["line"] <= finding["end_line"] <= line_counts[finding["path"]], finding
+    # Precision of the secret detector on real Dockerfiles: only real credentials, each named by its kind.
+    secret_values = sorted((str(Path(f["path"]).relative_to(CORPUS)), f["line"], f.get("secret_kind"))
+                           for f in document["findings"] if f["rule"] == "CSD096")
+    assert secret_values == CORPUS_SECRET_VALUES
 
 
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda path: str(path.relative_to(CORPUS)))

@@ -78,3 +78,14 @@ def test_a_rule_with_awkward_metadata_renders_safely() -> None:
 def test_code_fence_outgrows_backticks_in_the_example() -> None:
     assert code_fence("RUN true") == "```"
     assert code_fence("RUN echo '`````'") == "``````"
+
+
+def test_docs_secrets_md_is_up_to_date() -> None:
+    from containersec.report.secrets_markdown import REGENERATE as SECRETS_REGENERATE
+    from containersec.report.secrets_markdown import render_markdown as render_secrets
+    from containersec.secrets.catalogue import KINDS
+
+    committed = (ROOT / "docs" / "secrets.md").read_text(encoding="utf-8")
+    assert committed == render_secrets(), f"docs/secrets.md is stale: regenerate it with `{SECRETS_REGENERATE}`"
+    rows = re.findall(r"^\| `([a-z0-9-]+)` \|", committed, re.MULTILINE)
+    assert rows == [kind.id for kind in KINDS]

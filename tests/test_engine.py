@@ -15,13 +15,17 @@ from containersec.findings import BUG_REPORTS, Severity
 
 
 @pytest.mark.parametrize("name", ["Dockerfile", "Containerfile", "Dockerfile.prod", "Containerfile.dev",
-                                  "api.Dockerfile", "api.dockerfile", "api.containerfile"])
+                                  "api.Dockerfile", "api.dockerfile", "api.containerfile",
+                                  # any case, and `-`/`_` variants, as Trivy finds them
+                                  "dockerfile", "DOCKERFILE", "Dockerfile-dev", "Dockerfile_prod", "containerfile",
+                                  "web.ContainerFile"])
 def test_dockerfile_names(name: str) -> None:
     assert is_dockerfile_name(name)
 
 
 @pytest.mark.parametrize("name", ["dockerfile.py", "README.md", "Dockerfile.dockerignore", ".dockerignore",
-                                  "Dockerfile-dev", "dockerfile"])
+                                  "Dockerfile.md", "dockerfile-notes.txt", "myDockerfile", "Dockerfiles",
+                                  "api.dockerfile.yaml"])
 def test_names_that_are_not_dockerfiles(name: str) -> None:
     assert not is_dockerfile_name(name)
 

@@ -185,9 +185,10 @@ def test_a_deleted_secret_is_still_extractable_from_its_layer(exported):
                if f.extra["image"].get("path") == "/root/.ssh/deploy_key.txt")
     assert "a private key (OPENSSH)" in key.message
     assert "still extractable from layer 1 (COPY --chown=0:0 . /app)" in key.message
-    assert key.extra["image"]["layer"] == {"index": 1, "digest": key.extra["image"]["layer"]["digest"],
-                                           "created_by": "COPY --chown=0:0 . /app # buildkit"}
-    assert key.extra["image"]["layer"]["digest"].startswith("sha256:")
+    layer = key.extra["image"]["layer"]
+    assert layer == {"index": 1, "digest": layer["diff_id"], "diff_id": layer["diff_id"],
+                     "blob_digest": layer["blob_digest"], "created_by": "COPY --chown=0:0 . /app # buildkit"}
+    assert layer["diff_id"].startswith("sha256:") and layer["blob_digest"].startswith("sha256:")
     present = next(f for f in findings_of(exported["bad"]) if f.extra["image"].get("path") == "/root/.aws/credentials")
     assert "still extractable" not in present.message
 

@@ -67,7 +67,9 @@ def test_history_secrets_by_name_and_value_say_which_entry():
     findings = config_findings(data, Config(), path="app")
     assert [(f.rule, f.extra["image"]["history"]["index"]) for f in findings] == [("CSI003", 1), ("CSI004", 2)]
     assert findings[0].message.startswith("history entry 1 (RUN npm ci): ARG NPM_TOKEN")
-    assert findings[0].extra["image"]["layer"] == {"index": 1, "digest": DIFF_ID,
+    # a config alone knows the layer's diff_id, not its stored blob's digest
+    assert findings[0].extra["image"]["layer"] == {"index": 1, "digest": DIFF_ID, "diff_id": DIFF_ID,
+                                                   "blob_digest": None,
                                                    "created_by": "RUN |1 NPM_TOKEN=**** /bin/sh -c npm ci # buildkit"}
     assert "layer" not in findings[1].extra["image"]  # an empty_layer entry made no layer
     assert GITHUB_TOKEN not in findings[1].message

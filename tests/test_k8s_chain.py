@@ -42,7 +42,7 @@ def test_deployed_images_are_audited_and_reported_on_the_manifest_line(tmp_path,
     assert (audited["path"], audited["line"], audited["column"]) == ("deploy.yaml", 11, 11)
     assert audited["stage"] == "release"
     assert audited["object"] == {"kind": "Deployment", "namespace": "shop", "name": "web", "container": "web"}
-    assert audited["message"].startswith(f"{image} (deployed by container 'web'): ")
+    assert audited["message"].startswith(f"{image} (deployed by container 'web' of Deployment shop/web): ")
     assert [i["reference"] for i in document["images"]] == [image, "docker.io/library/redis:7"]
 
 
@@ -71,3 +71,22 @@ def test_pin_writes_manifest_digests_and_keeps_every_other_byte(tmp_path, regist
     assert (tmp_path / "deploy.yaml").read_text() == text.replace(image, f"{image}@{digest}")
     assert (tmp_path / "Dockerfile").read_text() == "FROM scratch\n"  # only the files named are touched
     assert main(["pin", "--check", "deploy.yaml"]) == 0  # a template placeholder is the renderer's to fill
+
+
+def test_require_label_judges_the_deployed_images_in_the_registry(tmp_path, registry, capsys, monkeypatch) -> None:
+    api_image(registry, "team/web", "1.0", {"created": "2026-11-20T00:00:00Z"})
+    (tmp_path / "deploy.yaml").write_text(DEPLOYMENT.format(image=f"{registry.host}/team/web:1.0"))
+    (tmp_path / ".containersec.yaml").write_text("select: [CSR030]\n")
+    monkeypatch.chdir(tmp_path)
+    code = main(["k8s", "--format", "json", "--registry-host", registry.host,
+                 "--require-label", "org.example.team:text", "--fail-on", "info", "deploy.yaml"])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert code == 1
+    assert [(f["rule"], f["line"]) for f in findings if "org.example.team" in f["message"]] == [("CSR030", 11)]
+
+
+def test_require_label_without_registry_is_a_usage_error(tmp_path, capsys, monkeypatch) -> None:
+    (tmp_path / "deploy.yaml").write_text(DEPLOYMENT.format(image="registry.example.com/web:1.0"))
+    monkeypatch.chdir(tmp_path)
+    assert main(["k8s", "--require-label", "org.example.team:text", "deploy.yaml"]) == 2
+    assert "add --registry" in capsys.readouterr().err

@@ -52,6 +52,17 @@ def test_multi_document_files_and_list_kinds(tmp_path: Path) -> None:
     assert all(text[f.line - 1].strip() == "privileged: true" for f in report.findings)
 
 
+def test_a_list_item_that_is_not_an_object_is_an_error_and_the_others_are_checked(tmp_path: Path) -> None:
+    listed = ("apiVersion: v1\nkind: List\nitems:\n  - just text\n  - " +
+              PRIVILEGED.format(name="b").replace("\n", "\n    ").rstrip() + "\n  - metadata: {name: c}\n")
+    (tmp_path / "pods.yaml").write_text(listed)
+    report = check_manifests([str(tmp_path)], config(("CSK001",)))
+    assert privileged_pods(report.findings) == ["b"]
+    assert [e.message for e in report.errors] == [
+        "line 4: item 1 of List is not a Kubernetes object: it is a single value, not a mapping",
+        "line 15: item 3 of List is not a Kubernetes object: it has no apiVersion and kind"]
+
+
 def test_directories_skip_other_yaml_with_a_count(tmp_path: Path) -> None:
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "pod.yml").write_text(PRIVILEGED.format(name="a"))
@@ -84,8 +95,8 @@ BAD_INPUTS = {
                        "duplicate key 'name' (first on line 4)"),
     "latin1.yaml": ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n".encode("latin-1"),
                     "not valid UTF-8 at byte"),
-    "scalar.yaml": (b"just a string\n", "is not a Kubernetes object"),
-    "nokind.yaml": (b"metadata:\n  name: x\n", "without apiVersion and kind"),
+    "scalar.yaml": (b"just a string\n", "is not a Kubernetes object: it is a single value, not a mapping"),
+    "nokind.yaml": (b"metadata:\n  name: x\n", "it has no apiVersion and kind"),
 }
 
 
@@ -106,6 +117,8 @@ def test_each_bad_file_is_an_error_and_the_others_are_still_checked(tmp_path: Pa
         assert expected in errors[name], (name, errors)
     assert "above the 16 MB limit" in errors["big.yaml"]
     assert [f["object"]["name"] for f in document["findings"] if f["rule"] == "CSK001"] == ["good"]
+    text = run(*paths, "good.yaml", cwd=tmp_path)
+    assert f"note: {len(paths)} input(s) could not be read: the rules across objects" in text.stdout
     assert errors["duplicate.yaml"].startswith("line 5:")
     assert "big.yaml: is 50.0 MB" in result.stderr
 
@@ -219,3 +232,26 @@ def test_helm_output_names_the_template_each_finding_was_rendered_from(tmp_path:
     assert "chart.yaml:12:9 CSK001" in result.stdout and "(rendered from shop/templates/web.yaml)" in result.stdout
     assert "chart.yaml:24:9 CSK001" in result.stdout
     assert "(rendered from shop/templates/worker.yaml)" in result.stdout
+
+
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl is installed by scripts/test.sh (Debian kubernetes-client)")
+def test_an_overlay_patch_reports_what_it_sets_and_the_base_the_rest(tmp_path: Path) -> None:
+    base, overlay = tmp_path / "base", tmp_path / "overlays" / "prod"
+    base.mkdir()
+    overlay.mkdir(parents=True)
+    # Two containers in the base; the patch names only the second, so the indices differ.
+    (base / "pod.yaml").write_text(PRIVILEGED.format(name="web").replace(
+        "  containers:\n", "  containers:\n    - name: proxy\n      image: registry.example.com/proxy:1\n"))
+    (base / "kustomization.yaml").write_text("resources:\n  - pod.yaml\n")
+    (overlay / "patch.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n"
+                                        "    - name: app\n      securityContext:\n"
+                                        "        allowPrivilegeEscalation: true\n")
+    (overlay / "kustomization.yaml").write_text("resources:\n  - ../../base\npatches:\n  - path: patch.yaml\n")
+    result = run("--format", "json", "--kustomize", "--select", "CSK001,CSK002", "overlays/prod", cwd=tmp_path)
+    places = sorted((f["rule"], f["object"]["container"], f["path"], f["line"], f["column"])
+                    for f in json.loads(result.stdout)["findings"])
+    assert places == [
+        ("CSK001", "app", os.path.join("base", "pod.yaml"), 12, 9),  # privileged: is written in the base
+        ("CSK002", "app", os.path.join("overlays", "prod", "patch.yaml"), 9, 9),  # the patch sets it
+        ("CSK002", "proxy", os.path.join("base", "pod.yaml"), 7, 7),  # unset: the container, where it is written
+    ]

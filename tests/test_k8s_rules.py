@@ -43,6 +43,11 @@ def test_bad_example_is_caught_on_a_real_line(tmp_path: Path, rule: Rule) -> Non
         assert 1 <= finding.line <= len(lines)
         assert 1 <= finding.column <= len(lines[finding.line - 1]) + 1
         assert finding.extra["object"]["kind"]
+        # The object is named in the message too: the text, SARIF and annotation formats carry no object field.
+        named = finding.extra["object"]
+        namespace = f"{named['namespace']}/" if named["namespace"] else ""
+        assert (f"{named['kind']} {namespace}{named['name']}" in finding.message
+                or f"namespace {named['namespace']!r}" in finding.message), finding.message
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: f"{r.id}-{r.slug}")
@@ -294,6 +299,9 @@ def test_default_deny_and_the_namespace_summary(tmp_path: Path) -> None:
     (row,) = report.extra["namespaces"]
     assert row == {"namespace": "shop", "workloads": 1, "isolated": {"ingress": 1, "egress": 0},
                    "default_deny": {"ingress": True, "egress": False}}
+    unplaced = LABELLED.replace("  namespace: shop\n", "")
+    (finding,) = of_rule(check(tmp_path, unplaced, select=("CSK092",)), "CSK092")
+    assert finding.message.startswith("the namespace these workloads are applied to (none is written")
     allow_all = policy("podSelector: {}\npolicyTypes: [Ingress]\ningress:\n  - {}")
     assert check(tmp_path, LABELLED, allow_all, select=("CSK092",)).extra["namespaces"][0]["default_deny"][
         "ingress"] is False
@@ -308,6 +316,23 @@ def test_selectors_that_select_nothing(tmp_path: Path) -> None:
         ("CSK093", "m1.yaml", 7), ("CSK094", "m2.yaml", 7)]
     # A namespace without workloads in the manifests is not judged.
     assert check(tmp_path, typo.replace("shop", "elsewhere"), select=("CSK093",)).findings == []
+
+
+def test_pods_an_operator_creates_from_a_custom_resource_are_selectable(tmp_path: Path) -> None:
+    prometheus = ("apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata:\n  name: k8s\n  namespace: shop\n"
+                  "spec:\n  podMetadata:\n    labels: {app.kubernetes.io/part-of: stack}\n")
+    by_operator_labels = policy("podSelector:\n  matchLabels: {app.kubernetes.io/name: prometheus, "
+                                "app.kubernetes.io/instance: k8s, app.kubernetes.io/part-of: stack}")
+    by_legacy_label = ("apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: shop\nspec:\n"
+                       "  selector: {prometheus: k8s}\n")
+    rules = ("CSK093", "CSK094")
+    assert check(tmp_path, LABELLED, prometheus, by_operator_labels, by_legacy_label, select=rules).findings == []
+    # Without the resource, or with another name or another operator's API group, they select nothing.
+    assert len(check(tmp_path, LABELLED, by_operator_labels, by_legacy_label, select=rules).findings) == 2
+    renamed = prometheus.replace("name: k8s", "name: main")
+    assert len(check(tmp_path, LABELLED, renamed, by_operator_labels, by_legacy_label, select=rules).findings) == 2
+    foreign = prometheus.replace("monitoring.coreos.com", "example.com")
+    assert len(check(tmp_path, LABELLED, foreign, by_operator_labels, by_legacy_label, select=rules).findings) == 2
 
 
 def test_jobs_and_cronjobs_lifetimes(tmp_path: Path) -> None:
@@ -325,6 +350,13 @@ def test_removed_api_versions(tmp_path: Path) -> None:
     assert "1.25" in finding.message and finding.line == 1
     current = text.replace("policy/v1beta1", "policy/v1")
     assert check(tmp_path, current, select=("CSK081",)).findings == []
+    # A group version whose kinds moved to different groups, or were dropped, names each kind's way out.
+    ingress = "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: i\n"
+    (finding,) = of_rule(check(tmp_path, ingress, select=("CSK081",)), "CSK081")
+    assert finding.message.endswith("removed in Kubernetes 1.22: use networking.k8s.io/v1")
+    psp = text.replace("PodDisruptionBudget", "PodSecurityPolicy")
+    (finding,) = of_rule(check(tmp_path, psp, select=("CSK081",)), "CSK081")
+    assert "use Pod Security Admission" in finding.message and "policy/v1 " not in finding.message
 
 
 def test_peer_ids_in_every_spelling_find_the_rules() -> None:
@@ -339,7 +371,27 @@ def test_peer_ids_in_every_spelling_find_the_rules() -> None:
 
 @pytest.mark.parametrize("value, flagged", [("hunter2-but-longer", True), ("8312341g-5678-abcd-4a2b2c-33bcsd", True),
                                             ("GOOGLE_API_KEY_VAL", False), ("<your key>", False),
-                                            ("changeme", False), ("$(FROM_SECRET)", False)])
+                                            ("changeme", False), ("$(FROM_SECRET)", False),
+                                            ("yourpassword", False)])
 def test_placeholders_are_not_secrets(tmp_path: Path, value: str, flagged: bool) -> None:
     text = pod(f"env:\n  - name: API_KEY\n    value: '{value}'")
     assert bool(of_rule(check(tmp_path, text, select=("CSK070",)), "CSK070")) is flagged
+
+
+CONFIG_FILE = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: shop\ndata:\n{data}"
+
+
+@pytest.mark.parametrize("data, flagged", [
+    ("  app.ini: |\n    [db]\n    host = db\n    password = 'Zq8-vLm2pRt7'\n", True),
+    ("  app.env: |\n    export API_TOKEN=Vh7kLm2pQ9zXw4R\n", True),
+    ("  dbPassword: Zq8-vLm2pRt7\n", True),
+    ("  app.ini: |\n    [db]\n    password_file = /run/secrets/db\n", False),
+    ("  app.yaml: |\n    auth:\n      password: ${DB_PASSWORD}\n      token:\n        file: /run/token\n", False),
+    ("  tokenUrl: https://auth.example.com/token\n", False),
+])
+def test_settings_of_a_config_file_in_a_configmap(tmp_path: Path, data: str, flagged: bool) -> None:
+    found = of_rule(check(tmp_path, CONFIG_FILE.format(data=data), select=("CSK071",)), "CSK071")
+    assert bool(found) is flagged
+    for finding in found:
+        assert finding.secret and "Zq8-" not in finding.message and "Vh7k" not in finding.message
+        assert finding.line == 7

@@ -108,3 +108,33 @@ def test_profiles_run_only_their_controls(tmp_path: Path) -> None:
     restricted = check(tmp_path, text, k8s={"profile": "restricted"})
     assert {"CSK001", "CSK002", "CSK004", "CSK008", "CSK011"} <= {f.rule for f in restricted.findings}
     assert "CSK007" not in {f.rule for f in restricted.findings}
+
+
+def namespace(level: str, name: str = "shop") -> str:
+    return (f"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {name}\n  labels:\n"
+            f"    pod-security.kubernetes.io/enforce: {level}\n")
+
+
+PSS_RULES = ("CSK001", "CSK002", "CSK008", "CSK007")  # baseline, restricted, restricted, beyond PSS
+
+
+def test_a_namespace_enforce_label_sets_the_level_of_its_workloads(tmp_path: Path) -> None:
+    unlabelled = {f.rule for f in check(tmp_path, annotated(), select=PSS_RULES).findings}
+    assert unlabelled == set(PSS_RULES)
+    privileged = check(tmp_path, namespace("privileged"), annotated(), select=PSS_RULES)
+    assert {f.rule for f in privileged.findings} == {"CSK007"}
+    assert any("'shop' enforces Pod Security level 'privileged'" in note for note in privileged.notices)
+    baseline = check(tmp_path, namespace("baseline"), annotated(), select=PSS_RULES)
+    assert {f.rule for f in baseline.findings} == {"CSK001", "CSK007"}
+    for level in ("restricted", "no-such-level"):
+        assert {f.rule for f in check(tmp_path, namespace(level), annotated(), select=PSS_RULES).findings} == unlabelled
+    # Another namespace's label does not count.
+    other = check(tmp_path, namespace("privileged", name="agents"), annotated(), select=PSS_RULES)
+    assert {f.rule for f in other.findings} == unlabelled
+
+
+@pytest.mark.parametrize("k8s", [{"profile": "restricted"}, {"strict": True}, {"strict": ["CSK001"]}],
+                         ids=["explicit-profile", "strict", "strict-rule"])
+def test_an_explicit_profile_or_strict_mode_ignores_the_label(tmp_path: Path, k8s: dict[str, object]) -> None:
+    report = check(tmp_path, namespace("privileged"), annotated(), select=PSS_RULES, k8s=k8s)
+    assert "CSK001" in {f.rule for f in report.findings}

@@ -97,3 +97,24 @@ def test_check_stays_offline(tmp_path, monkeypatch, capsys):
     code, out = run(capsys, "pin", "--check", "Dockerfile")
     assert code == 1 and "CSD004" in out
     assert (tmp_path / "Dockerfile").read_text().endswith("/app:1\n")
+
+
+def test_the_default_of_an_arg_named_by_from_is_pinned_and_check_covers_every_rewritten_image(
+        registry, tmp_path, monkeypatch, capsys):
+    host = registry.host
+    base = api_image(registry, "pin/argbase", "3", {})
+    tool = api_image(registry, "pin/argtool", "1", {})
+    dockerfile = tmp_path / "Dockerfile"
+    text = (f'ARG BASE="{host}/pin/argbase:3"\nFROM ${{BASE}}\nFROM $BASE AS again\n'
+            f"COPY --from={host}/pin/argtool:1 /t /t\nRUN --mount=from={host}/pin/argtool:1,target=/t true\n")
+    dockerfile.write_text(text)
+    monkeypatch.chdir(tmp_path)
+    code, out = run(capsys, "pin", "--check", "--format", "json", "Dockerfile")
+    assert code == 1
+    assert [f["line"] for f in json.loads(out)["findings"]] == [2, 3, 4, 5]
+    code, out = run(capsys, "pin", "--format", "json", "Dockerfile")
+    assert code == 0, out
+    assert dockerfile.read_text() == (text.replace("argbase:3", f"argbase:3@{base}")
+                                      .replace("argtool:1", f"argtool:1@{tool}"))
+    assert [(p["line"], p["digest"]) for p in json.loads(out)["pins"]] == [(1, base), (4, tool), (5, tool)]
+    assert run(capsys, "pin", "--check", "Dockerfile")[0] == 0

@@ -49,6 +49,14 @@ def test_manifest_offers_the_documented_hooks() -> None:
         assert str(hook["entry"]).split()[0] == "containersec"
 
 
+def test_the_hooks_select_files_with_the_pattern_the_directory_walk_uses() -> None:
+    from containersec.dockerfile.files import DOCKERFILE_NAME
+
+    for hook_id, hook in hooks().items():
+        if hook_id not in ("containersec-policy-check", "containersec-k8s"):  # config files, manifests
+            assert hook["files"] == DOCKERFILE_NAME, hook_id
+
+
 @pytest.mark.parametrize(
     ("path", "matches"),
     [
@@ -68,6 +76,11 @@ def test_manifest_offers_the_documented_hooks() -> None:
         ("Dockerfiles/readme.txt", False),
         ("dockerfile.py", False),
         ("src/Dockerfile/main.go", False),
+        ("lower/dockerfile", True),
+        ("build/Dockerfile-dev", True),
+        ("Dockerfile_prod", True),
+        ("deploy/web.containerfile", True),
+        ("docs/Dockerfile.md", False),
     ],
 )
 def test_hook_file_pattern(path: str, matches: bool) -> None:
@@ -121,6 +134,11 @@ def test_try_repo_fails_with_findings_in_every_dockerfile(tmp_path: Path, pre_co
         "Dockerfile": LATEST_BASE.format(image="ubuntu"),
         "deploy/app.dockerfile": LATEST_BASE.format(image="alpine"),
         "services/api/Dockerfile.prod": LATEST_BASE.format(image="debian"),
+        # names the directory walk finds too: any case, `-` and `_` variants, *.containerfile
+        "lower/dockerfile": LATEST_BASE.format(image="rockylinux"),
+        "build/Dockerfile-dev": LATEST_BASE.format(image="node"),
+        "build/Dockerfile_prod": LATEST_BASE.format(image="golang"),
+        "deploy/web.containerfile": LATEST_BASE.format(image="nginx"),
     }
     # README.md would produce the same finding if the hook passed it to the linter; pre-commit names
     # vendor/Dockerfile on the command line, and the config's exclude must still keep it out.

@@ -111,3 +111,10 @@ def test_a_global_arg_changes_no_finding_but_its_line(head: str, body: str, ever
     after = engine.lint_text("ARG UNUSED_ARG=1\n" + text, "Dockerfile", every_rule)
     assert sorted((f.rule, f.line - 1) for f in after.findings) == before
     assert not [e for e in after.errors if "internal error" in e.message]
+
+
+def test_heredoc_lines_are_counted_at_newlines_only(every_rule: Config) -> None:
+    # Record separators, form feeds and U+2028 are line breaks to str.splitlines, not to a Dockerfile.
+    text = "FROM alpine:3.20\nRUN <<EOF\necho a\x1eb\x0cc\u2028d\x1ce\nps\nEOF\n"
+    report = engine.lint_text(text, "Dockerfile", every_rule)
+    assert [finding.line for finding in report.findings if finding.rule == "CSD037"] == [4]

@@ -151,3 +151,11 @@ def test_text_output_is_a_table(registry, capsys):
     out = capsys.readouterr().out
     assert "retention plan for" in out and "keep 0, delete 1 (dry run" in out
     assert "delete sha256:" in out and "1.0.0: older than 30 days" in out
+
+
+def test_the_footer_is_the_plan_not_a_count_of_findings(registry, capsys):
+    api_image(registry, "prune/footer", "1.0.0", {"created": "2020-01-01T00:00:00Z"})
+    api_image(registry, "prune/footer", "2.0.0", {"created": f"{NOW_YEAR}-01-01T00:00:00Z"})
+    assert main(["registry", "prune", f"{registry.host}/prune/footer", "--keep-last", "1"]) == 0
+    last = capsys.readouterr().out.rstrip().splitlines()[-1]
+    assert last == "keep 1, delete 1 (dry run)"

@@ -122,7 +122,28 @@ def test_delete_vulnerable_never_takes_a_kept_in_use_or_unscanned_digest(data, n
             assert node.scan is not None and node.created is not None and severities
             assert any(v[2] in severities for v in node.scan.fixable)
             assert policy.keep_tags is None or not any(policy.keep_tags.fullmatch(t) for t in release_tags(node))
+            # a tagged digest built later, which the plan keeps, lists none of the vulnerabilities it expires for
+            expiring = {(i, p) for i, p, s in node.scan.fixable if s in severities}
+            assert any(other.digest in kept and release_tags(other) and other.scan is not None
+                       and other.created is not None and other.created > node.created
+                       and not expiring & set(other.scan.listed) for other in nodes.values())
     assert not severities or len(plan.keep) <= len(baseline.keep)
+
+
+def test_delete_vulnerable_never_leans_on_a_digest_it_expires_too():
+    """1.0.0 has CVE-1, 1.1.0 not (but CVE-2), 1.2.0 has CVE-1 again and not CVE-2: 1.1.0 expires (1.2.0 fixed
+    CVE-2), so it cannot stand in for 1.0.0, whose CVE-1 no digest that stays is free of."""
+    def node(n: int, tag: str, days: int, found: set[tuple[str, str]]) -> Node:
+        scan = Scan(fixable=frozenset((i, p, "CRITICAL") for i, p in found), listed=frozenset(found))
+        return Node(f"sha256:{n:064x}", (tag,), NOW - timedelta(days=days), scan=scan)
+
+    nodes = {n.digest: n for n in (node(1, "1.0.0", 30, {("CVE-1", "openssl")}),
+                                   node(2, "1.1.0", 20, {("CVE-2", "zlib")}),
+                                   node(3, "1.2.0", 10, {("CVE-1", "openssl")}))}
+    plan = plan_retention(nodes, Policy(delete_vulnerable=frozenset({"CRITICAL"})), NOW)
+    assert [(d.tags, d.reason) for d in plan.delete] == [(("1.1.0",), "--delete-vulnerable: fixable CVE-2 (CRITICAL) "
+                                                          "in zlib; 1.2.0, built later, no longer has them")]
+    assert {d.tags for d in plan.keep} == {("1.0.0",), ("1.2.0",)}
 
 
 def test_delete_vulnerable_expires_what_a_later_kept_tag_fixed():

@@ -227,7 +227,8 @@ def test_the_scanner_runs_once_per_digest_and_its_results_are_cached(registry, w
     for tag in ("1.0", "1"):  # more tags on the same digest: never another scan
         retag(registry, repo, "1.0.0", tag)
     second = push_image(workdir, registry, repo, "2.0.0", created=days_ago(1))
-    log = scanner_config(workdir, {first: "trivy-alpine-3.10.json", second: "trivy-debian-buster.json"}, "db 1")
+    # 2.0.0 lacks 1.0.0's MEDIUMs and fails on nothing worse (centos 7: one MEDIUM): the advice is to move to it
+    log = scanner_config(workdir, {first: "trivy-alpine-3.10.json", second: "trivy-centos-7.json"}, "db 1")
     _, document = audit(capsys, f"{registry.host}/{repo}")
     assert sorted(log.read_text().split()) == sorted(f"{registry.host}/{repo}@{d}" for d in (first, second))
     vulnerable = findings(document, "CSR040")
@@ -440,3 +441,95 @@ def test_a_registry_finding_has_a_file_once_placed_on_a_manifest_line():
                       extra={"registry": where})
     assert not audited.in_file  # its path is the reference: an annotation without a file
     assert dataclasses.replace(audited, path="deploy/app.yaml", line=12).in_file  # k8s placed it on a line
+
+
+def test_the_finding_takes_the_worst_failing_vulnerabilitys_severity(registry, watched, workdir, capsys):
+    """As CSV001 in `containersec vulns`: CRITICAL/HIGH an error, MEDIUM a warning; a config severity wins."""
+    _, document = audit(capsys, watched["image"], "--scan-reports", str(watched["reports"]), "--select", "CSR040")
+    levels = {tag: f["severity"] for tag, f in findings(document, "CSR040").items()}
+    # alpine's and centos' worst are MEDIUMs, busybox's a CRITICAL
+    assert levels == {"1.0.0": "warning", "1.1.0": "warning", "1.2.0": "error"}
+    (workdir / ".containersec.yaml").write_text("severity:\n  CSR040: info\n", encoding="utf-8")
+    _, document = audit(capsys, watched["image"], "--scan-reports", str(watched["reports"]), "--select", "CSR040")
+    assert {f["severity"] for f in findings(document, "CSR040").values()} == {"info"}
+
+
+@pytest.mark.parametrize(("fail_on", "vulns"), [
+    ("warning", ""), ("error", ""), ("none", ""), ("error", "  fail-on: MEDIUM\n"), ("error", "  fail-on: LOW\n"),
+    ("warning", "  fail-on: CRITICAL\n"), ("warning", "  only-fixed: true\n  fail-on: HIGH\n"),
+    ("info", "  exceptions:\n    - {id: CVE-2019-1549, reason: r, expires: 2099-01-01}\n"),
+    ("info", "  exceptions:\n" + "".join(f"    - {{id: {cve}, reason: r, expires: 2099-01-01}}\n"
+                                        for cve in ("CVE-2019-1549", "CVE-2019-1551"))),
+])
+def test_the_exit_code_is_that_of_vulns_on_the_same_report(registry, watched, workdir, capsys, fail_on, vulns):
+    """1.0.0's attested report (alpine 3.10: four fixable MEDIUMs) judged in the registry and by `vulns`."""
+    (workdir / ".containersec.yaml").write_text(f"vulns:\n{vulns}" if vulns else "", encoding="utf-8")
+    report = workdir / "alpine.json"
+    report.write_text(json.dumps(naming("trivy-alpine-3.10.json", watched["image"], watched["digests"]["1.0.0"])),
+                      encoding="utf-8")
+    in_registry = main(["registry", "audit", "--format", "json", "--select", "CSR040", "--fail-on", fail_on,
+                        f"{watched['image']}@{watched['digests']['1.0.0']}"])
+    in_pipeline = main(["vulns", "--format", "json", "--fail-on", fail_on, str(report)])
+    capsys.readouterr()
+    assert in_registry == in_pipeline
+
+
+def test_a_tagged_child_of_an_index_does_not_take_the_index_plan_entry(registry, workdir, capsys, key):
+    """The amd64 image is listed by the index 1.0 and tagged amd-1.0 itself: each tag's plan has its reason."""
+    from registry_server import api_image, api_index
+
+    repo = "scans/shared-child"
+    amd = api_image(registry, repo, None, {"created": days_ago(9), "architecture": "amd64"})
+    arm = api_image(registry, repo, None, {"created": days_ago(9), "architecture": "arm64"})
+    api_index(registry, repo, "1.0", {"linux/amd64": amd, "linux/arm64": arm})
+    retag(registry, repo, amd, "amd-1.0")
+    attest(registry, repo, amd, [("trivy-alpine-3.10.json", days_ago(0))], key)
+    attest(registry, repo, arm, [("trivy-centos-7.json", days_ago(0))], key)
+    _, document = audit(capsys, f"{registry.host}/{repo}", "--select", "CSR040")
+    plan = {entry["tag"]: [(r["rule"], r["platform"]) for r in entry["reasons"]] for entry in document["patch_plan"]}
+    assert plan == {"1.0": [("CSR040", "linux/amd64"), ("CSR040", "linux/arm64")], "amd-1.0": [("CSR040", None)]}
+
+
+def test_never_advice_to_move_to_a_tag_that_fails_on_worse(registry, workdir, capsys, key):
+    """1.0.0: alpine's fixable MEDIUMs. 1.1.0 lacks them but fails on busybox's CRITICAL; 1.2.0 lacks them and
+    fails on a MEDIUM only: 1.2.0 is the advice, and in a repository without it, a rebuild."""
+    reports = (("1.0.0", 30, "trivy-alpine-3.10.json"), ("1.1.0", 20, "grype-busybox-1.32.1.json"),
+               ("1.2.0", 10, "trivy-centos-7.json"))
+    advice = {}
+    for repo, tags in (("scans/no-worse", 3), ("scans/only-worse", 2)):
+        for tag, age, report in reports[:tags]:
+            digest = api_image(registry, repo, tag, {"created": days_ago(age), "config": {"Labels": {"t": tag}}})
+            attest(registry, repo, digest, [(report, days_ago(0))], key)
+        _, document = audit(capsys, f"{registry.host}/{repo}", "--select", "CSR040")
+        advice[repo] = findings(document, "CSR040")["1.0.0"]
+    assert advice["scans/no-worse"]["scan"]["fixed_by"] == "1.2.0"
+    assert advice["scans/only-worse"]["scan"]["fixed_by"] is None
+    assert "rebuild: no tag of this repository fixes them" in advice["scans/only-worse"]["message"]
+
+
+def test_in_use_under_another_name_of_the_registry_is_kept_and_said(registry, workdir, capsys, key):
+    """The manifests deploy localhost:PORT/... while prune is given 127.0.0.1:PORT/...: the deployed digest
+    stays; a list that names nothing of the repository is said."""
+    repo = "expire/renamed"
+    image = f"{registry.host}/{repo}"
+    digests = {tag: api_image(registry, repo, tag, {"created": days_ago(age), "config": {"Labels": {"t": tag}}})
+               for tag, age in (("1.0.0", 30), ("1.1.0", 10))}
+    attest(registry, repo, digests["1.0.0"], [("trivy-alpine-3.10-trivy-0.72.0.json", days_ago(0))], key)
+    attest(registry, repo, digests["1.1.0"], [("trivy-centos-7.json", days_ago(0))], key)
+    other_name = registry.host.replace("127.0.0.1", "localhost")
+    (workdir / "deployed.txt").write_text(f"{other_name}/{repo}:1.0.0\n", encoding="utf-8")
+    (workdir / "elsewhere.txt").write_text("docker.io/library/nginx:1\n", encoding="utf-8")
+
+    def prune(listed: str) -> dict:
+        main(["registry", "prune", image, "--delete-vulnerable", "critical", "--in-use", listed, "--format", "json"])
+        return json.loads(capsys.readouterr().out)
+
+    renamed = prune("deployed.txt")
+    assert {d["tags"][0]: d["reason"] for d in renamed["keep"]}["1.0.0"] == "in use (--in-use)"
+    assert renamed["delete"] == []
+    assert any(f"{other_name}/{repo}:1.0.0 names this repository's path on {other_name}" in w
+               for w in renamed["warnings"])
+    elsewhere = prune("elsewhere.txt")
+    assert [d["tags"] for d in elsewhere["delete"] if "1.0.0" in d["tags"]] == [["1.0.0"]]
+    assert elsewhere["warnings"] == [f"--in-use elsewhere.txt names no image of {image}: nothing is kept for being "
+                                     "in use"]

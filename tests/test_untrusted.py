@@ -291,8 +291,9 @@ def test_the_apt_lists_rule_answers_once_per_file_not_once_per_run() -> None:
     started = time.monotonic()
     hits = list(apt_lists_not_removed.check(dockerfile, Config().options))
     assert time.monotonic() - started < 10  # 3,000 RUNs: about 4.5 million instruction visits before
-    # The last stage installs without updating: the base's RUNs get no fix, the last one does.
-    assert len(hits) == 3001 and [bool(hit.edits) for hit in hits] == [False] * 3000 + [True]
+    # Each base RUN is followed by one that updates first, so it may remove the lists, except the last: the
+    # stage built on it installs without updating.
+    assert [bool(hit.edits) for hit in hits if hit.line <= 3001] == [True] * 2999 + [False]
 
 
 def test_dockerignore_patterns_match_in_linear_time_and_an_invalid_one_matches_nothing() -> None:

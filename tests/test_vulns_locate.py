@@ -82,3 +82,25 @@ def test_grype_layer_ids_are_placed_through_the_image_config(tmp_path: Path) -> 
     assert len(report.findings) == 15
     assert {(f.path, f.line) for f in report.findings} == {(str(dockerfile), 2)}
     assert all("from the base image busybox:1.32.1" in f.message for f in report.findings)
+
+
+def test_a_dockerfile_the_history_contradicts_leaves_findings_on_the_report_and_says_so(tmp_path: Path) -> None:
+    dockerfile = tmp_path / "Dockerfile"
+    # The same number of layer-making instructions, but the image's RUN is not this file's RUN.
+    dockerfile.write_text(FLUENTD_DOCKERFILE.replace("RUN chmod +x", "RUN make && chmod +x"), encoding="utf-8")
+    report = check_reports([FLUENTD], Config(), dockerfile=str(dockerfile))
+    gem = _by_package(report, "activesupport")
+    assert (gem.path, gem.line) == (FLUENTD, 1) and "added by the RUN" not in gem.message
+    assert any(f"{dockerfile} does not match the scanned image" in note and "made by a RUN" in note
+               for note in report.notices)
+    base = _by_package(report, "libidn2-0")
+    assert (base.path, base.line) == (str(dockerfile), 1)  # the base image's layers still count
+
+
+def test_a_finding_names_the_scanners_target_not_the_report_again() -> None:
+    report = check_reports([str(REPORTS / "grype-busybox-1.32.1.json"), str(REPORTS / "trivy-alpine-3.10.json")],
+                           Config())
+    messages = [f.message for f in report.findings if f.rule == "CSV001"]
+    assert all("seen in" not in m and "scan-reports" not in m for m in messages)
+    assert any(m.endswith("in busybox:1.32.1 (/bin/[)") for m in messages)
+    assert any("in testdata/fixtures/images/alpine-310.tar.gz (alpine 3.10.2)" in m for m in messages)

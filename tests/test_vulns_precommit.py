@@ -73,7 +73,8 @@ def test_trivyignore_dates_count_and_a_bad_config_exits_2(tmp_path: Path) -> Non
     soon = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=3)
     (tmp_path / ".trivyignore").write_text(f"CVE-2024-1\nCVE-2024-2 exp:{soon}\n", encoding="utf-8")
     done = cli(cwd=tmp_path)
-    assert done.returncode == 1 and f".trivyignore: line 2 CVE-2024-2: expires on {soon}" in done.stdout
+    assert done.returncode == 1
+    assert f".trivyignore:2:1 CSV004 exception-expiring warning: CVE-2024-2: expires on {soon}" in done.stdout
     (tmp_path / ".containersec.yaml").write_text("vulns:\n  exceptions:\n    - {id: CVE-1, reason: r}\n")
     broken = cli(cwd=tmp_path)
     assert broken.returncode == 2 and "vulns.exceptions[0].expires: required" in broken.stderr

@@ -11,7 +11,7 @@ from containersec.dockerfile.files import STDIN, Source, discover, read_dockerig
 from containersec.dockerfile.model import Dockerfile
 from containersec.dockerfile.parse import parse_dockerfile
 from containersec.dockerfile.shell import MAX_SYNTAX_DEPTH
-from containersec.findings import Finding, InputError, Report, Stage
+from containersec.findings import Finding, InputError, Report, Stage, Suppression
 
 
 def lint_paths(paths: list[str], config: Config, *, shellcheck: str = "off", stdin_name: str = STDIN,
@@ -133,6 +133,7 @@ def _check_all(report: Report, dockerfiles: list[Dockerfile], config: Config, sh
         found, notices = pending.result()
         report.findings.extend(found)
         report.notices.extend(notices)
+    config.settle(report.findings)
 
 
 def _parse_into(report: Report, text: str, path: str) -> Dockerfile | None:
@@ -155,7 +156,7 @@ def _parse_into(report: Report, text: str, path: str) -> Dockerfile | None:
 
 
 def check_dockerfile(dockerfile: Dockerfile, config: Config, rules: list[Rule], report: Report) -> list[Finding]:
-    """Findings of `rules` on one parsed file, after inline ignores."""
+    """Findings of `rules` on one parsed file, after inline ignores (kept as suppressed with `show_suppressed`)."""
     # Imported here, after ShellCheck has been started, like the rule modules.
     from containersec.suppress import build_suppressions
 
@@ -174,13 +175,21 @@ def check_dockerfile(dockerfile: Dockerfile, config: Config, rules: list[Rule], 
             report.errors.append(InputError.unexpected(dockerfile.path, exc, during=f"in rule {rule.id} {rule.slug}"))
             continue
         for hit in hits:
-            if suppressions is not None and suppressions.is_suppressed(rule, hit.line):
+            pragma = suppressions.pragma_line(rule, hit.line) if suppressions is not None else None
+            if pragma is not None and not config.show_suppressed:
                 continue
             findings.append(Finding(
                 rule=rule.id, name=rule.slug, severity=rule.severity, stage=rule.stage, path=dockerfile.path,
                 line=hit.line, end_line=hit.end_line, column=hit.column, message=hit.message,
-                aliases=rule.aliases, fixable=rule.fixable and bool(hit.edits), edits=hit.edits, secret=hit.secret))
+                aliases=rule.aliases, fixable=rule.fixable and bool(hit.edits), edits=hit.edits, secret=hit.secret,
+                suppression=None if pragma is None else Suppression(
+                    "inSource", f"ignored by the comment on line {pragma}: {_comment(dockerfile, pragma)}"),
+                secret_kind=hit.secret_kind))
     report.notices.extend(f"{dockerfile.path}:{run.line}: the RUN script is nested more than {MAX_SYNTAX_DEPTH} "
                           "levels deep; the commands below that depth were not checked"
                           for run in dockerfile.instructions if run.script is not None and run.script.too_deep)
     return findings
+
+
+def _comment(dockerfile: Dockerfile, line: int) -> str:
+    return next((text.strip() for number, text in dockerfile.comments if number == line), "")

@@ -80,8 +80,8 @@ def fix_text(text: str, path: str, config: Config, findings: list[Finding],
 
 
 def _edit_groups(findings: Iterable[Finding]) -> list[tuple[Edit, ...]]:
-    """The edits to apply: only rules declared fixable change files."""
-    return [f.edits for f in findings if f.fixable and f.edits]
+    """The edits to apply: only rules declared fixable change files, and never for a suppressed finding."""
+    return [f.edits for f in findings if f.fixable and f.edits and f.suppression is None]
 
 
 def apply_edits(text: str, groups: Iterable[tuple[Edit, ...]]) -> str:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from containersec.build.shellcheck_cache import ResultCache
 from containersec.config import COMMAND_LINE, Config, ConfigError
+from containersec.dockerfile.linemap import source_lines
 from containersec.dockerfile.model import Dockerfile, Instruction, Stage
 from containersec.dockerfile.shell import Script
 from containersec.findings import Finding, Severity
@@ -259,7 +260,7 @@ def _append_heredocs(job: _Job, run: Instruction) -> None:
     """Several heredocs in one RUN: the script holds the command line only, so add the bodies after it."""
     text = bytearray(job.text)
     for heredoc in run.heredocs:
-        pieces = [*heredoc.body.splitlines(keepends=True), heredoc.delimiter + "\n"]
+        pieces = [*source_lines(heredoc.body), heredoc.delimiter + "\n"]
         lines = [*range(heredoc.line, heredoc.line + len(pieces) - 1), heredoc.end_line]
         for piece, line in zip(pieces, lines, strict=True):
             if not text.endswith(b"\n"):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from containersec.findings import InputError
 
@@ -15,20 +17,28 @@ MAX_BYTES = 4 * 1024 * 1024
 _BOM = "\ufeff"
 
 
+# The one definition of a Dockerfile's name, for the directory walk and the pre-commit hooks' `files:` (a test
+# keeps .pre-commit-hooks.yaml equal to it). Case does not matter, as for Trivy: `Dockerfile`, `dockerfile`,
+# `Containerfile`, `Dockerfile.prod`, `Dockerfile-dev`, `Dockerfile_prod`, `api.Dockerfile`, `web.containerfile`;
+# a name ending in the extension of another kind of file (`dockerfile.py`, `Dockerfile.md`) is not one.
+OTHER_FILE_EXTENSIONS = ("dockerignore", "md", "rst", "txt", "adoc", "html", "py", "go", "js", "ts", "rb", "rs",
+                         "java", "sh", "json", "yaml", "yml", "toml", "xml")
+DOCKERFILE_NAME = (rf"(?i)(^|/)(?![^/]*\.({'|'.join(OTHER_FILE_EXTENSIONS)})$)"
+                   r"((docker|container)file([._-][^/]*)?|[^/]+\.(docker|container)file)$")
+NAME_PATTERNS = ("Dockerfile, Containerfile, Dockerfile.*, Containerfile.*, Dockerfile-*, Dockerfile_*, *.Dockerfile, "
+                 "*.Containerfile, in any case")
+
+
+@lru_cache(maxsize=1)
+def _dockerfile_name() -> re.Pattern[str]:
+    return re.compile(DOCKERFILE_NAME)
+
+
 def is_dockerfile_name(name: str) -> bool:
-    """`Dockerfile`, `Containerfile`, `Dockerfile.*`, `Containerfile.*`, `*.Dockerfile`, `*.dockerfile`, ...
-
-    Case matters, as in DESIGN's patterns: `dockerfile.py` or `docs/dockerfile.md` are not Dockerfiles.
-    """
-    if name.endswith(".dockerignore"):
-        return False
-    for base in ("Dockerfile", "Containerfile"):
-        if name == base or name.startswith(base + ".") or name.endswith(("." + base, "." + base.lower())):
-            return True
-    return False
+    """Whether a file name (or a repository-relative path) names a Dockerfile: see DOCKERFILE_NAME."""
+    return _dockerfile_name().search(name) is not None
 
 
-NAME_PATTERNS = "Dockerfile, Containerfile, Dockerfile.*, Containerfile.*, *.Dockerfile, *.dockerfile"
 STDIN = "-"
 
 

@@ -21,3 +21,10 @@ class LineMap:
         index = max(bisect_right(self.starts, offset) - 1, 0)
         base = self.columns[index] if self.columns else 1
         return base + offset - self.starts[index]
+
+
+def source_lines(text: str) -> list[str]:
+    """`text`'s lines with their ends, split at newlines only, as the Dockerfile parser counts them
+    (`str.splitlines` also splits at form feeds, record separators, U+2028 and others, so its line numbers drift)."""
+    lines = text.split("\n")
+    return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])

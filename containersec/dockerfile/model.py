@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from containersec.dockerfile.keyvalue import Pairs, parse_pairs
-from containersec.dockerfile.linemap import LineMap
+from containersec.dockerfile.linemap import LineMap, source_lines
 from containersec.dockerfile.shell import SHELLS, Command, Script, build_script
 from containersec.dockerfile.variables import substitute
 from containersec.dockerfile.words import Word, split_words
@@ -324,7 +324,7 @@ def _value_pieces(instruction: Instruction) -> list[tuple[str, int] | tuple[str,
 
 
 def _body_pieces(body: str, first_line: int) -> list[tuple[str, int] | tuple[str, int, int]]:
-    return [(line, first_line + index) for index, line in enumerate(body.splitlines(keepends=True))]
+    return [(line, first_line + index) for index, line in enumerate(source_lines(body))]
 
 
 def _interpreter(program: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from containersec.catalogue import Rule
@@ -43,11 +44,15 @@ def check_manifests(paths: Sequence[str], config: Config, *, kustomize: bool = F
     report = Report(stages=(Stage.INFRASTRUCTURE,), errors=list(loaded.errors), files=loaded.files,
                     notices=list(loaded.notes), sources=dict(loaded.sources))
     rules = profiles.chosen(active_rules(config, Stage.INFRASTRUCTURE), options.profile)
-    report.findings.extend(_findings(bundle, rules, options, report.errors))
+    report.findings.extend(_findings(bundle, rules, options, report.errors, report.notices))
     report.extra["images"] = [image.to_json() for image in images_of(bundle)]
     today = dt.date.today()
     report.notices.extend(expired_notices(options, today))
     report.notices.extend(_unknown_annotation_notices(bundle))
+    unread = {error.path for error in loaded.errors}
+    if unread and bundle.objects:
+        report.notices.append(f"{len(unread)} input(s) could not be read: the rules across objects (Services, "
+                              "NetworkPolicies, ServiceAccounts, RBAC) judged the others without them")
     summary = network.namespace_summary(bundle)
     if summary:
         report.summaries.append(StageSummary(Stage.INFRASTRUCTURE, "network isolation per namespace",
@@ -57,9 +62,14 @@ def check_manifests(paths: Sequence[str], config: Config, *, kustomize: bool = F
     return report
 
 
-def _findings(bundle: Bundle, rules: Iterable[Rule], options: K8sOptions, errors: list[InputError]) -> list[Finding]:
+def _findings(bundle: Bundle, rules: Iterable[Rule], options: K8sOptions, errors: list[InputError],
+              notices: list[str]) -> list[Finding]:
     workloads: dict[int, Workload] = {id(w.object): w for w in bundle.workloads}
     waivers: dict[int, set[str]] = {}
+    # An explicit PSS profile asks the same question of every namespace; strict mode lets nothing in the
+    # manifests waive a finding, the namespace labels included.
+    levels = profiles.enforced_levels(bundle) if options.profile == "all" and not options.strict else {}
+    admitted: Counter[str] = Counter()
     today = dt.date.today()
     findings = []
     for rule in rules:
@@ -76,14 +86,30 @@ def _findings(bundle: Bundle, rules: Iterable[Rule], options: K8sOptions, errors
             if (waived_by_annotation(rule.id, waivers[id(obj)], options)
                     or waived_by_config(rule.id, obj, hit.container, options, today)):
                 continue
+            if (id(obj) in workloads and rule.id not in options.strict_rules
+                    and profiles.admitted(rule.id, obj.effective_namespace(), levels)):
+                admitted[obj.effective_namespace()] += 1
+                continue
             path, line, column = obj.location(hit.path)
-            message = f"{hit.message} (rendered from {obj.template})" if obj.template else hit.message
+            message = _naming_the_object(hit, workloads.get(id(obj)))
+            if obj.template:
+                message = f"{message} (rendered from {obj.template})"
             findings.append(Finding(
                 rule=rule.id, name=rule.slug, severity=rule.severity, stage=rule.stage, path=path, line=line,
                 column=column, message=message, aliases=rule.aliases, secret=hit.secret,
                 extra={"object": {"kind": obj.kind, "namespace": obj.namespace, "name": obj.name,
                                   "container": hit.container}}))
+    notices.extend(f"namespace {namespace!r} enforces Pod Security level {levels[namespace]!r} "
+                   f"({profiles.ENFORCE_LABEL}): {count} finding(s) of controls that level admits not reported "
+                   "(--profile restricted or k8s.strict reports them)" for namespace, count in sorted(admitted.items()))
     return findings
+
+
+def _naming_the_object(hit: ManifestHit, workload: Workload | None) -> str:
+    """A finding inside a pod spec names its workload, so that every format (the text and SARIF ones have no
+    object field) says which object of a multi-object file it is about."""
+    inside_pod = workload is not None and hit.path[:len(workload.spec_path)] == workload.spec_path
+    return f"{hit.object.ref}: {hit.message}" if inside_pod and hit.object.ref not in hit.message else hit.message
 
 
 def _unknown_annotation_notices(bundle: Bundle) -> list[str]:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from containersec.findings import Finding
-from containersec.infra.model import Bundle, Container
+from containersec.infra.model import Bundle, Container, object_ref
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,12 @@ def on_manifest_lines(findings: Sequence[Finding], images: Sequence[dict[str, ob
     for finding in findings:
         for image in by_reference.get(finding.path, ()):
             line = int(str(image["line"]))
-            container = dict(image["object"]).get("container")  # type: ignore[call-overload]
+            deployer = dict(image["object"])  # type: ignore[call-overload]
+            by = object_ref(deployer["kind"], deployer["namespace"], deployer["name"])
             placed.append(dataclasses.replace(
                 finding, path=str(image["path"]), line=line, end_line=line, column=int(str(image["column"])),
-                message=f"{image['reference']} (deployed by container {container!r}): {finding.message}",
+                message=f"{image['reference']} (deployed by container {deployer['container']!r} of {by}): "
+                        f"{finding.message}",
                 extra={**finding.extra, "object": image["object"]}))
     return placed
 

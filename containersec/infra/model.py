@@ -58,19 +58,42 @@ def sequence(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def mark_of(value: Any, path: FieldPath) -> Mark | None:
-    """Line and column of the deepest step of `path` that `value` has (a key where the step is a key)."""
+def mark_of(value: Any, path: FieldPath, rendered: Any = None) -> tuple[int, Mark | None]:
+    """How many steps of `path` `value` has, and the line and column of the deepest (a key where the step is a
+    key). With `rendered` (the object Kustomize rendered from `value`), a list item that has a `name` (a
+    container, a volume) is found by that name, as a strategic-merge patch matches it, not by its index."""
     found: Mark | None = value.mark if isinstance(value, (Map, Seq)) else None
+    depth = 0
     for step in path:
         if isinstance(value, Map) and isinstance(step, str) and step in value:
             found = value.keys_at[step]
             value = value[step]
-        elif isinstance(value, Seq) and isinstance(step, int) and 0 <= step < len(value):
-            found = value.items_at[step]
-            value = value[step]
+            rendered = rendered.get(step) if isinstance(rendered, dict) else None
+        elif isinstance(value, Seq) and isinstance(step, int):
+            index = _same_item(value, rendered, step)
+            if index is None:
+                break
+            found = value.items_at[index]
+            value = value[index]
+            rendered = rendered[step] if isinstance(rendered, list) and 0 <= step < len(rendered) else None
         else:
             break
-    return found
+        depth += 1
+    return depth, found
+
+
+def _same_item(items: Seq, rendered: Any, index: int) -> int | None:
+    item = rendered[index] if isinstance(rendered, list) and 0 <= index < len(rendered) else None
+    name = item.get("name") if isinstance(item, dict) else None
+    if name is None:
+        return index if 0 <= index < len(items) else None
+    return next((i for i, written in enumerate(items) if isinstance(written, dict) and written.get("name") == name),
+                None)
+
+
+def object_ref(kind: str, namespace: str | None, name: str) -> str:
+    """`Kind namespace/name` for messages."""
+    return f"{kind} {namespace + '/' if namespace else ''}{name}"
 
 
 @dataclass(eq=False)
@@ -83,7 +106,8 @@ class K8sObject:
     api_version: str
     name: str
     namespace: str | None  # as written; None when the manifest leaves it to the context
-    origin: K8sObject | None = None  # the object in the user's file that Kustomize rendered this one from
+    # The objects in the user's files that Kustomize rendered this one from: the overlay's patches, then bases.
+    origins: tuple[K8sObject, ...] = ()
     rendered_from: str | None = None  # the kustomization that rendered this object
     template: str | None = None  # the Helm chart template `helm template` rendered it from (`# Source:`)
 
@@ -110,16 +134,24 @@ class K8sObject:
 
     @property
     def ref(self) -> str:
-        """`Kind namespace/name` for messages."""
-        return f"{self.kind} {self.namespace + '/' if self.namespace else ''}{self.name}"
+        return object_ref(self.kind, self.namespace, self.name)
 
     def location(self, path: FieldPath) -> tuple[str, int, int]:
         """File, line and column of `path` in the file the user wrote."""
-        if self.origin is None and self.rendered_from is not None:
+        if not self.origins and self.rendered_from is not None:
             return self.rendered_from, 1, 1  # the written object was not found below the kustomization
-        source = self.origin or self
-        mark = mark_of(source.data, path) or source.data.mark
-        return source.path, mark[0], mark[1]
+        if not self.origins:
+            mark = mark_of(self.data, path)[1] or self.data.mark
+            return self.path, mark[0], mark[1]
+        # The file that writes the most of the path (the first on a tie: a patch that sets the field, else the
+        # base that has it).
+        best, best_depth, best_mark = self.origins[0], -1, None
+        for source in self.origins:
+            depth, mark = mark_of(source.data, path, self.data)
+            if depth > best_depth:
+                best, best_depth, best_mark = source, depth, mark
+        mark = best_mark or best.data.mark
+        return best.path, mark[0], mark[1]
 
 
 @dataclass(eq=False)

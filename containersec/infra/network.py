@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from containersec.infra.model import Bundle, K8sObject, Workload, mapping, sequence
+from containersec.infra.operators import operator_pod_labels
 
 INGRESS = "Ingress"
 EGRESS = "Egress"
@@ -140,6 +141,9 @@ def namespace_objects(bundle: Bundle) -> Iterator[tuple[str, K8sObject]]:
         yield namespace, declared.get(namespace) or first
 
 
-def selected_workloads(bundle: Bundle, namespace: str, selector: Any) -> list[Workload]:
-    return [w for w in bundle.workloads if w.namespace == namespace and selects(selector, w.pod_labels)]
+def pod_labels_in(bundle: Bundle, namespace: str) -> list[dict[str, Any]]:
+    """The labels of each kind of pod the manifests run in `namespace`: their workloads' pods and the pods
+    operators create from the custom resources they contain."""
+    return [w.pod_labels for w in bundle.workloads if w.namespace == namespace] + operator_pod_labels(
+        bundle, namespace)
 

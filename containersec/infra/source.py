@@ -19,7 +19,7 @@ from fnmatch import fnmatchcase
 
 from containersec.findings import InputError, Stage
 from containersec.infra.model import Container, K8sObject, get
-from containersec.infra.yamldoc import Map, documents
+from containersec.infra.yamldoc import Map, Seq, documents
 
 STDIN = "-"
 MAX_BYTES = 16 * 1024 * 1024
@@ -143,16 +143,18 @@ def _read_text(loaded: Loaded, path: str, data: bytes, *, explicit: bool) -> lis
         if isinstance(value, Map) and _is_tool_file(value):
             tool_files += 1
             continue
-        found = list(_objects(path, value))
+        item_problems: list[tuple[str, int | None]] = []
+        found = list(_objects(path, value, item_problems))
+        problems.extend(item_problems)
+        not_objects += len(item_problems)
         if found:
             if templates is not None:
                 for obj in found:
                     obj.template = templates[document.line - 1]
             objects.extend(found)
-        else:
-            what = "a mapping" if isinstance(value, Map) else type(value).__name__
-            detail = "without apiVersion and kind" if isinstance(value, Map) else f"(a {what}, not a mapping)"
-            problems.append((f"document {document.index + 1} is not a Kubernetes object {detail}", document.line))
+        elif not item_problems:
+            problems.append((f"document {document.index + 1} is not a Kubernetes object: {_not_an_object(value)}",
+                             document.line))
             not_objects += 1
     unreadable = len(problems) > not_objects
     if not objects and not explicit and not unreadable:
@@ -188,19 +190,31 @@ def _is_tool_file(value: Map) -> bool:
     return isinstance(api_version, str) and api_version.startswith(_TOOL_GROUPS)
 
 
-def _objects(path: str, value: object) -> Iterator[K8sObject]:
-    """The object a document is, or the items of a `List` kind (`v1/List`, `RoleList`, ...)."""
-    if not isinstance(value, Map):
-        return
-    kind, api_version = value.get("kind"), value.get("apiVersion")
-    if not isinstance(kind, str) or not isinstance(api_version, str) or not kind or not api_version:
+def _objects(path: str, value: object, problems: list[tuple[str, int | None]] | None = None) -> Iterator[K8sObject]:
+    """The object a document is, or the items of a `List` kind (`v1/List`, `RoleList`, ...); an item that is
+    not an object is a problem (with its line), as `kubectl apply` rejects it."""
+    if not isinstance(value, Map) or _not_an_object(value):
         return
     items = value.get("items")
-    if kind.endswith("List") and isinstance(items, list):
-        for item in items:
-            yield from _objects(path, item)
+    if value["kind"].endswith("List") and isinstance(items, Seq):
+        for index, item in enumerate(items):
+            reason = _not_an_object(item)
+            if reason and problems is not None:
+                problems.append((f"item {index + 1} of {value['kind']} is not a Kubernetes object: {reason}",
+                                 items.items_at[index][0]))
+            yield from _objects(path, item, problems)
         return
     yield _object(path, value)
+
+
+def _not_an_object(value: object) -> str | None:
+    """Why a document or List item is not a Kubernetes object, or None when it is one."""
+    if not isinstance(value, Map):
+        return f"it is {'a list' if isinstance(value, Seq) else 'a single value'}, not a mapping"
+    kind, api_version = value.get("kind"), value.get("apiVersion")
+    if not isinstance(kind, str) or not isinstance(api_version, str) or not kind or not api_version:
+        return "it has no apiVersion and kind"
+    return None
 
 
 def _object(path: str, value: Map) -> K8sObject:
@@ -249,7 +263,7 @@ def _render(loaded: Loaded, directory: str) -> None:
         return
     origins = _origins(directory)
     for obj in objects:
-        obj.origin = _origin_of(obj, origins)
+        obj.origins = _origins_of(obj, origins)
         obj.rendered_from = kustomization
     loaded.objects.extend(objects)
     loaded.files += 1
@@ -310,15 +324,16 @@ def _texts_of(objects: list[K8sObject]) -> dict[str, str]:
     return texts
 
 
-def _origin_of(obj: K8sObject, origins: list[K8sObject]) -> K8sObject | None:
-    """The written object a rendered one comes from: same kind and name, else the longest name it contains
-    (Kustomize's namePrefix and nameSuffix)."""
+def _origins_of(obj: K8sObject, origins: list[K8sObject]) -> tuple[K8sObject, ...]:
+    """The written objects a rendered one comes from (its patches and its base): same kind and name, else the
+    longest name it contains (Kustomize's namePrefix and nameSuffix)."""
     same_kind = [o for o in origins if o.kind == obj.kind and o.name]
-    exact = [o for o in same_kind if o.name == obj.name]
+    exact = tuple(o for o in same_kind if o.name == obj.name)
     if exact:
-        return exact[0]
-    inside = sorted((o for o in same_kind if o.name in obj.name), key=lambda o: len(o.name), reverse=True)
-    return inside[0] if inside else None
+        return exact
+    inside = [o for o in same_kind if o.name in obj.name]
+    longest = max((len(o.name) for o in inside), default=0)
+    return tuple(o for o in inside if len(o.name) == longest)
 
 
 def containers_in(text: str, path: str) -> Iterator[Container]:

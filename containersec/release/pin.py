@@ -4,16 +4,19 @@
 manifests, whose places the front door asks the infrastructure stage for) become `name:tag@sha256:<digest>`,
 the digest of what the tag names (the index for a multi-arch image, so every platform stays pinned), asked for
 with HEAD (cheap, not counted by Docker Hub's pull limit) and GET when HEAD gives no digest. Only the image
-text changes; every other byte of the file is kept. `scratch`, stage names and images written with a build
-argument are left alone with a note (the argument's value is decided at build time). `--update` re-resolves
-references already pinned and replaces the digest when the tag has moved.
+text changes; every other byte of the file is kept. `FROM ${ARG}` pins the default of the global `ARG` (the
+value a build without `--build-arg` uses); `scratch`, stage names and other images written with a build
+argument are left alone with a note. `--update` re-resolves references already pinned and replaces the digest
+when the tag has moved.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from containersec.config import Config
 from containersec.dockerfile.files import discover, read_source
@@ -23,6 +26,9 @@ from containersec.release.registry.client import NotFound, RegistryError, Regist
 from containersec.release.registry.credentials import CredentialError
 from containersec.release.registry.reference import ReferenceError, parse_reference
 from containersec.release.registry.settings import registry_settings
+
+if TYPE_CHECKING:
+    from containersec.dockerfile.model import Dockerfile
 
 _BOM = "\ufeff"
 
@@ -35,7 +41,7 @@ class ImageUse:
     line: int
     start: int  # character offsets in Dockerfile.text
     end: int
-    where: str  # FROM, COPY --from, RUN --mount
+    where: str  # FROM, COPY --from, RUN --mount, ARG (the default of a global ARG that a FROM names)
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,7 @@ class Pin:
 
 def _token_after(text: str, start: int, end: int, prefix: str, value: str) -> tuple[int, int] | None:
     """Offsets of `value` written right after `prefix` (case-insensitive) and followed by a separator."""
-    pattern = re.compile(rf"(?i:{prefix}){re.escape(value)}(?=[\s,]|$)")
+    pattern = re.compile(rf"(?i:{prefix}){re.escape(value)}(?=[\s,\"']|$)")
     match = pattern.search(text, start, end)
     if match is None:
         return None
@@ -64,12 +70,18 @@ def _token_after(text: str, start: int, end: int, prefix: str, value: str) -> tu
 def image_uses(text: str, path: str, notes: list[str]) -> Iterator[ImageUse]:
     """Every image reference the file pulls, with its offsets; notes say what is left alone and why."""
     dockerfile = parse_dockerfile(text, path)
+    defaults = _arg_defaults(dockerfile, text)
+    pinned_defaults: set[str] = set()
     for stage in dockerfile.stages:
         instruction = stage.instruction
         if stage.parent is not None:
             notes.append(f"{path}:{stage.line}: FROM {stage.base} names an earlier stage; nothing to pin")
         elif stage.base.lower() == "scratch":
             notes.append(f"{path}:{stage.line}: FROM scratch is not an image; nothing to pin")
+        elif (name := _only_variable(stage.base)) in defaults:
+            if name not in pinned_defaults:
+                pinned_defaults.add(name)
+                yield defaults[name]
         elif "$" in stage.base:
             notes.append(f"{path}:{stage.line}: FROM {stage.base} is set by a build argument; left alone "
                          "(pin the argument's value instead)")
@@ -95,6 +107,33 @@ def image_uses(text: str, path: str, notes: list[str]) -> Iterator[ImageUse]:
             span = _token_after(text, instruction.start, instruction.end, prefix, value)
             if span is not None:
                 yield ImageUse(value, instruction.line, *span, f"{target.keyword} --from")
+
+
+_ONLY_VARIABLE = re.compile(r"\$\{(\w+)\}|\$(\w+)")
+
+
+def _only_variable(text: str) -> str | None:
+    """`BASE` for `${BASE}` or `$BASE`: an image given wholly by one build argument."""
+    match = _ONLY_VARIABLE.fullmatch(text)
+    return None if match is None else match[1] or match[2]
+
+
+def _arg_defaults(dockerfile: Dockerfile, text: str) -> dict[str, ImageUse]:
+    """Global `ARG NAME=image` defaults written without variables, by name, with the default's offsets."""
+    uses: dict[str, ImageUse] = {}
+    for instruction in dockerfile.instructions:
+        if instruction.keyword == "FROM":
+            break
+        if instruction.keyword != "ARG":
+            continue
+        for name, value, line in instruction.pairs:
+            value = (value or "").strip("\"'")
+            if not value or "$" in value:
+                continue
+            span = _token_after(text, instruction.start, instruction.end, rf"\b{re.escape(name)}=[\"']?", value)
+            if span is not None:
+                uses[name] = ImageUse(value, line, *span, "ARG")
+    return uses
 
 
 class Resolver:
@@ -194,5 +233,8 @@ def pin_paths(paths: list[str], config: Config, *, update: bool = False,
     report.extra["pins"] = [pin.to_json() for pin in pins]
     rows = tuple((f"{pin.path}:{pin.line}", f"{pin.action}: {pin.pinned}") for pin in pins)
     report.summaries.append(StageSummary(Stage.RELEASE, f"{len(pins)} image references resolved", rows))
+    done = Counter(pin.action for pin in pins)
+    report.footer = (f"{done['pinned']} pinned, {done['updated']} updated, {done['unchanged']} unchanged "
+                     f"in {report.files} file{'' if report.files == 1 else 's'}")
     report.sort()
     return report

@@ -21,7 +21,8 @@ def render(report: Report, *, color: bool = False) -> str:
         entries.setdefault(finding.path, []).append({
             "line": str(finding.line),
             "column": str(finding.column),
-            "severity": _SEVERITIES[finding.severity],
+            # Checkstyle's `ignore` is the severity of an accepted finding.
+            "severity": "ignore" if finding.suppression else _SEVERITIES[finding.severity],
             "message": xml_text(finding.message),
             "source": xml_text(f"containersec.{finding.rule}"),
         })

@@ -23,10 +23,10 @@ def render(report: Report, *, color: bool = False) -> str:
         for error in report.errors
     ]
     # Errors first, then warnings, then notices: what GitHub drops past its cap is the least severe.
-    for finding in sorted(report.findings, key=lambda f: LEVELS.index(_COMMANDS[f.severity])):
+    for finding in sorted(report.findings, key=lambda f: LEVELS.index(_command_of(f))):
         lines.append(_annotation(finding))
-    errors = len(report.errors) + sum(1 for f in report.findings if _COMMANDS[f.severity] == "error")
-    warnings = sum(1 for f in report.findings if _COMMANDS[f.severity] == "warning")
+    errors = len(report.errors) + sum(1 for f in report.findings if _command_of(f) == "error")
+    warnings = sum(1 for f in report.findings if _command_of(f) == "warning")
     hidden = max(errors - SHOWN_PER_STEP, 0) + max(warnings - SHOWN_PER_STEP, 0)
     if hidden:
         lines.append(f"GitHub shows {SHOWN_PER_STEP} error and {SHOWN_PER_STEP} warning annotations per step;"
@@ -35,9 +35,14 @@ def render(report: Report, *, color: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _command_of(finding: Finding) -> str:
+    """A suppressed finding is a notice: accepted, so never raised as an error or a warning."""
+    return "notice" if finding.suppression else _COMMANDS[finding.severity]
+
+
 def _annotation(finding: Finding) -> str:
     # `safe` keeps terminal control characters out of the log; `command` keeps each annotation one command.
     place = {"file": safe(finding.path), "line": finding.line, "endLine": finding.end_line,
              "col": finding.column} if finding.in_file else {}  # a registry finding: no file to point at
-    properties = {**place, "title": safe(f"{finding.rule} {finding.name}")}
-    return command(_COMMANDS[finding.severity], safe(finding.message), properties)
+    title = f"{finding.rule} {finding.name}{' (suppressed)' if finding.suppression else ''}"
+    return command(_command_of(finding), safe(finding.message), {**place, "title": safe(title)})

@@ -28,6 +28,7 @@ def render(report: Report, *, color: bool = False) -> str:
             "location": {"path": PurePath(finding.path).as_posix(), "lines": {"begin": finding.line}},
         }
         for finding, (fingerprint, occurrence) in zip(report.findings, line_fingerprints(report), strict=True)
+        if finding.suppression is None  # Code Quality has no accepted state: a listed issue is an open one
     ]
     # An input that could not be checked must not look clean in the merge request.
     issues += [

@@ -16,9 +16,12 @@ def render(report: Report, *, color: bool = False) -> str:
         "errors": [error.to_json() for error in report.errors],
         "summary": {
             "files": report.files,
-            "findings": len(report.findings),
+            "findings": len(report.open_findings),
             "by_severity": report.by_severity(),
+            # Added only when there are some, so a plain run's document stays the contract's exactly.
+            **({"suppressed": report.suppressed} if report.suppressed else {}),
         },
+        **({"notes": list(report.notices)} if report.notices else {}),
         **report.extra,
     }
     return json.dumps(document, indent=2) + "\n"

@@ -20,18 +20,24 @@ def render(report: Report, *, color: bool = False) -> str:
     # Files that were checked and passed are known from their sources.
     for path in sorted(set(report.sources) | set(findings) | set(errors)):
         _suite(root, path, findings.get(path, []), errors.get(path, []))
-    for total in ("tests", "failures", "errors"):
+    for total in ("tests", "failures", "errors", "skipped"):
         root.set(total, str(sum(int(suite.get(total, "0")) for suite in root)))
     return xml_document(root)
 
 
 def _suite(root: ElementTree.Element, path: str, findings: list[Finding], errors: list[InputError]) -> None:
     name = xml_text(path)
+    suppressed = [f for f in findings if f.suppression]
     suite = ElementTree.SubElement(root, "testsuite", name=name, tests="0",
-                                   failures=str(len(findings)), errors=str(len(errors)))
+                                   failures=str(len(findings) - len(suppressed)), errors=str(len(errors)),
+                                   skipped=str(len(suppressed)))
     for finding in findings:
         case = ElementTree.SubElement(suite, "testcase", classname=name,
                                       name=xml_text(f"{finding.rule} {finding.name} line {finding.line}"))
+        if finding.suppression:  # accepted: a skipped test, not a failure
+            reason = f"suppressed: {finding.suppression.justification}"
+            ElementTree.SubElement(case, "skipped", message=xml_text(reason))
+            continue
         failure = ElementTree.SubElement(case, "failure", type=finding.severity.label,
                                          message=xml_text(finding.message))
         # Element text keeps line breaks (attributes carry them as &#10;): on stdout, which the Actions runner

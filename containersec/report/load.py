@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 
-from containersec.findings import Finding, InputError, Report, Severity, Stage
+from containersec.findings import Finding, InputError, Report, Severity, Stage, Suppression
 
 MAX_BYTES = 256 * 1024 * 1024
 FINDING_KEYS = ("rule", "name", "aliases", "severity", "stage", "path", "line", "end_line", "column", "message",
-                "fixable")
+                "fixable", "suppression")
 ENVELOPE_KEYS = ("version", "tool", "findings", "errors", "summary")
 
 
@@ -68,8 +68,17 @@ def _finding(item: object, n: int) -> Finding:
         _text(item, "message", where), end_line=end_line if isinstance(end_line, int) else None,
         column=column if isinstance(column, int) else 1,
         aliases=tuple(a for a in aliases if isinstance(a, str)) if isinstance(aliases, list) else (),
-        fixable=item.get("fixable") is True,
+        fixable=item.get("fixable") is True, suppression=_suppression(item.get("suppression")),
         extra={key: value for key, value in item.items() if key not in FINDING_KEYS})
+
+
+def _suppression(value: object) -> Suppression | None:
+    """A suppressed finding stays suppressed in the merged report (its kind as SARIF names them, else external)."""
+    if not isinstance(value, dict):
+        return None
+    kind = value.get("kind") if value.get("kind") in ("inSource", "external") else "external"
+    justification = value.get("justification")
+    return Suppression(str(kind), justification if isinstance(justification, str) else "")
 
 
 def _error(item: object, n: int, stage: Stage) -> InputError:

@@ -35,14 +35,15 @@ def render(report: Report, *, color: bool = False) -> str:
     known = {r.id: r for r in all_rules()}
     fingerprinted = list(zip(report.findings, line_fingerprints(report), strict=True))
     runs = [_run(stage, [pair for pair in fingerprinted if pair[0].stage is stage],
-                 [error for error in report.errors if error.stage is stage], known)
-            for stage in report.stages]
+                 [error for error in report.errors if error.stage is stage], known,
+                 report.notices if index == 0 else [])  # notes belong to the run as a whole: said once
+            for index, stage in enumerate(report.stages)]
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": runs}
     return json.dumps(document, indent=2) + "\n"
 
 
 def _run(stage: Stage, fingerprinted: list[tuple[Finding, tuple[str, int]]], errors: list[InputError],
-         known: dict[str, Rule]) -> dict[str, object]:
+         known: dict[str, Rule], notes: list[str]) -> dict[str, object]:
     findings = [finding for finding, _ in fingerprinted]
     rule_ids = sorted({f.rule for f in findings})
     rule_index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
@@ -64,7 +65,8 @@ def _run(stage: Stage, fingerprinted: list[tuple[Finding, tuple[str, int]]], err
         "invocations": [
             {
                 "executionSuccessful": not errors,
-                "toolExecutionNotifications": [_notification(error) for error in errors],
+                "toolExecutionNotifications": [*(_notification(error) for error in errors),
+                                               *({"level": "note", "message": {"text": note}} for note in notes)],
             }
         ],
         "columnKind": "unicodeCodePoints",
@@ -147,9 +149,18 @@ def _result(finding: Finding, rule_index: int, fingerprint: str, occurrence: int
         ],
         "partialFingerprints": {"primaryLocationLineHash": f"{fingerprint}:{occurrence}"},
     }
+    properties: dict[str, str] = {}
+    if finding.suppression is not None:
+        # Code scanning closes an alert whose result carries an accepted suppression.
+        result["suppressions"] = [{"kind": finding.suppression.kind, "state": "accepted",
+                                   "justification": finding.suppression.justification}]
     if finding.security_severity is not None:
         # Each result ranks by its own score; the rule carries the highest of them.
-        result["properties"] = {"security-severity": f"{finding.security_severity:.1f}"}
+        properties["security-severity"] = f"{finding.security_severity:.1f}"
+    if finding.secret_kind:
+        properties["secret-kind"] = finding.secret_kind
+    if properties:
+        result["properties"] = properties
     return result
 
 

@@ -49,19 +49,28 @@ def render(report: Report, *, color: bool = False) -> str:
         blocks.append("\n".join(lines))
     if report.notices:
         blocks.append("\n".join(f"note: {safe(notice)}" for notice in report.notices))
-    blocks.append(paint("1", summary_line(report)))
+    totals = paint("1", summary_line(report))
+    if report.threshold and report.open_findings and not report.footer:
+        totals += f"\n{safe(report.threshold)}"
+    blocks.append(totals)
     return "\n\n".join(blocks) + "\n"
 
 
 def summary_line(report: Report) -> str:
-    """`3 findings (1 error, 2 warnings) in 2 files, 1 input error`, or `no findings in 2 files`."""
-    counts = report.by_severity()
-    if report.findings:
-        breakdown = ", ".join(f"{n} {label if n == 1 else _PLURALS[label]}" for label, n in counts.items())
-        text = f"{_count(len(report.findings), 'finding')} ({breakdown})"
+    """`3 findings (1 error, 2 warnings) in 2 files, 2 suppressed, 1 input error`, or `no findings in 2 files`.
+
+    A stage that counts something else (pins, a retention plan) gives its own footer instead.
+    """
+    if report.footer:
+        text = report.footer
+    elif report.open_findings:
+        breakdown = ", ".join(f"{n} {label if n == 1 else _PLURALS[label]}"
+                              for label, n in report.by_severity().items())
+        text = f"{_count(len(report.open_findings), 'finding')} ({breakdown}) in {_count(report.files, 'file')}"
     else:
-        text = "no findings"
-    text += f" in {_count(report.files, 'file')}"
+        text = f"no findings in {_count(report.files, 'file')}"
+    if report.suppressed:
+        text += f", {report.suppressed} suppressed"
     if report.errors:
         text += f", {_count(len(report.errors), 'input error')}"
     return text
@@ -93,7 +102,8 @@ def _finding_lines(report: Report, finding: Finding, paint: Paint, hidden: set[t
     severity = finding.severity.label
     lines = [
         f"{paint('1', safe(location))} {paint('2', safe(f'{finding.rule} {finding.name}{peer_codes(finding)}'))} "
-        f"{paint(_SEVERITY_COLORS[finding.severity], severity)}: {safe(finding.message)}"
+        f"{paint(_SEVERITY_COLORS[finding.severity], severity)}{' (suppressed)' if finding.suppression else ''}: "
+        f"{safe(finding.message)}"
     ]
     text = source_line(report, finding.path, finding.line)
     if (finding.path, finding.line) in hidden:

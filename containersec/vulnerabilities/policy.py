@@ -10,7 +10,7 @@ from containersec.findings import Severity
 from containersec.vulnerabilities.group import Vulnerability
 from containersec.vulnerabilities.ignores import IgnoreRule
 from containersec.vulnerabilities.records import SEVERITY_RANK
-from containersec.vulnerabilities.settings import AcceptedRisk, VulnsSettings
+from containersec.vulnerabilities.settings import EXPIRY_WINDOW_DAYS, AcceptedRisk, VulnsSettings, expiry_instant
 from containersec.vulnerabilities.vex import Statement, applicable
 
 # The scanner's severity decides the finding's: CRITICAL and HIGH error, MEDIUM warning, the rest info. Without
@@ -42,6 +42,14 @@ class Evaluation:
     expired_exceptions: list[AcceptedRisk] = field(default_factory=list)
     unused_exceptions: list[AcceptedRisk] = field(default_factory=list)
     expired_ignores: list[IgnoreRule] = field(default_factory=list)
+    expiring_exceptions: list[AcceptedRisk] = field(default_factory=list)  # within EXPIRY_WINDOW_DAYS
+    expiring_ignores: list[IgnoreRule] = field(default_factory=list)
+
+
+def expiring(entries: list[AcceptedRisk] | list[IgnoreRule], now: dt.datetime, days: int) -> list:
+    """The entries not expired yet that expire within `days` days of `now`."""
+    horizon = now + dt.timedelta(days=days)
+    return [e for e in entries if e.expires is not None and not e.expired(now) and expiry_instant(e.expires) <= horizon]
 
 
 def evaluate(vulnerabilities: list[Vulnerability], settings: VulnsSettings, ignores: list[IgnoreRule],
@@ -51,6 +59,8 @@ def evaluate(vulnerabilities: list[Vulnerability], settings: VulnsSettings, igno
     evaluation.expired_exceptions = [e for e in settings.exceptions if e.expired(now)]
     evaluation.expired_ignores = [rule for rule in ignores if rule.expired(now)]
     live_ignores = [rule for rule in ignores if not rule.expired(now)]
+    evaluation.expiring_exceptions = expiring(settings.exceptions, now, EXPIRY_WINDOW_DAYS)
+    evaluation.expiring_ignores = expiring(ignores, now, EXPIRY_WINDOW_DAYS)
     used: set[int] = set()
     for vulnerability in vulnerabilities:
         assessed = Assessed(vulnerability)

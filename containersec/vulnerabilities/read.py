@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from containersec.untrusted import DocumentError, json_data
-from containersec.vulnerabilities.records import ImageConfig, Record, ScanReport, scanner_severity
+from containersec.vulnerabilities.records import (
+    ImageConfig,
+    Misconfiguration,
+    Record,
+    ScannerSecret,
+    ScanReport,
+    scanner_severity,
+)
 from containersec.vulnerabilities.stream import walk
 
 TRIVY_VULNS = "Results.item.Vulnerabilities.item"
@@ -181,8 +188,31 @@ def _trivy_report(path: str, document: dict[str, Any], records: list[tuple[Recor
         artifact_names=_names(document.get("ArtifactName"), metadata.get("ImageID"), metadata.get("RepoTags"),
                               metadata.get("RepoDigests")),
         non_vulnerability_results=others,
+        secrets=[_trivy_secret(item, _text(_map(r).get("Target"))) for r in results
+                 for item in _list(_map(r).get("Secrets")) if isinstance(item, dict)],
+        misconfigurations=[_trivy_misconfiguration(item, _text(_map(r).get("Target"))) for r in results
+                           for item in _list(_map(r).get("Misconfigurations")) if isinstance(item, dict)],
+        licenses=sum(len(_list(_map(r).get("Licenses"))) for r in results),
         scanned_at=_text(document.get("CreatedAt")) or None,
     )
+
+
+def _line(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def _trivy_secret(item: dict[str, Any], target: str) -> ScannerSecret:
+    # `Match` (the line with the secret starred out) is not kept: only the kind and the place are reported.
+    return ScannerSecret(rule=_text(item.get("RuleID")), title=_text(item.get("Title")) or _text(item.get("RuleID")),
+                         severity=scanner_severity(item.get("Severity")), target=target,
+                         line=_line(item.get("StartLine")), category=_text(item.get("Category")))
+
+
+def _trivy_misconfiguration(item: dict[str, Any], target: str) -> Misconfiguration:
+    cause = _map(item.get("CauseMetadata"))
+    return Misconfiguration(id=_text(item.get("ID")) or _text(item.get("AVDID")), title=_text(item.get("Title")),
+                            severity=scanner_severity(item.get("Severity")), status=_text(item.get("Status")).upper(),
+                            target=target, line=_line(cause.get("StartLine")))
 
 
 # --- Grype JSON ----------------------------------------------------------------------------------

@@ -39,6 +39,30 @@ class Record:
 
 
 @dataclass(slots=True)
+class ScannerSecret:
+    """A secret a scanner reports (Trivy's `Secrets`): its kind and where it is, never the value."""
+
+    rule: str  # the scanner's rule ID ("github-pat")
+    title: str
+    severity: str  # one of SEVERITIES
+    target: str  # the file it is in
+    line: int  # 0 when the scanner gives none
+    category: str = ""
+
+
+@dataclass(slots=True)
+class Misconfiguration:
+    """A misconfiguration a scanner reports (Trivy's `Misconfigurations`)."""
+
+    id: str  # "DS002"
+    title: str
+    severity: str  # one of SEVERITIES
+    status: str  # FAIL, PASS, EXCEPTION
+    target: str
+    line: int  # 0 when the scanner gives none
+
+
+@dataclass(slots=True)
 class ImageConfig:
     """The parts of the image's OCI config that place a layer on a Dockerfile line."""
 
@@ -58,4 +82,7 @@ class ScanReport:
     # Digests and names the artifact is known by: VEX products and Grype ignore rules match them.
     artifact_names: tuple[str, ...] = ()
     non_vulnerability_results: int = 0  # Trivy misconfigurations, secrets and licenses
+    secrets: list[ScannerSecret] = field(default_factory=list)
+    misconfigurations: list[Misconfiguration] = field(default_factory=list)
+    licenses: int = 0
     scanned_at: str | None = None  # when the scan ran (Trivy CreatedAt, Grype descriptor.timestamp, SARIF endTimeUtc)

@@ -11,10 +11,13 @@ from typing import Any
 from containersec.config import Config
 from containersec.vulnerabilities.records import SEVERITY_RANK
 
-KEYS = ("fail-on", "only-fixed", "grace-days", "exceptions", "vex", "ignore-files", "dockerfile")
+KEYS = ("fail-on", "fail-on-expired", "only-fixed", "severities", "grace-days", "exceptions", "vex", "ignore-files",
+        "dockerfile")
 EXCEPTION_KEYS = ("id", "package", "paths", "reason", "expires")
 # Files of the peers' ignore rules that apply without being named, looked for beside the config file.
 FOUND_IGNORE_FILES = (".trivyignore", ".trivyignore.yaml", ".grype.yaml", ".grype/config.yaml")
+# How many days ahead an exception counts as expiring soon (`policy-check --days` changes it there).
+EXPIRY_WINDOW_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class VulnsSettings:
     source: str | None  # the config file, for findings about its exceptions
     fail_on: str | None = None  # a scanner severity; None leaves failing to the containersec threshold
     only_fixed: bool = False
+    severities: tuple[str, ...] = ()  # report only these scanner severities (Trivy's --severity); empty: all
+    fail_on_expired: bool = False  # an expired exception fails the run by itself, not only its vulnerability
     grace_days: dict[str, int] = field(default_factory=dict)
     exceptions: list[AcceptedRisk] = field(default_factory=list)
     vex: list[str] = field(default_factory=list)
@@ -48,6 +53,31 @@ def expiry_instant(date: dt.date) -> dt.datetime:
     return dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)
 
 
+def read_config_text(path: str | None) -> str:
+    """The config file's text, to point findings at an exception's line; empty when there is none to read."""
+    if path is None:
+        return ""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def line_of(config_text: str, needle: str) -> int:
+    """The first line of the config file that mentions `needle` (an exception's ID), else 1."""
+    for number, line in enumerate(config_text.splitlines(), 1):
+        if needle in line:
+            return number
+    return 1
+
+
+def _flag(config: Config, section: dict[str, Any], key: str) -> bool:
+    value = section.get(key, False)
+    if not isinstance(value, bool):
+        raise config.section_error(f"vulns.{key}", "expected true or false")
+    return value
+
+
 def read_settings(config: Config) -> VulnsSettings:
     section = config.section("vulns")
     for key in section:
@@ -57,10 +87,14 @@ def read_settings(config: Config) -> VulnsSettings:
     settings = VulnsSettings(source=config.source)
     if "fail-on" in section:
         settings.fail_on = _scanner_severity(config, "vulns.fail-on", section["fail-on"])
-    if "only-fixed" in section:
-        if not isinstance(section["only-fixed"], bool):
-            raise config.section_error("vulns.only-fixed", "expected true or false")
-        settings.only_fixed = section["only-fixed"]
+    settings.only_fixed = _flag(config, section, "only-fixed")
+    settings.fail_on_expired = _flag(config, section, "fail-on-expired")
+    severities = section.get("severities", [])
+    if isinstance(severities, str):
+        severities = severities.split(",")
+    if not isinstance(severities, list):
+        raise config.section_error("vulns.severities", "expected a list of scanner severities")
+    settings.severities = tuple(_scanner_severity(config, "vulns.severities", name) for name in severities)
     grace = section.get("grace-days", {})
     if not isinstance(grace, dict):
         raise config.section_error("vulns.grace-days", "expected a mapping of scanner severity to days")

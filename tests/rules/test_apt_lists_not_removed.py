@@ -10,7 +10,15 @@ def test_lists_left_behind_are_flagged():
         RUN apt-get update && apt-get install -y curl
         RUN apt-get install -y git
         RUN rm -rf /var/lib/apt/lists/* && apt-get update
-    """) == [2, 3, 4]
+    """) == [2, 4]  # the RUN that only installs wrote no lists
+
+
+def test_one_finding_on_the_update_that_wrote_the_lists():
+    found = findings(RULE, "FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl\n")
+    assert [(f.line, f.column) for f in found] == [(2, 5)]
+    assert found[0].message.startswith("'apt-get update' leaves the apt lists")
+    (same_run,) = findings(RULE, "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n")
+    assert same_run.column == 5 and "'apt-get update'" in same_run.message
 
 
 def test_removal_later_in_the_same_run_passes():

@@ -67,4 +67,4 @@ def test_huge_line_is_linear() -> None:
 
 def test_token_used_as_url_password_is_reported_once_as_the_token() -> None:
     [finding] = findings("CSD096", f"FROM a\nRUN git clone https://x:{GITHUB}@github.com/o/r.git\n")
-    assert finding.message.startswith("GitHub token 'ghp_****'")
+    assert finding.message.startswith("GitHub personal access token 'ghp_****'")

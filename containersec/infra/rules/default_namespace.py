@@ -20,5 +20,5 @@ from containersec.infra.rules._pods import pod
 def check(bundle: Bundle, options: K8sOptions) -> Iterator[ManifestHit]:
     for obj in bundle.objects:
         if obj.namespace == "default":
-            yield ManifestHit(f"{obj.ref} is placed in the default namespace: give the application its own",
-                              obj, ("metadata", "namespace"))
+            yield ManifestHit(f"{obj.ref} is placed in the default namespace: give the application a namespace "
+                              "of its own", obj, ("metadata", "namespace"))

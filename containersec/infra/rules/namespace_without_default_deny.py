@@ -25,5 +25,9 @@ def check(bundle: Bundle, options: K8sOptions) -> Iterator[ManifestHit]:
         own = [p for p in found if p.namespace == namespace]
         missing = [d.lower() for d in DIRECTIONS if not any(p.denies_all(d) for p in own)]
         if missing:
-            yield ManifestHit(f"namespace {namespace!r} has no default-deny NetworkPolicy for {' or '.join(missing)}",
-                              anchor, ("metadata",))
+            written = anchor.kind == "Namespace" or any(w.object.namespace for w in bundle.workloads
+                                                          if w.namespace == namespace)
+            where = (f"namespace {namespace!r}" if written else
+                     "the namespace these workloads are applied to (none is written; taken as 'default')")
+            yield ManifestHit(f"{where} has no default-deny NetworkPolicy for {' or '.join(missing)}", anchor,
+                              ("metadata",))

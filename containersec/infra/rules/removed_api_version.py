@@ -13,7 +13,7 @@ REMOVED: dict[str, tuple[str, str]] = {
     "apps/v1beta2": ("1.16", "apps/v1"),
     "batch/v2alpha1": ("1.21", "batch/v1"),
     "batch/v1beta1": ("1.25", "batch/v1"),
-    "policy/v1beta1": ("1.25", "policy/v1 (PodSecurityPolicy: Pod Security Admission)"),
+    "policy/v1beta1": ("1.25", "policy/v1"),
     "networking.k8s.io/v1beta1": ("1.22", "networking.k8s.io/v1"),
     "rbac.authorization.k8s.io/v1beta1": ("1.22", "rbac.authorization.k8s.io/v1"),
     "rbac.authorization.k8s.io/v1alpha1": ("1.22", "rbac.authorization.k8s.io/v1"),
@@ -36,8 +36,18 @@ REMOVED: dict[str, tuple[str, str]] = {
     "flowcontrol.apiserver.k8s.io/v1beta2": ("1.29", "flowcontrol.apiserver.k8s.io/v1"),
     "flowcontrol.apiserver.k8s.io/v1beta3": ("1.32", "flowcontrol.apiserver.k8s.io/v1"),
 }
-# storage.k8s.io/v1beta1 still serves nothing but was removed kind by kind.
+# Per kind where a group version's kinds moved to different places, were removed in different releases
+# (storage.k8s.io/v1beta1) or were not replaced at all (PodSecurityPolicy).
+_NO_SUCCESSOR = ("Pod Security Admission (the pod-security.kubernetes.io namespace labels) instead: the kind has no "
+                 "successor")
 REMOVED_KINDS: dict[tuple[str, str], tuple[str, str]] = {
+    ("extensions/v1beta1", "Deployment"): ("1.16", "apps/v1"),
+    ("extensions/v1beta1", "DaemonSet"): ("1.16", "apps/v1"),
+    ("extensions/v1beta1", "ReplicaSet"): ("1.16", "apps/v1"),
+    ("extensions/v1beta1", "NetworkPolicy"): ("1.16", "networking.k8s.io/v1"),
+    ("extensions/v1beta1", "Ingress"): ("1.22", "networking.k8s.io/v1"),
+    ("extensions/v1beta1", "PodSecurityPolicy"): ("1.16", _NO_SUCCESSOR),
+    ("policy/v1beta1", "PodSecurityPolicy"): ("1.25", _NO_SUCCESSOR),
     ("storage.k8s.io/v1beta1", "CSIStorageCapacity"): ("1.27", "storage.k8s.io/v1"),
     ("storage.k8s.io/v1beta1", "CSIDriver"): ("1.22", "storage.k8s.io/v1"),
     ("storage.k8s.io/v1beta1", "CSINode"): ("1.22", "storage.k8s.io/v1"),

@@ -16,7 +16,11 @@ _CONFIG_MAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namesp
           "tools, and are committed in the clear. Move the value to a Secret.",
       bad=_CONFIG_MAP + "  api_token: ghp_" + "a1B2" * 9,
       good=_CONFIG_MAP + "  log_level: info",
-      notes="Uses the same secret detector as the Dockerfile rules. Reporters never print the line.")
+      notes="Uses the same secret detector as the Dockerfile rules: known token formats in any value, and a "
+            "secret-looking key (`db_password`, `apiKey`) with a literal value. A value of several lines is read "
+            "as a configuration file: its `name = value`, `name: value` and `NAME=value` settings are judged the "
+            "same way. References (`${DB_PASSWORD}`) and placeholders are not secrets. Reporters never print the "
+            "line.")
 def check(bundle: Bundle, options: K8sOptions) -> Iterator[ManifestHit]:
     for config_map in bundle.of_kind("ConfigMap"):
         for key, value in mapping(config_map.data.get("data")).items():

@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from containersec.catalogue import rule
 from containersec.findings import Severity, Stage
 from containersec.infra.model import Bundle, ManifestHit, mapping
-from containersec.infra.network import service_selects
+from containersec.infra.network import pod_labels_in, service_selects
 from containersec.infra.options import K8sOptions
 from containersec.infra.rules._network import WORKLOAD
 
@@ -19,9 +19,10 @@ _SERVICE = ("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace:
       bad=WORKLOAD + "\n---\n" + _SERVICE.format(app="wbe"),
       good=WORKLOAD + "\n---\n" + _SERVICE.format(app="web"),
       notes="Judged only in namespaces where the manifests run at least one workload; Services without a "
-            "selector (manual Endpoints) and ExternalName Services are skipped. Pods made by an operator from a "
-            "custom resource are not seen: declare such kinds under `k8s.workload-kinds` if they have a pod "
-            "template.")
+            "selector (manual Endpoints) and ExternalName Services are skipped. The pods the Prometheus operator "
+            "creates from `Prometheus`, `PrometheusAgent`, `Alertmanager` and `ThanosRuler` resources in the "
+            "manifests count, with the labels the operator gives them; other operators' pods are not seen "
+            "(declare a kind with a pod template under `k8s.workload-kinds`).")
 def check(bundle: Bundle, options: K8sOptions) -> Iterator[ManifestHit]:
     namespaces = set(bundle.namespaces)
     for service in bundle.of_kind("Service"):
@@ -30,6 +31,6 @@ def check(bundle: Bundle, options: K8sOptions) -> Iterator[ManifestHit]:
         namespace = service.effective_namespace()
         if not selector or spec.get("type") == "ExternalName" or namespace not in namespaces:
             continue
-        if not any(w.namespace == namespace and service_selects(selector, w.pod_labels) for w in bundle.workloads):
+        if not any(service_selects(selector, labels) for labels in pod_labels_in(bundle, namespace)):
             yield ManifestHit(f"{service.ref} selects no pod of the workloads in namespace {namespace!r}: check its "
                               "selector labels", service, ("spec", "selector"))

@@ -30,7 +30,14 @@ from containersec.release.registry.client import (
     is_digest,
 )
 from containersec.release.registry.credentials import CredentialError
-from containersec.release.registry.facts import AttachedFacts, ImageFacts, Locator, ScanFacts, TagFacts
+from containersec.release.registry.facts import (
+    AttachedFacts,
+    ImageFacts,
+    Locator,
+    PolicyHit,
+    ScanFacts,
+    TagFacts,
+)
 from containersec.release.registry.reference import Reference, ReferenceError, parse_reference
 from containersec.release.registry.settings import RegistrySettings, registry_settings
 from containersec.release.registry.shapes import mapping, sequence
@@ -132,9 +139,12 @@ class Auditor:
         extra = subject.extra() if isinstance(subject, ScanFacts) else subject.locator.extra()
         for rule in self.rules:
             for hit in rule.check(subject, self.config.options):
+                severity, fails = rule.severity, None
+                if isinstance(hit, PolicyHit) and rule.id not in self.config.severity:
+                    severity, fails = hit.level, True  # as CSV001: the scanner's severity, the policy's verdict
                 self.report.findings.append(Finding(
-                    rule.id, rule.slug, rule.severity, Stage.RELEASE, subject.locator.reference, hit.line,
-                    hit.message, aliases=rule.aliases, extra=extra))
+                    rule.id, rule.slug, severity, Stage.RELEASE, subject.locator.reference, hit.line,
+                    hit.message, aliases=rule.aliases, extra=extra, fails=fails))
 
     # --- references ------------------------------------------------------------------------------------
 
@@ -226,12 +236,15 @@ class Auditor:
 
     def plan_patches(self, repository: str, tags_of: Mapping[str, list[str]], findings: list[Finding]) -> None:
         """One patch-plan entry per tag whose digest (or a platform of it) has a finding that calls for a new image."""
-        top_of = {image.digest: image.top for image in self.images}
+        # A platform digest can be an index's child and tagged itself: the tag that led to it says whose it is.
+        top_of = {(image.locator.tag, image.digest, image.locator.platform): image.top for image in self.images}
         reasons: dict[str, list[Finding]] = {}
         for finding in findings:
             where = mapping(finding.extra.get("registry"))
-            if finding.rule in PATCH_REASONS and isinstance(where.get("digest"), str):
-                reasons.setdefault(top_of.get(where["digest"], where["digest"]), []).append(finding)
+            digest = where.get("digest")
+            if finding.rule in PATCH_REASONS and isinstance(digest, str):
+                top = top_of.get((where.get("tag"), digest, where.get("platform")), digest)
+                reasons.setdefault(top, []).append(finding)
         for digest, tags in tags_of.items():
             if digest not in reasons:
                 continue

@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from containersec.catalogue import Hit
+from containersec.findings import Severity
 from containersec.release.registry.signatures import Attached
 from containersec.untrusted.patterns import LinearPattern
+from containersec.vulnerabilities.policy import LEVELS
 
 if TYPE_CHECKING:  # the rules load with every command; the scanner-report readers only when a scan is judged
     from containersec.release.registry.scans.policy import Judgement
@@ -84,6 +87,14 @@ class AttachedFacts:
         return None
 
 
+@dataclass(frozen=True)
+class PolicyHit(Hit):
+    """A hit the vulnerability policy decided: its severity is the worst failing vulnerability's, mapped as
+    `containersec vulns` maps it for CSV001, and it fails the run as that policy's failing findings do."""
+
+    level: Severity = Severity.ERROR
+
+
 FAILING_SHOWN = 25  # the worst failing vulnerabilities listed in JSON; the scan itself holds them all
 
 
@@ -100,6 +111,12 @@ class ScanFacts:
     judgement: Judgement | None = None
     fixed_by: str | None = None  # a newer tag of the repository whose scan no longer lists the failing ones
     sources_tried: tuple[str, ...] = ()
+
+    @property
+    def level(self) -> Severity:
+        """The severity of the worst failing vulnerability (CRITICAL and HIGH error, MEDIUM warning, else info)."""
+        failing = self.judgement.failing if self.judgement is not None else ()
+        return LEVELS.get(failing[0].severity, Severity.INFO) if failing else Severity.INFO
 
     @property
     def age_days(self) -> int | None:

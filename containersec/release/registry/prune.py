@@ -213,34 +213,48 @@ def _unmatched_keep_pattern(nodes: Mapping[str, Node], policy: Policy) -> str | 
             "(for a prefix, end it with .*), so it keeps nothing")
 
 
-def read_in_use(path: str, repository: str, tag_digests: Mapping[str, str]) -> frozenset[str]:
+def read_in_use(path: str, repository: str, tag_digests: Mapping[str, str]) -> tuple[frozenset[str], list[str]]:
     """The digests of `repository` a deployed-images list names (one digest or image reference a line, as
     `containersec k8s --list-images` prints); a tag names the digest it names now. Other repositories' images
-    are skipped; a line that is neither a digest nor a reference is an error naming the file and the line."""
+    are skipped; a line that is neither a digest nor a reference is an error naming the file and the line.
+
+    Also notes for the plan: an image of the same repository path on another host counts as in use (the same
+    registry is often reached by two names, and keeping too much is the safe mistake), and a list that names
+    nothing of this repository is said, since then it keeps nothing."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RegistryError(f"--in-use {path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    wanted = parse_reference(repository)
     found: set[str] = set()
+    notes: list[str] = []
+    named_here = False
     for number, line in enumerate(text.splitlines(), 1):
         entry = line.split("#", 1)[0].strip()
         if not entry:
             continue
         if is_digest(entry):
             found.add(entry)
+            named_here = True
             continue
         try:
             named = parse_reference(entry)
         except ReferenceError as exc:
             raise RegistryError(f"--in-use {path}: line {number}: not a digest or an image reference: {exc}") \
                 from None
-        if named.name != repository:
+        if named.repository != wanted.repository:
             continue
+        if named.host != wanted.host:
+            notes.append(f"--in-use {path}: line {number}: {entry} names this repository's path on {named.host}: "
+                         f"counted as in use (it may be another name of {wanted.host})")
+        named_here = True
         if named.digest is not None:
             found.add(named.digest)
         elif (named.tag or "latest") in tag_digests:
             found.add(tag_digests[named.tag or "latest"])
-    return frozenset(found)
+    if not named_here:
+        notes.append(f"--in-use {path} names no image of {repository}: nothing is kept for being in use")
+    return frozenset(found), notes
 
 
 def _scanned(graph: _Graph, nodes: dict[str, Node], watch: VulnerabilityWatch, reference: Reference,
@@ -378,7 +392,9 @@ def prune_repository(given: str, config: Config, *, keep_last: int | None = None
         graph = _Graph(repository)
         nodes = graph.read()
         if in_use is not None:
-            policy = replace(policy, in_use=read_in_use(in_use, reference.name, graph.tag_digests))
+            deployed, in_use_notes = read_in_use(in_use, reference.name, graph.tag_digests)
+            policy = replace(policy, in_use=deployed)
+            warnings += in_use_notes
         if watch is not None:
             nodes = _scanned(graph, nodes, watch, reference, given)
             report.errors.extend(InputError(where, f"{where}: {problem}", Stage.RELEASE)
@@ -415,4 +431,5 @@ def prune_repository(given: str, config: Config, *, keep_last: int | None = None
     report.summaries.append(StageSummary(Stage.RELEASE, f"retention plan for {given}: keep {len(plan.keep)}, "
                                          f"delete {len(plan.delete)} ({mode}; {registry.requests_made} requests)",
                                          tuple(rows)))
+    report.footer = f"keep {len(plan.keep)}, delete {len(plan.delete)} ({'applied' if apply else 'dry run'})"
     return report

@@ -153,13 +153,18 @@ def _root_reasons(nodes: Mapping[str, Node], policy: Policy, now: datetime) -> t
         for rank, node in enumerate(newest_first(roots)[:policy.keep_last], 1):
             reasons.setdefault(node.digest, f"newest {rank} of --keep-last {policy.keep_last}" + tied.get(
                 node.digest, ""))
-    # Only a digest the rules keep can stand in for an expired one.
+    # Only a digest the rules keep, and that stays, can stand in for an expired one. A stand-in is built later,
+    # so deciding the newest first settles every possible stand-in before the digests it could replace.
     kept_by_rule = [node for node in roots if node.digest in reasons]
     expired = dict(deleted_by_rule)
-    for node in roots:
-        if node.digest not in pinned and (why := _superseded(node, kept_by_rule, policy)) is not None:
+    staying = {node.digest for node in kept_by_rule}
+    for node in sorted(roots, key=lambda n: (n.created is not None, n.created or now), reverse=True):
+        if node.digest in pinned or node.digest in policy.in_use:
+            continue
+        if (why := _superseded(node, [n for n in kept_by_rule if n.digest in staying], policy)) is not None:
             expired[node.digest] = why
             reasons.pop(node.digest, None)
+            staying.discard(node.digest)
     return reasons, expired
 
 

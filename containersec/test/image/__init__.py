@@ -1,7 +1,7 @@
 """The test stage's image checks: a built image's config and filesystem, read without a daemon.
 
-Public: `config_findings` (config-only checks on an image config blob, as the registry audit pulls them) and
-`check_images` (image tarballs and OCI layouts, config and every layer).
+Public: `config_findings` (config-only checks on an image config blob, as the registry audit pulls them),
+`check_images` (image tarballs and OCI layouts, config and every layer) and `list_contents` (what they hold).
 
 The engine (archive and layer readers) is imported on first use: the catalogue imports this package's rules
 for every command, `containersec lint` included, and that must stay cheap.
@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from containersec.test.image.engine import check_images, config_findings
+    from containersec.test.image.engine import check_images, config_findings, list_contents
 
-__all__ = ["check_images", "config_findings"]
+__all__ = ["check_images", "config_findings", "list_contents"]
 
 
 def __getattr__(name: str) -> Any:

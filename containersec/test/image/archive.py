@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
+from containersec.images import parse_image
 from containersec.untrusted import DocumentError, json_data
 from containersec.untrusted.tar_headers import BoundedTarInfo
 from containersec.untrusted.values import as_list, as_map
@@ -55,6 +56,25 @@ class Selected:
     config: dict[str, Any]
     config_digest: str | None
     layers: tuple[LayerRef, ...]
+
+    @property
+    def platform(self) -> str | None:
+        """`linux/arm64/v8`: the platform the image's config declares, None when it declares none."""
+        return platform_of(self.config)
+
+
+def platform_of(spec: Any) -> str | None:
+    """OS/ARCH[/VARIANT] of an image config or an index entry's `platform`; None when it names none."""
+    if not isinstance(spec, dict):
+        return None
+    parts = [spec.get(key) for key in ("os", "architecture", "variant")]
+    shown = "/".join(part for part in parts if isinstance(part, str) and part)
+    return shown or None
+
+
+def platform_matches(platform: str | None, wanted: str) -> bool:
+    """`linux/arm64` matches linux/arm64 and linux/arm64/v8; a variant asked for must be there."""
+    return platform is not None and (platform == wanted or platform.startswith(wanted + "/"))
 
 
 def split_reference(argument: str) -> tuple[str, str | None]:
@@ -177,12 +197,45 @@ def blob_path(digest: str) -> str:
 
 
 def select(store: Store, reference: str | None, platform: str | None) -> Selected:
-    """The image the reference (tag or digest) and platform name."""
+    """The image the reference (tag or digest) and platform name; an image of another platform is an error."""
     if store.has("manifest.json"):
-        return _select_docker(store, reference)
-    if store.has("index.json"):
-        return _select_oci(store, reference, platform)
-    raise ArchiveError("neither a docker-archive (no manifest.json) nor an OCI image layout (no index.json)"
+        selected = _select_docker(store, reference)
+    elif store.has("index.json"):
+        selected = _select_oci(store, reference, platform)
+    else:
+        raise _neither(store)
+    if platform is not None and not platform_matches(selected.platform, platform):
+        raise ArchiveError(f"the image is for {selected.platform or 'no declared platform'}, not {platform}")
+    return selected
+
+
+def list_images(store: Store) -> list[dict[str, Any]]:
+    """Every image an input holds: its names (tags), manifest digest, config digest and platform."""
+    if store.has("manifest.json"):
+        entries = store.json("manifest.json", "manifest.json")
+        if not isinstance(entries, list):
+            raise ArchiveError("manifest.json is not a list of images")
+        listed = []
+        for entry in (e for e in entries if isinstance(e, dict)):
+            digest = _config_digest(entry) or None
+            config = store.json(entry["Config"], "config", digest) if isinstance(entry.get("Config"), str) else {}
+            listed.append({"names": [t for t in entry.get("RepoTags") or [] if isinstance(t, str)],
+                           "manifest_digest": None, "config_digest": digest, "platform": platform_of(config)})
+        return listed
+    if not store.has("index.json"):
+        raise _neither(store)
+    listed = []
+    for descriptor, names, manifest, digest in _oci_manifests(store):
+        config = manifest.get("config") if isinstance(manifest.get("config"), dict) else {}
+        config_digest = config.get("digest") if isinstance(config.get("digest"), str) else None
+        blob = store.json(blob_path(config_digest), f"config {config_digest}", config_digest) if config_digest else {}
+        listed.append({"names": names, "manifest_digest": digest, "config_digest": config_digest,
+                       "platform": platform_of(blob) or platform_of(descriptor.get("platform"))})
+    return listed
+
+
+def _neither(store: Store) -> ArchiveError:
+    return ArchiveError("neither a docker-archive (no manifest.json) nor an OCI image layout (no index.json)"
                        + ("" if store.ends_cleanly() else "; the tarball ends without its end-of-archive blocks, "
                           "so it may be truncated"))
 
@@ -225,21 +278,51 @@ def _digest_of_blob_name(name: str) -> str | None:
     return f"sha256:{match[1]}" if match else None
 
 
-def _select_oci(store: Store, reference: str | None, platform: str | None) -> Selected:
+def _oci_descriptors(store: Store) -> list[dict[str, Any]]:
     index = store.json("index.json", "index.json")
     descriptors = index.get("manifests") if isinstance(index, dict) else None
     if not isinstance(descriptors, list) or not descriptors:
         raise ArchiveError("index.json lists no images")
-    descriptors = [d for d in descriptors if isinstance(d, dict)]
+    return [d for d in descriptors if isinstance(d, dict)]
 
-    def names(descriptor: dict[str, Any]) -> list[str]:
-        annotations = as_map(descriptor.get("annotations"))
-        found = [annotations.get(REF_NAME), annotations.get(IMAGE_NAME), descriptor.get("digest")]
-        return [n for n in found if isinstance(n, str)]
 
-    chosen = _choose(descriptors, reference, names, lambda d, ref: any(_tag_matches(n, ref) for n in names(d)))
-    label = _label(chosen, names, reference)
-    manifest, digest = _manifest(store, chosen, platform)
+def _oci_names(descriptor: dict[str, Any]) -> list[str]:
+    annotations = as_map(descriptor.get("annotations"))
+    found = [annotations.get(REF_NAME), annotations.get(IMAGE_NAME), descriptor.get("digest")]
+    return [n for n in found if isinstance(n, str)]
+
+
+def _oci_manifests(store: Store) -> Iterator[tuple[dict[str, Any], list[str], dict[str, Any], str]]:
+    """Each image manifest of the layout, through its indexes: (descriptor, names, manifest, manifest digest)."""
+    pending = [(descriptor, _oci_names(descriptor), 0) for descriptor in _oci_descriptors(store)]
+    while pending:
+        descriptor, names, depth = pending.pop(0)
+        digest = descriptor.get("digest")
+        document = store.json(blob_path(digest), f"manifest {digest}", digest)
+        if not isinstance(document, dict):
+            raise ArchiveError(f"manifest {digest} is not a JSON object")
+        if document.get("mediaType") not in INDEX_TYPES and "manifests" not in document:
+            yield descriptor, names, document, digest
+        elif depth < 4:
+            pending.extend((child, names, depth + 1) for child in document.get("manifests") or []
+                           if isinstance(child, dict) and (child.get("platform") or {}).get("os") != "unknown")
+
+
+def _select_oci(store: Store, reference: str | None, platform: str | None) -> Selected:
+    descriptors = _oci_descriptors(store)
+    try:
+        chosen = _choose(descriptors, reference, _oci_names,
+                         lambda d, ref: any(_tag_matches(n, ref) for n in _oci_names(d)))
+    except ArchiveError:
+        # LAYOUT@DIGEST may name the config, or one platform's manifest inside an index, as for a docker-archive.
+        inner = _by_inner_digest(store, reference) if reference is not None and _DIGEST.match(reference) else None
+        if inner is None:
+            raise
+        manifest, digest = inner
+        label = reference
+    else:
+        label = _label(chosen, _oci_names, reference)
+        manifest, digest = _manifest(store, chosen, platform)
     config_descriptor = manifest.get("config")
     if not isinstance(config_descriptor, dict):
         raise ArchiveError(f"manifest {digest} has no config")
@@ -261,6 +344,14 @@ def _select_oci(store: Store, reference: str | None, platform: str | None) -> Se
                              else None))
     fmt = "oci-layout" if os.path.isdir(store.path) else "oci-archive"
     return Selected(fmt, label, digest, config, config_digest, tuple(refs))
+
+
+def _by_inner_digest(store: Store, wanted: str) -> tuple[dict[str, Any], str] | None:
+    for _, _, manifest, digest in _oci_manifests(store):
+        config = manifest.get("config")
+        if digest == wanted or (isinstance(config, dict) and config.get("digest") == wanted):
+            return manifest, digest
+    return None
 
 
 def _manifest(store: Store, descriptor: dict[str, Any], platform: str | None) -> tuple[dict[str, Any], str]:
@@ -317,11 +408,15 @@ def _choose(entries: list[dict[str, Any]], reference: str | None, names: Names,
 
 
 def _tag_matches(name: str, reference: str) -> bool:
-    """`v2` matches `docker.io/test/app:v2` and `v2`; `test/app:v2` matches `docker.io/test/app:v2`."""
-    if name == reference or name.removeprefix("docker.io/") == reference.removeprefix("docker.io/"):
+    """`v2` matches `docker.io/test/app:v2` and `v2`; `app:v2`, `library/app:v2` and `docker.io/library/app:v2`
+    are one image, as Docker normalises short names."""
+    if name == reference:
         return True
-    return ":" not in reference and "/" not in reference and name.rpartition(":")[2] == reference and \
-        not name.startswith("sha256:")
+    if _DIGEST.match(name) or _DIGEST.match(reference):
+        return False
+    if ":" not in reference and "/" not in reference:
+        return name.rpartition(":")[2] == reference
+    return parse_image(name).normalised == parse_image(reference).normalised
 
 
 def _label(entry: dict[str, Any], names: Names, reference: str | None) -> str:

@@ -1,14 +1,15 @@
 """What a file's bytes say about secrets, judged as each layer streams past (the content is then dropped).
 
 Private keys are found by their PEM or OpenSSH header, not by the file name; credential files by their path
-and a credential inside them; tokens by their known formats (the build stage's detection), in text files only.
+and a credential inside them, or by a credential of a file kind (Docker, Maven, npm, PyPI, netrc, NuGet,
+Google service accounts) wherever they are; tokens by the secret catalogue's formats, in text files only.
 """
 
 from __future__ import annotations
 
 import re
 
-from containersec.secrets import find_secrets
+from containersec.secrets.detector import detect
 from containersec.test.image.model import CREDENTIAL_FILE, TOKEN, Sighting
 
 _PRIVATE_KEY = re.compile(rb"-----BEGIN ((?:[A-Z0-9]+ ){0,3})PRIVATE KEY(?: BLOCK)?-----")
@@ -22,30 +23,41 @@ _CREDENTIAL_FILES: tuple[tuple[str, re.Pattern[bytes], str], ...] = (
     (".docker/config.json", re.compile(rb'"auth"\s*:\s*"[^"]+"'), "Docker registry credentials"),
     (".kube/config", re.compile(rb"(?m)^\s*(?:token|client-key-data|password):\s*\S"), "a kubeconfig with credentials"),
 )
+# PKCS#12 key stores (a private key with its certificate) by extension and their DER start (a SEQUENCE
+# with a two-byte length); Java trust stores (.jks) hold public certificates and are left out.
+_KEY_STORE_EXTENSIONS = (".p12", ".pfx")
+_DER_SEQUENCE = b"\x30\x82"
 # A Google service account key: a JSON file with these two members, whatever its name.
 _SERVICE_ACCOUNT = (b'"type": "service_account"', b'"private_key"')
-# Cheap byte tests before decoding: the token formats all contain one of these.
-_TOKEN_HINTS = (b"AKIA", b"ASIA", b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"github_pat_", b"xox", b"eyJ",
-                b"AIza", b"k_live_", b"://")
+# Credential kinds that make the whole file a credential file, wherever it is.
+_FILE_KINDS = frozenset({"putty-private-key", "gcp-service-account", "docker-config-auth", "dockerconfig-secret",
+                         "maven-settings-password", "npmrc-auth", "netrc-password", "pypirc-password",
+                         "nuget-config-password"})
 _BINARY_PROBE = 8192
 
 
 def sightings(path: str, data: bytes, layer: int) -> list[Sighting]:
-    """Secrets in one file's content; `path` is the normalised image path."""
-    found: list[Sighting] = []
-    key = _PRIVATE_KEY.search(data)
-    if key:
-        kind = (key[1].decode().strip() or "PEM").replace("ENCRYPTED", "encrypted").strip()
-        found.append(Sighting(path, layer, CREDENTIAL_FILE, f"a private key ({kind})"))
-    for end, pattern, kind in _CREDENTIAL_FILES:
-        if path.endswith(end) and path[-len(end) - 1] == "/" and pattern.search(data):
-            found.append(Sighting(path, layer, CREDENTIAL_FILE, kind))
+    """Secrets in one file's content; `path` is the normalised image path.
+
+    A credential file (a private key, a known credential path, or a file whose content is one of the file
+    kinds) is one finding, which names the first credential found in it; other files give one finding per
+    token.
+    """
+    secrets = [] if b"\0" in data[:_BINARY_PROBE] else detect(data.decode("utf-8", "replace"))
     if all(marker in data for marker in _SERVICE_ACCOUNT):
-        found.append(Sighting(path, layer, CREDENTIAL_FILE, "a Google service account key"))
-    if b"\0" in data[:_BINARY_PROBE] or not any(hint in data for hint in _TOKEN_HINTS):
-        return found
-    text = data.decode("utf-8", "replace")
-    for secret in find_secrets(text):
-        if secret.kind != "private key block":  # reported above, by its header
-            found.append(Sighting(path, layer, TOKEN, secret.kind, secret.masked))
-    return found
+        file_kind: str | None = "a Google service account key"
+    elif key := _PRIVATE_KEY.search(data):
+        kind = (key[1].decode().strip() or "PEM").replace("ENCRYPTED", "encrypted").strip()
+        return [Sighting(path, layer, CREDENTIAL_FILE, f"a private key ({kind})", kind_id="private-key")]
+    elif path.lower().endswith(_KEY_STORE_EXTENSIONS) and data.startswith(_DER_SEQUENCE):
+        return [Sighting(path, layer, CREDENTIAL_FILE, "a PKCS#12 key store")]
+    else:
+        file_kind = next((kind for end, pattern, kind in _CREDENTIAL_FILES
+                          if path.endswith(end) and path[-len(end) - 1] == "/" and pattern.search(data)), None)
+    if file_kind is None:
+        file_kind = next((secret.kind for secret in secrets if secret.id in _FILE_KINDS), None)
+    if file_kind is not None:
+        first = next((secret for secret in secrets if secret.id in _FILE_KINDS), secrets[0] if secrets else None)
+        return [Sighting(path, layer, CREDENTIAL_FILE, file_kind, first.masked if first else "",
+                         first.id if first else "")]
+    return [Sighting(path, layer, TOKEN, secret.kind, secret.masked, secret.id) for secret in secrets]

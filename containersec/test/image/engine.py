@@ -9,8 +9,16 @@ from typing import Any
 
 from containersec.catalogue import Rule
 from containersec.config import Config, active_rules
-from containersec.findings import Finding, InputError, Report, Stage, StageSummary
-from containersec.test.image.archive import ArchiveError, LayerRef, Selected, Store, select, split_reference
+from containersec.findings import Finding, InputError, Report, Stage, StageSummary, Suppression
+from containersec.test.image.archive import (
+    ArchiveError,
+    LayerRef,
+    Selected,
+    Store,
+    list_images,
+    select,
+    split_reference,
+)
 from containersec.test.image.history import redact
 from containersec.test.image.layers import Budget, LayerError, LayerFacts, read_layer
 from containersec.test.image.locate import DockerfileLocator
@@ -61,14 +69,14 @@ def check_images(arguments: Sequence[str], config: Config, *, dockerfile: str | 
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             report.errors.append(InputError(dockerfile, f"cannot use as --dockerfile: {exc}", Stage.TEST))
     for argument in arguments:
-        _check_one(report, argument, rules, options, locator, platform)
+        _check_one(report, argument, rules, options, locator, platform, config.show_suppressed)
     report.notices.extend(_exception_notices(options))
     report.sort()
     return report
 
 
 def _check_one(report: Report, argument: str, rules: list[Rule], options: ImageOptions,
-               locator: DockerfileLocator | None, platform: str | None) -> None:
+               locator: DockerfileLocator | None, platform: str | None, show_suppressed: bool) -> None:
     path, reference = split_reference(argument)
     report.files += 1
     store = None
@@ -107,18 +115,50 @@ def _check_one(report: Report, argument: str, rules: list[Rule], options: ImageO
         return locator.path, locator.line(config, hit)
 
     image_facts = {"image": argument, "format": selected.format, "reference": selected.reference,
-                   "config_digest": selected.config_digest}
+                   "config_digest": selected.config_digest, "platform": selected.platform}
     findings, errors = _findings(image, rules, options, location, image_facts, layers=facts,
-                                 on_source=locator is not None)
+                                 hidden_line=locator.holds_secret if locator is not None else None,
+                                 show_suppressed=show_suppressed)
     report.findings.extend(findings)
     report.errors.extend(InputError(argument, message, Stage.TEST) for message in errors)
     report.summaries.append(_summary(argument, selected, facts, filesystem, len(findings)))
     report.extra.setdefault("images", []).append({
         "path": argument, "format": selected.format, "reference": selected.reference,
         "manifest_digest": selected.manifest_digest, "config_digest": selected.config_digest,
-        "layers": [{"index": f.index, "digest": f.blob_digest, "diff_id": f.diff_id, "size": f.compressed_bytes,
-                    "entries": f.entries} for f in facts],
+        "platform": selected.platform,
+        # `digest` is the stored (compressed) blob's, as the manifest names it; `blob_digest` says so explicitly.
+        "layers": [{"index": f.index, "digest": f.blob_digest, "blob_digest": f.blob_digest, "diff_id": f.diff_id,
+                    "size": f.compressed_bytes, "entries": f.entries} for f in facts],
         "paths": len(filesystem.files), "findings": len(findings)})
+
+
+def list_contents(arguments: Sequence[str]) -> Report:
+    """What each input holds (names, digests, platforms), checking nothing: `containersec image --list`."""
+    report = Report(stages=(Stage.TEST,))
+    for argument in arguments:
+        report.files += 1
+        store = None
+        try:
+            store = Store(split_reference(argument)[0])
+            images = list_images(store)
+        except ArchiveError as exc:
+            report.errors.append(InputError(argument, str(exc), Stage.TEST))
+            continue
+        except OSError as exc:
+            report.errors.append(InputError(argument, f"cannot read: {exc.strerror or exc}", Stage.TEST))
+            continue
+        finally:
+            if store is not None:
+                store.close()
+        report.extra.setdefault("contents", []).append({"path": argument, "images": images})
+        rows = tuple((", ".join(image["names"]) or "(no name)",
+                      f"{image['platform'] or 'no platform'}, config {image['config_digest'] or '-'}"
+                      + (f", manifest {image['manifest_digest']}" if image["manifest_digest"] else ""))
+                     for image in images)
+        report.summaries.append(StageSummary(Stage.TEST, f"{argument}: {len(images)} images", rows))
+    listed = sum(len(entry["images"]) for entry in report.extra.get("contents", []))  # type: ignore[index, arg-type]
+    report.footer = f"{listed} images in {report.files} input{'' if report.files == 1 else 's'}"
+    return report
 
 
 def _read(store: Store, layer: LayerRef, filesystem: Filesystem, options: ImageOptions, budget: Budget) -> LayerFacts:
@@ -134,8 +174,11 @@ def _read(store: Store, layer: LayerRef, filesystem: Filesystem, options: ImageO
 
 def _findings(image: Image, rules: list[Rule], options: ImageOptions, location: Callable[[ImageHit], tuple[str, int]],
               facts: dict[str, object], *, layers: Sequence[LayerFacts] = (),
-              on_source: bool = False) -> tuple[list[Finding], list[str]]:
-    """Findings of `rules`; `on_source`: they are placed on Dockerfile lines, which a secret hides."""
+              hidden_line: Callable[[int], bool] | None = None,
+              show_suppressed: bool = False) -> tuple[list[Finding], list[str]]:
+    """Findings of `rules`; with `hidden_line`, they are placed on Dockerfile lines, hidden where it says the
+    line's own text holds a secret (whatever the finding is about: a secret in a file is no secret of the line).
+    Findings an exception covers are left out, or with `show_suppressed` kept as suppressed."""
     findings: list[Finding] = []
     errors: list[str] = []
     today = dt.date.today()
@@ -148,13 +191,17 @@ def _findings(image: Image, rules: list[Rule], options: ImageOptions, location: 
             errors.append(f"internal error in rule {rule.id} {rule.slug}: {type(exc).__name__}: {exc}")
             continue
         for hit in hits:
-            if _excepted(options, rule, hit, today):
+            exception = _exception_for(options, rule, hit, today)
+            if exception is not None and not show_suppressed:
                 continue
             path, line = location(hit)
             findings.append(Finding(
                 rule=rule.id, name=rule.slug, severity=rule.severity, stage=rule.stage, path=path, line=line,
-                message=hit.message, aliases=rule.aliases, secret=hit.secret and on_source,
-                extra={"image": {**facts, **_hit_facts(image, hit, layers)}}))
+                message=hit.message, aliases=rule.aliases, secret=hidden_line is not None and hidden_line(line),
+                secret_kind=hit.secret_kind,
+                extra={"image": {**facts, **_hit_facts(image, hit, layers)}},
+                suppression=None if exception is None else Suppression(
+                    "external", f"{options.exceptions[exception].reason} (image.exceptions[{exception}])")))
     return findings, errors
 
 
@@ -164,22 +211,27 @@ def _hit_facts(image: Image, hit: ImageHit, layers: Sequence[LayerFacts]) -> dic
         facts["path"] = hit.path
     if hit.layer is not None:
         entry = image.config.entry_of_layer(hit.layer)
-        digest = layers[hit.layer].diff_id if hit.layer < len(layers) else (
+        read = layers[hit.layer] if hit.layer < len(layers) else None
+        diff_id = read.diff_id if read is not None else (
             image.config.diff_ids[hit.layer] if hit.layer < len(image.config.diff_ids) else None)
-        facts["layer"] = {"index": hit.layer, "digest": digest, "created_by": redact(entry.created_by) if entry
-                          else None}
+        # `digest` is the diff_id (of the uncompressed layer, as the config lists it), kept for the contract;
+        # `diff_id` and `blob_digest` (the stored blob, as the manifest names it) say which is which.
+        facts["layer"] = {"index": hit.layer, "digest": diff_id, "diff_id": diff_id,
+                          "blob_digest": read.blob_digest if read is not None else None,
+                          "created_by": redact(entry.created_by) if entry else None}
     if hit.history is not None:
         facts["history"] = {"index": hit.history, "created_by": redact(image.config.history[hit.history].created_by)}
     return facts
 
 
-def _excepted(options: ImageOptions, rule: Rule, hit: ImageHit, today: dt.date) -> bool:
-    for exception in options.exceptions:
+def _exception_for(options: ImageOptions, rule: Rule, hit: ImageHit, today: dt.date) -> int | None:
+    """The index of the first live `image.exceptions` entry that covers the hit, or None."""
+    for index, exception in enumerate(options.exceptions):
         if rule.id not in exception.rules or (exception.expires is not None and exception.expires < today):
             continue
         if not exception.paths or (hit.path is not None and any(fnmatchcase(hit.path, p) for p in exception.paths)):
-            return True
-    return False
+            return index
+    return None
 
 
 def _exception_notices(options: ImageOptions) -> list[str]:
@@ -192,6 +244,7 @@ def _summary(argument: str, selected: Selected, facts: Sequence[LayerFacts], fil
              count: int) -> StageSummary:
     deleted = sum(1 for s in filesystem.sightings if not filesystem.still_present(s.path, s.layer))
     rows = (("format", selected.format), ("reference", selected.reference or "-"),
+            ("platform", selected.platform or "not declared"),
             ("layers", str(len(facts))), ("layer bytes", f"{sum(f.compressed_bytes for f in facts):,}"),
             ("paths", f"{len(filesystem.files):,}"), ("secrets only in deleted files", str(deleted)),
             ("findings", str(count)))

@@ -50,6 +50,13 @@ class DockerfileLocator:
             instructions.append(_Instruction(effective.keyword, forms, instruction.line))
         return cls(path, text, final.line, instructions)
 
+    def holds_secret(self, line: int) -> bool:
+        """Whether the text of 1-based `line` holds a credential (a known format): only such lines are hidden."""
+        from containersec.secrets import find_secrets
+
+        lines = self.text.splitlines()
+        return 0 < line <= len(lines) and next(find_secrets(lines[line - 1]), None) is not None
+
     def line(self, config: ImageConfig, hit: ImageHit) -> int:
         entry = None
         if hit.history is not None:

@@ -97,6 +97,7 @@ class Sighting:
     category: str  # CREDENTIAL_FILE or TOKEN: which rule reports it
     kind: str  # what it is, for messages ("private key", "AWS credentials with a secret key")
     masked: str = ""  # a printable, masked form of the secret, when there is one
+    kind_id: str = ""  # the credential kind found (a secret catalogue ID), when there is one
 
 
 @dataclass(frozen=True)
@@ -147,3 +148,4 @@ class ImageHit:
     history: int | None = None  # the history entry the finding comes from, when not a layer's file
     keyword: str | None = None  # the Dockerfile instruction that sets what is reported (USER, EXPOSE...)
     secret: bool = False
+    secret_kind: str | None = None  # the credential kind found (a secret catalogue ID)

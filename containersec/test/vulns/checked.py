@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from containersec.test.vulns.locate import Place
 from containersec.vulnerabilities.policy import Assessed, Evaluation
+from containersec.vulnerabilities.records import ScanReport
 from containersec.vulnerabilities.settings import VulnsSettings
 
 
@@ -19,12 +20,7 @@ class Checked:
     places: dict[int, Place] = field(default_factory=dict)  # by id() of the Assessed
     show_suppressed: bool = False
     config_text: str = ""  # the config file, to point findings at an exception's line
+    reports: list[ScanReport] = field(default_factory=list)  # as read: their secrets and misconfigurations
 
     def place(self, assessed: Assessed) -> Place | None:
         return self.places.get(id(assessed))
-
-    def config_line(self, needle: str) -> int:
-        for number, line in enumerate(self.config_text.splitlines(), 1):
-            if needle in line:
-                return number
-        return 1

@@ -16,7 +16,7 @@ from containersec.vulnerabilities.ignores import IgnoreRule, read_ignore_file
 from containersec.vulnerabilities.policy import evaluate
 from containersec.vulnerabilities.read import ReportError, read_report
 from containersec.vulnerabilities.records import SEVERITY_RANK, ScanReport
-from containersec.vulnerabilities.settings import read_settings
+from containersec.vulnerabilities.settings import read_config_text, read_settings
 from containersec.vulnerabilities.vex import Statement, read_vex
 
 
@@ -36,10 +36,12 @@ def check_reports(paths: list[str], config: Config, *, dockerfile: str | None = 
             errors.append(InputError(path, str(exc), Stage.TEST))
         except Exception as exc:  # a reader bug stays this report's error: the others are still reported
             errors.append(InputError.unexpected(path, exc, Stage.TEST))
-    evaluation = evaluate(group(reports), settings, ignores, statements, now)
+    vulnerabilities = [v for v in group(reports) if not settings.severities or v.severity in settings.severities]
+    evaluation = evaluate(vulnerabilities, settings, ignores, statements, now)
     checked = Checked(evaluation, settings, now, show_suppressed=show_suppressed,
-                      config_text=_text_or_empty(settings.source))
+                      config_text=read_config_text(settings.source), reports=reports)
     sources: dict[str, str] = {}
+    notices: list[str] = []
     dockerfile = dockerfile or settings.dockerfile
     if dockerfile is not None:
         try:
@@ -49,14 +51,21 @@ def check_reports(paths: list[str], config: Config, *, dockerfile: str | None = 
         else:
             sources[dockerfile] = text
             checked.dockerfile = dockerfile
-            _place(checked, Dockerfile(dockerfile, text))
+            located = Dockerfile(dockerfile, text)
+            _place(checked, located)
+            notices.extend(f"{dockerfile} does not match the scanned image, so those findings stay on the report: "
+                           f"{mismatch}" for mismatch in located.mismatches)
     findings: list[Finding] = []
     for rule in active_rules(config, Stage.TEST, "CSV"):
         findings.extend(rule.check(checked, rule))
     findings.sort(key=_worst_first)
-    return Report(stages=(Stage.TEST,), findings=findings, errors=errors, files=len(paths), sources=sources,
-                  extra={"reports": [inventory(report) for report in reports]},
-                  summaries=[summarize(reports, checked)])
+    report = Report(stages=(Stage.TEST,), findings=findings, errors=errors, files=len(paths), sources=sources,
+                    notices=notices, extra={"reports": [inventory(report) for report in reports]},
+                    summaries=[summarize(reports, checked)])
+    if settings.fail_on is not None:
+        report.threshold = (f"vulnerabilities fail at {settings.fail_on} and above (the scanner's severity), "
+                            f"from {settings.source} vulns.fail-on")
+    return report
 
 
 def _place(checked: Checked, dockerfile: Dockerfile) -> None:
@@ -72,15 +81,6 @@ def _worst_first(finding: Finding) -> tuple[int, float, int, str]:
     vulnerability = finding.extra.get("vulnerability")
     rank = SEVERITY_RANK.get(vulnerability.get("severity", ""), 0) if isinstance(vulnerability, dict) else 0
     return (-finding.severity, -(finding.security_severity or 0.0), -rank, finding.message)
-
-
-def _text_or_empty(path: str | None) -> str:
-    if path is None:
-        return ""
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return ""
 
 
 def _reason(exc: Exception) -> str:

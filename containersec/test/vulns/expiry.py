@@ -1,37 +1,38 @@
-"""The `containersec-policy-check` hook: exceptions that have expired or will soon, offline."""
+"""`containersec policy-check` and its hook: exceptions that have expired or will soon, offline."""
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
 
-from containersec.config import Config, ConfigError
+from containersec.catalogue import resolve
+from containersec.config import Config
+from containersec.findings import Report, Stage
+from containersec.test.vulns.rules import expiry_findings
 from containersec.vulnerabilities.ignores import read_ignore_file
-from containersec.vulnerabilities.settings import expiry_instant, read_settings
+from containersec.vulnerabilities.policy import expiring
+from containersec.vulnerabilities.settings import read_config_text, read_settings
 
 
-def check_exceptions(config: Config, days: int, now: dt.datetime | None = None) -> int:
-    """0 when every exception holds for more than `days` days, 1 when one does not, 2 for a config error."""
+def check_exceptions(config: Config, days: int, now: dt.datetime | None = None) -> Report:
+    """A finding per exception (or ignore-file entry with a date) that has expired or expires within `days` days.
+
+    Both are warnings, which fail the run at the default threshold; a ConfigError propagates (the caller exits 2).
+    """
     now = now or dt.datetime.now(dt.UTC)
-    try:
-        settings = read_settings(config)
-        ignores = [rule for path in settings.ignore_files for rule in read_ignore_file(path)]
-    except ConfigError as exc:
-        print(f"containersec: config error: {exc}", file=sys.stderr)
-        return 2
-    horizon = now + dt.timedelta(days=days)
-    entries = [(settings.source or "config", f"{e.key} {e.id}", e.expires) for e in settings.exceptions]
-    entries += [(rule.source, f"line {rule.line} {rule.id}", rule.expires) for rule in ignores if rule.expires]
-    failing = 0
-    for source, what, expires in sorted(entries, key=lambda entry: entry[2]):
-        instant = expiry_instant(expires)
-        if instant <= now:
-            print(f"{source}: {what}: expired on {expires}")
-        elif instant <= horizon:
-            left = (instant - now).days
-            print(f"{source}: {what}: expires on {expires} ({left} days left, within {days})")
-        else:
-            continue
-        failing += 1
-    print(f"{len(entries)} exceptions checked, {failing} expired or expiring within {days} days")
-    return 1 if failing else 0
+    settings = read_settings(config)
+    ignores = [rule for path in settings.ignore_files for rule in read_ignore_file(path)]
+    source = settings.source or "config"
+    config_text = read_config_text(settings.source)
+    (expired_rule,), (expiring_rule,) = resolve("CSV002"), resolve("CSV004")
+    findings = [
+        *expiry_findings(expired_rule, source, config_text, [e for e in settings.exceptions if e.expired(now)],
+                         [rule for rule in ignores if rule.expired(now)], now, days),
+        *expiry_findings(expiring_rule, source, config_text, expiring(settings.exceptions, now, days),
+                         expiring(ignores, now, days), now, days),
+    ]
+    dated = len(settings.exceptions) + sum(1 for rule in ignores if rule.expires)
+    report = Report(stages=(Stage.TEST,), findings=findings, files=len({source, *settings.ignore_files}))
+    report.sort()
+    report.footer = f"{dated} exceptions checked, {len(findings)} expired or expiring within {days} days"
+    return report
+

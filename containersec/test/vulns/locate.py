@@ -2,6 +2,9 @@
 
 The layer's diff ID indexes `rootfs.diff_ids`; the image's own layers are the last ones, one per RUN, COPY
 or ADD of the final stage and the stages it is built on; the layers before them come from the base image.
+A layer whose history says it was made by another kind of instruction than the one counting gives, or by a RUN
+that no RUN of the Dockerfile matches, means the Dockerfile is not the image's: the finding stays on the report
+and `mismatches` says why.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ class Dockerfile:
         self.final = final
         self.base_image: str | None = None
         self.own = []
+        self.mismatches: list[str] = []
         if final is not None:
             chain = list(final.ancestry())[::-1]
             self.base_image = chain[0].image
@@ -53,8 +57,16 @@ class Dockerfile:
             return Place(from_line.line, from_line.end_line, self.base_image)
         history = [h for h in image.history if h.get("empty_layer") is not True]
         created_by = str(history[index].get("created_by") or "") if index < len(history) else ""
-        instruction = next((i for i in self.own if created_by and _describes(created_by, i.keyword, i.value)),
-                           self.own[index - base_layers])
+        instruction = next((i for i in self.own if created_by and _describes(created_by, i.keyword, i.value)), None)
+        if instruction is None:
+            instruction = self.own[index - base_layers]
+            made_by = _made_by(created_by)
+            if made_by is not None and (made_by == "RUN" or made_by != instruction.keyword):
+                mismatch = (f"layer {index} was made by a {made_by} that no {made_by} of the final stage matches "
+                            f"(counting layers gives the {instruction.keyword} on line {instruction.line})")
+                if mismatch not in self.mismatches:
+                    self.mismatches.append(mismatch)
+                return None
         return Place(instruction.line, instruction.end_line, None, instruction.keyword)
 
 
@@ -68,6 +80,18 @@ def _describes(created_by: str, keyword: str, value: str) -> bool:
     if text.startswith("#(nop)"):
         return False
     return _squeeze(text) == _squeeze(value.removeprefix("/bin/sh -c "))
+
+
+def _made_by(created_by: str) -> str | None:
+    """RUN, COPY or ADD: the kind of instruction a history entry says made its layer; None when it does not say."""
+    text = created_by.removesuffix("# buildkit").strip()
+    if text.startswith(("RUN ", "COPY ", "ADD ")):
+        return text.split(" ", 1)[0]
+    text = _ARG_PREFIX.sub("", text).removeprefix("/bin/sh -c ").strip()
+    if text.startswith("#(nop)"):
+        word = text.removeprefix("#(nop)").split(maxsplit=1)
+        return word[0] if word and word[0] in ("COPY", "ADD") else None
+    return "RUN" if created_by.strip().startswith(("/bin/sh -c", "|")) else None
 
 
 def _squeeze(text: str) -> str:

@@ -32,6 +32,7 @@ def summarize(reports: list[ScanReport], checked: Checked) -> StageSummary:
     waiting = sum(1 for a in reported if a.grace_until is not None)
     if waiting:
         rows.append(("patch window", f"{waiting} reported but not failing yet (grace-days)"))
+    rows.extend(_other_results(reports))
     upgrades = top_upgrades(reported)
     if upgrades:
         rows.append(("top upgrades", "; ".join(upgrades)))
@@ -39,6 +40,32 @@ def summarize(reports: list[ScanReport], checked: Checked) -> StageSummary:
     if base:
         rows.append(("base image", base))
     return StageSummary(Stage.TEST, "vulnerability reports", tuple(rows))
+
+
+def _other_results(reports: list[ScanReport]) -> list[tuple[str, str]]:
+    """What the reports list besides vulnerabilities, so that nothing in them goes unmentioned."""
+    rows = []
+    secrets = Counter(s.severity for r in reports for s in r.secrets)
+    if secrets:
+        rows.append(("secrets", f"{sum(secrets.values())} found by the scanners ({_counts(secrets)}): "
+                                "reported as CSV005 findings"))
+    failed = [m for r in reports for m in r.misconfigurations if m.status in ("FAIL", "")]
+    misconfigurations = sum(len(r.misconfigurations) for r in reports)
+    if misconfigurations:
+        ids = Counter(m.id for m in failed)
+        listed = ", ".join(f"{i} x{n}" if n > 1 else i for i, n in ids.most_common(SHOWN_REASONS))
+        rows.append(("misconfigurations", f"{misconfigurations} listed by the scanners, {len(failed)} failed "
+                                          f"({_counts(Counter(m.severity for m in failed))})"
+                                          + (f": {listed}" if listed else "")
+                                          + "; not evaluated here"))
+    licenses = sum(r.licenses for r in reports)
+    if licenses:
+        rows.append(("licenses", f"{licenses} listed by the scanners, not evaluated"))
+    return rows
+
+
+def _counts(counter: Counter[str]) -> str:
+    return ", ".join(f"{s} {counter[s]}" for s in SEVERITIES if counter[s]) or "none"
 
 
 def _suppressed(assessed: list[Assessed]) -> str:

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from containersec.catalogue import Hit, RuleOptions, rule
 from containersec.findings import Severity, Stage
-from containersec.release.registry.facts import ScanFacts
+from containersec.release.registry.facts import PolicyHit, ScanFacts
 
 SHOWN = 3
 
@@ -17,7 +17,13 @@ SHOWN = 3
       bad="app:1.0.0 scanned: CVE-2021-36159 (CRITICAL) apk-tools 2.10.4-r2 -> 2.10.7-r0",
       good="app:1.1.0 scanned: nothing over the policy",
       notes="The finding names the worst vulnerabilities (ID, package, installed and fixed version). A newer tag "
-            "fixes them when its image (same platform, built later) has a scan that lists none of them.")
+            "fixes them when its image (same platform, built later) has a scan that lists none of them and fails "
+            "the policy on nothing more severe. As for "
+            "CSV001, the finding's severity follows the worst failing vulnerability's scanner severity (CRITICAL "
+            "and HIGH are errors, MEDIUM warnings, LOW, NEGLIGIBLE and UNKNOWN info) and the finding fails the "
+            "run whenever the policy fails a vulnerability, so the exit code is that of `containersec vulns` on "
+            "the same report; a severity set for CSR040 in the config replaces the scanner's, and then the "
+            "`--fail-on` threshold decides.")
 def check(subject: object, options: RuleOptions) -> Iterator[Hit]:
     if not isinstance(subject, ScanFacts) or subject.judgement is None or not subject.judgement.failing:
         return
@@ -32,5 +38,5 @@ def check(subject: object, options: RuleOptions) -> Iterator[Hit]:
     else:
         action = "no fixed version exists yet"
     counted = "1 vulnerability fails" if len(failing) == 1 else f"{len(failing)} vulnerabilities fail"
-    yield Hit(f"{subject.locator.shown}: {counted} the policy ({fixable} fixable): "
-              f"{worst}{more}; {action} (scan: {subject.where})", 1)
+    yield PolicyHit(f"{subject.locator.shown}: {counted} the policy ({fixable} fixable): "
+                    f"{worst}{more}; {action} (scan: {subject.where})", 1, level=subject.level)

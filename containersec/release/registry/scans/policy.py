@@ -59,6 +59,11 @@ class Judgement:
     def fixable(self) -> int:
         return len(self.fixable_found)
 
+    @property
+    def worst(self) -> int:
+        """The rank of the worst failing vulnerability's severity; -1 when none fails."""
+        return SEVERITY_RANK[self.failing[0].severity] if self.failing else -1
+
     def lists(self, vulnerable: Vulnerable) -> bool:
         return any((name, vulnerable.package) in self.listed for name in vulnerable.ids)
 

@@ -201,7 +201,8 @@ class VulnerabilityWatch:
     def _fixed_by(image: AuditedImage, judgement: Judgement, images: list[AuditedImage],
                   judged: Mapping[int, Judgement], tags_of: Mapping[str, list[str]],
                   release_tag: re.Pattern[str]) -> str | None:
-        """The tag of a later image (same platform) whose scan lists none of the failing ones, if any."""
+        """The tag of a later image (same platform) whose scan lists none of the failing ones and fails on nothing
+        more severe, if any: never advice to move from a MEDIUM to a CRITICAL."""
         if not judgement.failing:
             return None
         candidates = []
@@ -209,14 +210,15 @@ class VulnerabilityWatch:
             later = other.created is not None and (image.created is None or other.created > image.created)
             scan = judged.get(id(other))
             if (other.top == image.top or other.platform != image.platform or not later or scan is None
-                    or any(scan.lists(v) for v in judgement.failing) or not tags_of.get(other.top)):
+                    or scan.worst > judgement.worst or any(scan.lists(v) for v in judgement.failing)
+                    or not tags_of.get(other.top)):
                 continue
             candidates.append(other)
         if not candidates:
             return None
 
         def preference(other: AuditedImage) -> tuple[bool, bool, datetime | None]:
-            # A tag that passes the policy, then a release tag, then the newest: never advice to move to worse.
+            # A tag that passes the policy, then a release tag, then the newest.
             return (not judged[id(other)].failing, any(release_tag.fullmatch(t) for t in tags_of[other.top]),
                     other.created)
 

@@ -22,4 +22,4 @@ def sighting_hits(image: Image, category: str, options: ImageOptions) -> Iterato
             where = (f"in {sighting.path}, deleted by a later layer but still extractable from layer "
                      f"{sighting.layer}{made_by}")
         yield ImageHit(f"{what} {where}: remove it from the layer that adds it and revoke it", path=sighting.path,
-                       layer=sighting.layer, secret=True)
+                       layer=sighting.layer, secret=True, secret_kind=sighting.kind_id or None)

@@ -18,8 +18,10 @@ from containersec.test.image.rules._sightings import sighting_hits
       notes="Every layer is read, not only the merged tree. Private keys by content (PEM and OpenSSH headers, "
             "whatever the file is called); AWS credentials with a secret key, Google service account keys, "
             "Docker and kubeconfig credentials, .npmrc with an auth token, .pypirc and .netrc with a password, "
-            "git-credentials. Files above `image.secret-scan-max-bytes` (default 1 MiB) are not read; accept "
-            "paths with `image.accept-files`.")
+            "git-credentials; and, wherever they are, files whose content is a credential file's (a Docker "
+            "config `auth`, Maven settings.xml or NuGet config passwords, .npmrc/.pypirc/.netrc entries, PuTTY "
+            "keys). One finding per file, naming the first credential in it (`secret_kind`). Files above "
+            "`image.secret-scan-max-bytes` (default 1 MiB) are not read; accept paths with `image.accept-files`.")
 @reads_layers
 def check(image: Image, options: ImageOptions) -> Iterator[ImageHit]:
     yield from sighting_hits(image, CREDENTIAL_FILE, options)

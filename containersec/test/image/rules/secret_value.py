@@ -15,9 +15,9 @@ from containersec.test.image.rules._history import history_hits
           "treat it as leaked and revoke it.",
       bad="ENV GITHUB_TOKEN=ghp_0123456789abcdefghijklmnopqrstuvwxyzAB",
       good="RUN --mount=type=secret,id=github_token make fetch",
-      notes="Known formats (AWS, GitHub, Slack, Stripe, Google keys, JWTs, private key blocks, URLs with a "
-            "password), found as the build stage's secret-value rule finds them, in Env and Label values and "
-            "in every history entry. Values are masked: at most four characters are shown.")
+      notes="Every credential kind of the secret catalogue (docs/secrets.md), in Env and Label values and in "
+            "every history entry (as the build stage's secret-value rule finds them). Values are masked: at most "
+            "four characters are shown; a config value's finding names its kind (`secret_kind`).")
 def check(image: Image, options: ImageOptions) -> Iterator[ImageHit]:
     seen = set()
     for where, keyword, items in (("Env", "ENV", image.config.env), ("Label", "LABEL",
@@ -28,7 +28,7 @@ def check(image: Image, options: ImageOptions) -> Iterator[ImageHit]:
             for secret in find_secrets(value):
                 seen.add(secret.masked)
                 yield ImageHit(f"{where} {name} holds a {secret.kind} '{secret.masked}': revoke it and pass it at "
-                               "run time or as a build secret", keyword=keyword, secret=True)
+                               "run time or as a build secret", keyword=keyword, secret=True, secret_kind=secret.id)
     for hit in history_hits(image, ("CSD096",), options):
         if not any(masked in hit.message for masked in seen):  # the Env value again, in its ENV entry
             yield ImageHit(hit.message, history=hit.history, layer=hit.layer, secret=True)

@@ -15,8 +15,9 @@ from containersec.test.image.rules._sightings import sighting_hits
           "the earlier layer.",
       bad="COPY config.yml /app/  # holds ghp_...", good="RUN --mount=type=secret,id=token app-setup",
       notes="Text files (no NUL in the first 8 KiB) up to `image.secret-scan-max-bytes` (default 1 MiB), in "
-            "every layer, for the formats the build stage knows: AWS access key IDs, GitHub, Slack, Stripe and "
-            "Google keys, JWTs and URLs with a password. Values are masked: at most four characters shown.")
+            "every layer, for every credential kind of the secret catalogue (docs/secrets.md); credential files "
+            "are CSI027's. One finding per token, naming its kind (`secret_kind`). Values are masked: at most "
+            "four characters shown.")
 @reads_layers
 def check(image: Image, options: ImageOptions) -> Iterator[ImageHit]:
     yield from sighting_hits(image, TOKEN, options)

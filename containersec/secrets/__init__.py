@@ -8,113 +8,20 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import lru_cache
 
-from containersec.patterns import LazyPattern
+from containersec.secrets.detector import Secret, detect, mask
+from containersec.secrets.names import CREDENTIAL_FILE_VARIABLES, is_secret_name, may_name_secret
 from containersec.untrusted import DocumentError
 from containersec.untrusted.patterns import LinearPattern, regex
 
-# Whole `_`-separated words that make a variable name look secret (BuildKit's SecretsUsedInArgOrEnv words,
-# plus Dockle's PASS/PASSWD and Trivy's PSW). `usr`, `auth` and `access` are left out: USR_LOCAL, AUTH_URL
-# and ACCESS_LOG are far more common than secrets named that way.
-SECRET_WORDS = frozenset({"password", "passwd", "pass", "pword", "psw", "secret", "secrets", "token", "key",
-                          "apikey", "passphrase", "credential", "credentials", "privatekey"})
-# Names the word test misses (or exempts) that hold credentials all the same.
-KNOWN_SECRET_NAMES = frozenset({"AWS_ACCESS_KEY_ID", "PGPASSWORD", "MYSQL_PWD", "DOCKER_AUTH_CONFIG",
-                                "SLACK_WEBHOOK_URL", "SENTRY_DSN", "HOMEBREW_GITHUB_API_TOKEN"})
-# Any of these words makes the name not a secret: public keys, GPG key fingerprints (Dockle allows GPG_KEY).
-_ALLOW_WORDS = frozenset({"public", "pub", "gpg", "pgp"})
-# A last word that says the value is about the secret, not the secret: a path, an ID, a setting.
-_DESCRIPTIVE_LAST_WORDS = frozenset({
-    "file", "path", "dir", "directory", "id", "name", "names", "url", "uri", "endpoint", "host", "port", "type",
-    "length", "len", "size", "algorithm", "alg", "version", "header", "enabled", "policy", "server", "field",
-    "prefix", "location", "ttl", "expiry", "timeout", "format", "mode", "usage", "store", "ring",
-})
-_FRONTEND_PREFIXES = ("VITE_", "REACT_APP_")
-# Variables that name a credential file the program will read: their value is a path, not the secret
-# (what matters is whether the file itself is copied into the image).
-CREDENTIAL_FILE_VARIABLES = frozenset({"GOOGLE_APPLICATION_CREDENTIALS", "AWS_CONFIG_FILE",
-                                       "AWS_SHARED_CREDENTIALS_FILE", "HF_TOKEN_PATH", "KUBECONFIG"})
-
-
-# Substrings of every secret word and known name: an instruction without any of them names no secret.
-_NAME_HINTS = ("pass", "psw", "pword", "secret", "token", "key", "credential", "pwd", "dsn", "webhook", "auth")
-
-
-def may_name_secret(text: str) -> bool:
-    lower = text.lower()
-    return any(hint in lower for hint in _NAME_HINTS)
-
-
-def is_secret_name(name: str) -> bool:
-    """Whether an ARG/ENV name looks like it holds a secret."""
-    upper = name.upper()
-    for prefix in _FRONTEND_PREFIXES:
-        if upper.startswith(prefix):
-            upper = upper[len(prefix):]
-    if upper in KNOWN_SECRET_NAMES:
-        return True
-    if upper in CREDENTIAL_FILE_VARIABLES:
-        return False
-    words = [w for w in upper.lower().split("_") if w]
-    if not words or _ALLOW_WORDS.intersection(words):
-        return False
-    return bool(SECRET_WORDS.intersection(words)) and words[-1] not in _DESCRIPTIVE_LAST_WORDS
-
-
-@dataclass(frozen=True)
-class Secret:
-    """A secret found in a text: what it is, where it is and how it is shown (masked)."""
-
-    kind: str  # what it is, for messages ("AWS access key ID")
-    start: int
-    end: int
-    masked: str  # at most the first four characters, then ****
-
-
-def mask(value: str) -> str:
-    return value[:4] + "****"
-
-
-# Each alternative is linear: bounded or possessive repeats, no nested quantifiers.
-_TOKEN = LazyPattern(
-    r"(?P<aws>\b(?:AKIA|ASIA)[0-9A-Z]{16}\b)"
-    r"|(?P<github>\b(?:gh[pousr]_[A-Za-z0-9]{36,255}+|github_pat_[A-Za-z0-9_]{50,255}+))"
-    r"|(?P<slack>\bxox[baprs]-[A-Za-z0-9-]{10,}+)"
-    r"|(?P<pem>-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----)"
-    r"|(?P<jwt>\beyJ[A-Za-z0-9_-]{5,}+\.eyJ[A-Za-z0-9_-]{5,}+\.[A-Za-z0-9_-]{10,}+)"
-    r"|(?P<google>\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-]))"
-    r"|(?P<stripe>\b[sr]k_live_[0-9A-Za-z]{24,99}+)")
-# Substrings every token above contains: texts without any are not searched (most are not).
-_TOKEN_HINTS = ("AKIA", "ASIA", "gh", "xox", "-----BEGIN", "eyJ", "AIza", "k_live_")
-_KINDS = {"aws": "AWS access key ID", "github": "GitHub token", "slack": "Slack token",
-          "pem": "private key block", "jwt": "JSON Web Token", "google": "Google API key",
-          "stripe": "Stripe live secret key"}
-# `user:password@host` right after `://` (searched from the literal `://`, which keeps the scan fast).
-_URL_CREDENTIALS = LazyPattern(r"://[^\s/:@'\"]{1,256}+:(?P<password>[^\s/@'\"]{1,256}+)@(?P<host>[^\s/@'\":]{1,256}+)")
-_SCHEME = LazyPattern(r"[A-Za-z][A-Za-z0-9+.-]{0,30}$")
-# URL passwords that are placeholders or references, not secrets.
-_PLACEHOLDER = LazyPattern(r"[$%{<*]|(?:password|passwd|pass|pwd|secret|x+|\.+)$", re.IGNORECASE)
-
+__all__ = ["CREDENTIAL_FILE_VARIABLES", "Secret", "dockerignored", "find_secrets", "is_secret_name", "mask",
+           "may_name_secret", "secret_file_kind"]
 
 def find_secrets(text: str) -> Iterator[Secret]:
     """Known credential formats in `text`, each with a masked form safe to print."""
-    tokens = []
-    if any(hint in text for hint in _TOKEN_HINTS):
-        for match in _TOKEN.finditer(text):
-            kind = match.lastgroup or ""
-            masked = match[0] if kind == "pem" else mask(match[0])
-            tokens.append(Secret(_KINDS[kind], match.start(), match.end(), masked))
-    yield from tokens
-    if "@" in text:
-        for match in _URL_CREDENTIALS.finditer(text):
-            scheme = _SCHEME.search(text, max(match.start() - 31, 0), match.start())
-            if scheme is None or _PLACEHOLDER.match(match["password"]) or any(
-                    match.start() <= token.start < match.end() for token in tokens):
-                continue  # a token used as the password is reported once, as that token
-            yield Secret("URL with a password", scheme.start(), match.end(), f"{scheme[0]}://****@{match['host']}")
+    yield from detect(text)
 
 
 # Files that hold credentials, by base name, by the end of their path, and by extension.
