@@ -47,6 +47,15 @@ def _options() -> Any:
 @lru_cache(maxsize=256)
 def doublestar(pattern: str) -> LinearPattern:
     """A doublestar glob as a whole-path pattern: `**` spans folders, `*` and `?` stay inside one."""
+    return regex("(?s)" + _glob_source(pattern))
+
+
+def any_glob(globs: list[str]) -> LinearPattern:
+    """One pattern that matches (as a whole) what any of the doublestar `globs` matches."""
+    return regex("(?s)" + "|".join(f"(?:{_glob_source(glob)})" for glob in globs))
+
+
+def _glob_source(pattern: str) -> str:
     parts = []
     index = 0
     while index < len(pattern):
@@ -65,4 +74,4 @@ def doublestar(pattern: str) -> LinearPattern:
         else:
             parts.append(re.escape(pattern[index]))
             index += 1
-    return regex("(?s)" + "".join(parts))
+    return "".join(parts)

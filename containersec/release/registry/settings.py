@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import os
-import re
 import shlex
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from containersec.release.registry.client import ClientOptions, RegistryPool
 from containersec.release.registry.credentials import Credential, find_credential
 from containersec.release.registry.retention import RetentionRule
 from containersec.untrusted import DocumentError
-from containersec.untrusted.patterns import LinearPattern, regex
+from containersec.untrusted.patterns import LinearPattern, any_glob, regex
 
 # Semantic versions, with an optional `v` and an optional pre-release/build part.
 DEFAULT_RELEASE_TAGS = r"v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?"
@@ -239,11 +238,11 @@ def _retention_rule(config: Config, key: str, entry: Any) -> ConfiguredRule:
         globs = [globs]
     if globs is not None and (not isinstance(globs, list) or not all(isinstance(g, str) and g for g in globs)):
         raise config.section_error(f"{key}.tags", "expected a glob or a list of globs (* and ?)")
-    pattern = "|".join(f"(?:{fnmatch.translate(glob)})" for glob in globs) if globs else entry.get("tag-regex")
     try:
-        tags = re.compile(pattern) if isinstance(pattern, str) else None
-    except re.error as exc:
-        raise config.section_error(f"{key}.tag-regex", f"not a valid regular expression: {exc}") from None
+        tags = any_glob(globs) if globs else regex(entry["tag-regex"]) if isinstance(entry.get("tag-regex"),
+                                                                                     str) else None
+    except DocumentError as exc:
+        raise config.section_error(f"{key}.tag-regex", str(exc)) from None
     if "tag-regex" in entry and tags is None:
         raise config.section_error(f"{key}.tag-regex", "expected a regular expression string")
     repositories = entry.get("repositories", [])
