@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from containersec.findings import Finding, InputError, Report, Severity, unexpected_message
-from containersec.github.client import describe, is_denied, log
+from containersec.github.client import describe, is_denied, log, run_deadline
 from containersec.github.context import ActionError, Inputs, RunContext, read_context, read_inputs
 from containersec.github.diff import Changes, normalise, scope
 from containersec.github.log_annotations import emit_annotations
@@ -36,6 +36,7 @@ from containersec.report.workflow_commands import command
 
 if TYPE_CHECKING:
     from containersec.config import Config
+    from containersec.untrusted.deadline import Deadline
 
 FORK_HINT = ("the pull request comes from a fork, whose token is read-only; publish with the two-workflow "
              "pattern (README: GitHub Action)")
@@ -180,7 +181,7 @@ def audit_deployed_images(report: Report, config: Config, *, hosts: Sequence[str
     return combined
 
 
-def find_changes(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]) -> Changes | None:
+def find_changes(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str], deadline: Deadline) -> Changes | None:
     """The pull request's changed lines, when the filter mode or the review comments need them."""
     if ctx.pull is None:
         if inputs.filter_mode != "nofilter":
@@ -195,7 +196,7 @@ def find_changes(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]) ->
         return None
     from containersec.github.changes import pull_request_changes
 
-    repo = _repository(ctx, inputs, environ) if _can_call_api(ctx, inputs) else None
+    repo = _repository(ctx, inputs, environ, deadline) if _can_call_api(ctx, inputs) else None
     return pull_request_changes(repo, ctx.pull.number, ctx.workspace, ctx.pull.base_sha, ctx.pull.head_sha)
 
 
@@ -203,14 +204,14 @@ def _can_call_api(ctx: RunContext, inputs: Inputs) -> bool:
     return bool(inputs.token and ctx.api_url and ctx.repository and ctx.head_sha)
 
 
-def _repository(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]):  # type: ignore[no-untyped-def]
+def _repository(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str], deadline: Deadline):  # type: ignore[no-untyped-def]
     from containersec.github.client import connect
 
-    return connect(ctx.api_url, inputs.token, environ).get_repo(ctx.repository)
+    return connect(ctx.api_url, inputs.token, environ, deadline).get_repo(ctx.repository)
 
 
 def publish(ctx: RunContext, inputs: Inputs, outcome: Outcome, check_summary: str,
-            environ: Mapping[str, str]) -> str:
+            environ: Mapping[str, str], deadline: Deadline) -> str:
     """Report the findings in scope through the chosen reporter; returns the check run's URL, if any."""
     findings = outcome.in_scope
     if inputs.reporter == "workflow-commands":
@@ -221,7 +222,7 @@ def publish(ctx: RunContext, inputs: Inputs, outcome: Outcome, check_summary: st
             "commit; writing workflow commands instead")
         emit_annotations(findings, outcome.report.errors, inputs.sarif_file, _print)
         return ""
-    repo = _repository(ctx, inputs, environ)
+    repo = _repository(ctx, inputs, environ, deadline)
     # Check-run annotations need a file; registry findings are workflow-command annotations without one.
     unplaced = [finding for finding in findings if not finding.in_file]
     for_check: list[Finding] = [finding for finding in findings if finding.in_file]
@@ -241,7 +242,8 @@ def publish(ctx: RunContext, inputs: Inputs, outcome: Outcome, check_summary: st
     return url
 
 
-def publish_patch_plan(ctx: RunContext, inputs: Inputs, report: Report, environ: Mapping[str, str]) -> None:
+def publish_patch_plan(ctx: RunContext, inputs: Inputs, report: Report, environ: Mapping[str, str],
+                       deadline: Deadline) -> None:
     """One issue per audited repository holding its patch plan (patch-plan-issues: true)."""
     if not _can_call_api(ctx, inputs):
         log("patch-plan-issues needs github-token, GITHUB_API_URL and GITHUB_REPOSITORY; no issue was touched")
@@ -249,7 +251,7 @@ def publish_patch_plan(ctx: RunContext, inputs: Inputs, report: Report, environ:
     from containersec.release.registry.patch_plan import publish_issues
 
     try:
-        for line in publish_issues(_repository(ctx, inputs, environ), report.extra["patch_plan"],  # type: ignore[arg-type]
+        for line in publish_issues(_repository(ctx, inputs, environ, deadline), report.extra["patch_plan"],  # type: ignore[arg-type]
                                    report.extra.get("registry", [])):  # type: ignore[arg-type]
             log(f"patch-plan issue of {line}")
     except Exception as exc:
@@ -314,8 +316,9 @@ def run(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]) -> int:
         return fail(f"sarif-file {inputs.sarif_file}: cannot write: {exc.strerror}", environ)
     for notice in report.notices:
         log(notice)
+    deadline = run_deadline(environ)  # one for all of the run's GitHub traffic
     try:
-        changes = find_changes(ctx, inputs, environ)
+        changes = find_changes(ctx, inputs, environ, deadline)
     except Exception as exc:  # never "nothing changed": every finding stays in scope
         log(f"the pull request's changed lines: {unexpected_message(exc)}; findings are not filtered by the diff")
         changes = None
@@ -326,14 +329,15 @@ def run(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]) -> int:
         in_scope, key=lambda f: -f.severity), len(report.findings), report.errors, inputs.sarif_file,
         blob_link(ctx.server_url, ctx.repository, ctx.head_sha), report.summaries)
     try:
-        check_run_url = publish(ctx, inputs, outcome, render_summary(facts, CHECK_SUMMARY_LIMIT), environ)
+        check_run_url = publish(ctx, inputs, outcome, render_summary(facts, CHECK_SUMMARY_LIMIT), environ,
+                                deadline)
     except Exception as exc:  # the summary, outputs and exit code still follow
         log(f"publishing the findings: {unexpected_message(exc)}; writing workflow commands instead")
         emit_annotations(outcome.in_scope, outcome.report.errors, inputs.sarif_file, _print)
         check_run_url = ""
     if inputs.patch_plan_issues and "patch_plan" in report.extra:
         try:
-            publish_patch_plan(ctx, inputs, report, environ)
+            publish_patch_plan(ctx, inputs, report, environ, deadline)
         except Exception as exc:
             log(f"publishing the patch plan: {unexpected_message(exc)}")
     if ctx.step_summary:
@@ -344,6 +348,12 @@ def run(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]) -> int:
                lambda path: write_outputs(path, _outputs(outcome, inputs, check_run_url)))
     log(f"{len(in_scope)} of {len(report.findings)} findings in scope (filter-mode {inputs.filter_mode}), "
         f"{len(report.errors)} input errors; conclusion {outcome.conclusion}; SARIF: {inputs.sarif_file}")
+    if deadline.remaining() <= 0:  # the SARIF, summary and outputs are written; the run still fails
+        print(command("error", f"containersec: GitHub did not answer within the {deadline.seconds:.0f} s allowed "
+                      "for the run's GitHub traffic (CONTAINERSEC_GITHUB_DEADLINE); what was not published is "
+                      "in the log above", {"title": "containersec: GitHub deadline spent"}),
+              file=sys.stderr, flush=True)
+        return 2
     return exit_code
 
 

@@ -92,6 +92,8 @@ class GitHubEmulator:
         self.secondary_limit_on: tuple[str, str] | None = None  # (method, path regex): 403 once
         self.server_error_on: tuple[str, str] | None = None  # (method, path regex): work done, then 502 once
         self.throttle_every_request: str | None = None  # a Retry-After value: every request answers 429
+        self.stall_on: tuple[str, str, float] | None = None  # (method, path regex, seconds): answer that late
+        self._closing = threading.Event()  # ends a stall when the emulator stops
         self._ids = itertools.count(1001)
         self._remaining = 5000
         self._lock = threading.Lock()
@@ -105,6 +107,7 @@ class GitHubEmulator:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._closing.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -169,6 +172,8 @@ class GitHubEmulator:
             status, payload, headers = self._dispatch(record)
             record.status = status
             headers = {**self._rate_headers(), **headers}
+        if self.stall_on and record.method == self.stall_on[0] and re.search(self.stall_on[1], record.path):
+            self._closing.wait(self.stall_on[2])
         data = b"" if payload is None else json.dumps(payload).encode()
         handler.send_response(status)
         handler.send_header("Content-Type", "application/json; charset=utf-8")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
 from test_action_e2e import commands, emulator, maintainers, make_workspace, rule_id  # noqa: F401 (fixture)
 
 SHA_INJECTION = "0123456789abcdef0123456789abcdef01234567)![pwned](https://attacker.example/x.png)"
@@ -67,6 +68,23 @@ def test_a_429_with_a_long_retry_after_does_not_hold_the_run(tmp_path, emulator)
     assert "could not publish the check run: HTTP 429" in result.stderr
     assert result.sarif is not None and "### containersec: failure" in result.summary
     assert result.outputs["conclusion"] == "failure" and result.returncode == 1
+    assert len(commands(result.stdout)) == 2  # the findings went to the log instead
+
+
+@pytest.mark.parametrize("method, path", [("POST", r"/check-runs$"), ("PATCH", r"/check-runs/\d+$")],
+                         ids=["create", "annotations"])
+def test_a_stalled_check_run_write_ends_at_the_run_deadline(tmp_path, emulator, method, path):  # noqa: F811
+    workspace = workspace_with_two_findings(tmp_path, emulator)
+    emulator.stall_on = (method, path, 60.0)
+    started = time.monotonic()
+    result = workspace.run(tmp_path, environment={"CONTAINERSEC_GITHUB_DEADLINE": "2"})
+    assert time.monotonic() - started < 10
+    assert emulator.requests_to(method, path)  # the stalled write was sent
+    assert "could not publish the check run" in result.stderr
+    assert "GitHub did not answer within the 2 s allowed" in result.stderr
+    assert result.returncode == 2
+    assert result.sarif is not None and "### containersec: failure" in result.summary
+    assert result.outputs["conclusion"] == "failure" and result.outputs["findings"] == "2"
     assert len(commands(result.stdout)) == 2  # the findings went to the log instead
 
 

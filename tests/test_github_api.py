@@ -11,6 +11,7 @@ from containersec.github.changes import api_changes
 from containersec.github.checks import annotation, publish_check_run
 from containersec.github.client import call_with_retries, connect, is_denied, transient_wait
 from containersec.github.review import MAX_COMMENTS, publish_review
+from containersec.untrusted.deadline import Deadline
 
 HEAD, BASE = "a" * 40, "b" * 40
 PATCH = "@@ -0,0 +1,40 @@\n" + "".join(f"+line {i}\n" for i in range(1, 41))
@@ -156,7 +157,7 @@ def test_call_with_retries_gives_up_after_its_attempts():
         raise GithubException(500, {"message": "boom"}, {})
 
     with pytest.raises(GithubException):
-        call_with_retries("x", failing, sleep=lambda seconds: None)
+        call_with_retries("x", failing, deadline=Deadline(60), sleep=lambda seconds: None)
     assert len(calls) == 4
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from containersec.findings import Finding, Severity
-from containersec.github.client import call_with_retries
+from containersec.github.client import call_with_retries, deadline_of
 
 if TYPE_CHECKING:
     from github.CheckRun import CheckRun
@@ -43,6 +43,7 @@ def annotation(finding: Finding) -> dict[str, Any]:
 def publish_check_run(repo: Repository, head_sha: str, external_id: str, findings: Sequence[Finding],
                       conclusion: str, summary: str) -> str:
     """Create (or, after a lost response, find) the run, add the annotations, complete it; returns its URL."""
+    deadline = deadline_of(repo)
     progress = {"title": TITLE, "summary": f"Publishing {len(findings)} annotations."}
 
     def find_existing() -> CheckRun | None:
@@ -51,7 +52,7 @@ def publish_check_run(repo: Repository, head_sha: str, external_id: str, finding
 
     run = call_with_retries("create check run", lambda: repo.create_check_run(
         name=CHECK_NAME, head_sha=head_sha, external_id=external_id, status="in_progress", output=progress),
-        recover=find_existing)
+        deadline=deadline, recover=find_existing)
     annotations = [annotation(finding) for finding in findings]
     for start in range(0, len(annotations), BATCH):
         batch = annotations[start:start + BATCH]
@@ -64,8 +65,9 @@ def publish_check_run(repo: Repository, head_sha: str, external_id: str, finding
             count = repo.get_check_run(run.id).output.annotations_count
             return True if count >= expected else None
 
-        call_with_retries(f"check run annotations {start + 1}-{start + len(batch)}", send, recover=landed)
+        call_with_retries(f"check run annotations {start + 1}-{start + len(batch)}", send, deadline=deadline,
+                          recover=landed)
     call_with_retries("complete check run", lambda: run.edit(
         status="completed", conclusion=conclusion, completed_at=datetime.now(UTC),
-        output={"title": TITLE, "summary": summary}))
+        output={"title": TITLE, "summary": summary}), deadline=deadline)
     return run.html_url

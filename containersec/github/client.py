@@ -3,6 +3,9 @@
 GETs are retried by PyGithub's GithubRetry (5xx, rate limits). POST and PATCH are not: a create or an
 annotation batch whose response was lost may have taken effect, so `call_with_retries` first asks GitHub
 whether it did (`recover`) before sending it again.
+
+All of one run's GitHub traffic shares one Deadline (CONTAINERSEC_GITHUB_DEADLINE): each request's timeout is
+at most the time left, and no retry, of PyGithub's or ours, starts or waits past it.
 """
 
 from __future__ import annotations
@@ -24,19 +27,27 @@ T = TypeVar("T")
 ATTEMPTS = 4
 MAX_WAIT = 120.0  # seconds; a longer rate-limit reset gives up rather than hold the job
 DEADLINE = 300.0  # seconds for all of one run's GitHub traffic (CONTAINERSEC_GITHUB_DEADLINE)
+TIMEOUT = 30.0  # seconds for one request, when the deadline is further away
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
-def connect(api_url: str, token: str, environ: Mapping[str, str]) -> Github:
+def run_deadline(environ: Mapping[str, str]) -> Deadline:
+    return Deadline(float(environ.get("CONTAINERSEC_GITHUB_DEADLINE", DEADLINE)))
+
+
+def connect(api_url: str, token: str, environ: Mapping[str, str], deadline: Deadline | None = None) -> Github:
+    """The client; every request made through it, and through `call_with_retries`, ends by `deadline`."""
     from github import Auth, Github
+    from github.Requester import Requester
 
     write_delay = float(environ.get("CONTAINERSEC_GITHUB_WRITE_DELAY", "1.0"))
-    deadline = Deadline(float(environ.get("CONTAINERSEC_GITHUB_DEADLINE", DEADLINE)))
+    deadline = deadline if deadline is not None else run_deadline(environ)
+    Requester.injectConnectionClasses(*_connection_classes())
     # One immediate retry for a failed connection: a refused or unresolvable address does not heal in
     # seconds, and backing off five times per request held the job for over a minute before the fallback.
     retry = _retry_class()(total=5, connect=1, backoff_factor=1.0, allowed_methods=IDEMPOTENT_METHODS,
                            max_rate_limit_wait=MAX_WAIT, deadline=deadline)
-    return Github(base_url=api_url, auth=Auth.Token(token), retry=retry, timeout=30, per_page=100,
+    return Github(base_url=api_url, auth=Auth.Token(token), retry=retry, timeout=int(TIMEOUT), per_page=100,
                   seconds_between_writes=write_delay, lazy=True)
 
 
@@ -57,6 +68,11 @@ def _retry_class() -> type:
         def new(self, **options: Any) -> DeadlineRetry:
             return super().new(deadline=self.deadline, **options)
 
+        def increment(self, *args: Any, **kwargs: Any) -> DeadlineRetry:
+            if self.deadline.remaining() <= 0:  # a timed-out read is not sent again after the deadline
+                raise DeadlineExceeded(f"GitHub: {self.deadline.spent()}")
+            return super().increment(*args, **kwargs)
+
         def sleep(self, response: Any = None) -> None:
             wait = self.get_retry_after(response) if response is not None else None
             wait = self.get_backoff_time() if wait is None else wait
@@ -67,6 +83,33 @@ def _retry_class() -> type:
             super().sleep(response)
 
     return DeadlineRetry
+
+
+def deadline_of(github_object: Any) -> Deadline:
+    """The run's deadline, carried by the retry policy of the client that made `github_object`."""
+    return github_object.requester.kwargs["retry"].deadline
+
+
+@functools.cache
+def _connection_classes() -> tuple[type, type]:
+    """PyGithub's connections, with each request's timeout cut to the time left before the deadline.
+
+    PyGithub gives every request the one timeout set at `connect`: an answer that stalls waited for all of
+    it, after the deadline had passed. The deadline travels with the retry policy each connection is given.
+    """
+    from github.Requester import HTTPRequestsConnectionClass, HTTPSRequestsConnectionClass
+
+    def bounded(base: type) -> type:
+        class DeadlineConnection(base):  # type: ignore[misc, valid-type]
+            def getresponse(self) -> Any:
+                deadline = getattr(self.retry, "deadline", None)
+                if deadline is not None:
+                    self.timeout = deadline.timeout(TIMEOUT, f"GitHub {self.verb} {self.url.split('?')[0]}")
+                return super().getresponse()
+
+        return DeadlineConnection
+
+    return bounded(HTTPRequestsConnectionClass), bounded(HTTPSRequestsConnectionClass)
 
 
 def status_of(exc: BaseException) -> int | None:
@@ -140,7 +183,8 @@ def log(message: str) -> None:
     print(escape_data(f"containersec: {message}"), file=sys.stderr, flush=True)
 
 
-def call_with_retries(what: str, send: Callable[[], T], *, recover: Callable[[], T | None] | None = None,
+def call_with_retries(what: str, send: Callable[[], T], *, deadline: Deadline,
+                      recover: Callable[[], T | None] | None = None,
                       sleep: Callable[[float], None] = time.sleep) -> T:
     attempt = 0
     while True:
@@ -151,6 +195,9 @@ def call_with_retries(what: str, send: Callable[[], T], *, recover: Callable[[],
             attempt += 1
             if wait is None or attempt == ATTEMPTS:
                 raise
+            if not deadline.allows_wait(wait):
+                raise DeadlineExceeded(f"{what}: {describe(exc)}; trying again would pass the deadline "
+                                       f"({deadline.remaining():.0f} s left of {deadline.seconds:.0f} s)") from exc
             log(f"{what}: {describe(exc)}; trying again in {wait:.0f} s")
             sleep(wait)
             done = recover() if recover else None

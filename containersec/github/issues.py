@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from containersec.github.client import call_with_retries
+from containersec.github.client import call_with_retries, deadline_of
 
 if TYPE_CHECKING:
     from github.Issue import Issue
@@ -25,23 +25,27 @@ def sync_issues(repo: Repository, contents: Mapping[str, tuple[str, str] | None]
     contain the subject's marker from `markers`.
     """
     found = _open_issues(repo, markers)
+    deadline = deadline_of(repo)
     done: dict[str, str] = {}
     for subject, content in contents.items():
         issue = found.get(subject)
         if content is None:
             if issue is not None:
-                call_with_retries(f"close issue #{issue.number}", lambda issue=issue: issue.edit(state="closed"))
+                call_with_retries(f"close issue #{issue.number}", lambda issue=issue: issue.edit(state="closed"),
+                                  deadline=deadline)
                 done[subject] = f"closed {issue.html_url}"
             continue
         title, body = content
         if issue is None:
             created = call_with_retries(
                 f"create the issue of {subject}", lambda title=title, body=body: repo.create_issue(title, body),
+                deadline=deadline,
                 recover=lambda subject=subject: _open_issues(repo, {subject: markers[subject]}).get(subject))
             done[subject] = f"created {created.html_url}"
         elif issue.title != title or (issue.body or "") != body:
             call_with_retries(f"update issue #{issue.number}",
-                              lambda issue=issue, title=title, body=body: issue.edit(title=title, body=body))
+                              lambda issue=issue, title=title, body=body: issue.edit(title=title, body=body),
+                              deadline=deadline)
             done[subject] = f"updated {issue.html_url}"
         else:
             done[subject] = f"unchanged {issue.html_url}"

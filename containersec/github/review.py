@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from containersec.findings import Finding
-from containersec.github.client import call_with_retries
+from containersec.github.client import call_with_retries, deadline_of
 from containersec.github.diff import Changes, comment_line
 from containersec.github.templates import environment
 
@@ -61,5 +61,6 @@ def publish_review(repo: Repository, number: int, head_sha: str, findings: Seque
         pull.create_review(commit=repo.get_commit(head_sha), body=body, event="COMMENT", comments=comments)
         return True
 
-    call_with_retries("create review", send, recover=lambda: True if wanted <= posted_markers(pull) else None)
+    call_with_retries("create review", send, deadline=deadline_of(repo),
+                      recover=lambda: True if wanted <= posted_markers(pull) else None)
     return rest
