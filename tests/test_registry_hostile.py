@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import threading
 import time
 import tracemalloc
@@ -356,6 +357,27 @@ def test_a_body_dripping_one_byte_at_a_time_is_cut_at_the_deadline(server):
     assert time.monotonic() - started < 5
     with pytest.raises(RegistryError, match=r"the 2 s allowed .* are spent"):  # later requests fail at once
         registry.tags("other")
+
+
+def test_headers_dripping_one_byte_a_second_are_cut_at_the_deadline(server):
+    def drip(handler: BaseHTTPRequestHandler) -> None:
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        try:
+            for _ in range(600):
+                handler.wfile.write(b"X")  # one byte of an endless header line, each well within the read timeout
+                handler.wfile.flush()
+                time.sleep(1)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    server.routes["/v2/app/tags/list"] = drip
+    registry = client(server, deadline=2.0)
+    started = time.monotonic()
+    expected = rf"^{re.escape(server.host)}: /v2/app/tags/list: no complete answer before the deadline; the 2 s"
+    with pytest.raises(RegistryError, match=expected):
+        registry.tags("app")
+    assert time.monotonic() - started < 4
+    assert len(server.seen) == 1  # no retry after the deadline
 
 
 def test_a_retry_after_past_the_deadline_is_not_waited(server):

@@ -29,6 +29,7 @@ from containersec.release.registry.reference import is_loopback
 from containersec.release.registry.shapes import sequence
 from containersec.untrusted import DocumentError, json_data
 from containersec.untrusted.deadline import Deadline, DeadlineExceeded
+from containersec.untrusted.http_deadline import bounded_session, headers_by
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
@@ -137,7 +138,7 @@ class Registry:
         # As Docker does for insecure registries: HTTPS first, plain HTTP when the host does not speak TLS.
         self.plain_http_allowed = is_loopback(self.host) or self.host in self.options.insecure_hosts
         self.base_url = f"https://{self.host}"
-        self._session = requests.Session()
+        self._session = bounded_session()
         self._session.trust_env = False  # proxies and netrc of the environment do not get our credentials
         self._session.verify = self.options.ca_bundle or True
         self._authorization: dict[str, str] = {}  # scope -> bearer Authorization header value
@@ -343,8 +344,9 @@ class Registry:
     def _once(self, method: str, url: str, headers: dict[str, str], max_bytes: int) -> _Answer:
         self.requests_made += 1
         try:
-            response = self._session.request(method, url, headers=headers, stream=True, allow_redirects=False,
-                                             timeout=self._timeout())
+            with headers_by(self.deadline):
+                response = self._session.request(method, url, headers=headers, stream=True,
+                                                 allow_redirects=False, timeout=self._timeout())
         except requests.exceptions.SSLError as exc:
             if (self.plain_http_allowed and url.startswith("https://") and self.base_url.startswith("https://")
                     and "CERTIFICATE_VERIFY_FAILED" not in str(exc)):
@@ -353,6 +355,12 @@ class Registry:
                                 "to the registry's CA certificate") from None
         except requests.exceptions.InvalidURL as exc:
             raise RegistryError(f"{self.host}: invalid URL: {exc}") from None
+        except (requests.ConnectionError, requests.Timeout):
+            assert self.deadline is not None
+            if self.deadline.remaining() <= 0:  # the watchdog hung up on headers still arriving
+                raise RegistryError(f"{self.host}: {urlsplit(url).path}: no complete answer before the deadline; "
+                                    f"{self.deadline.spent()}") from None
+            raise
         with response:
             body = b""
             if method != "HEAD" and response.status_code not in REDIRECTS:
@@ -396,9 +404,10 @@ class Registry:
             query["scope"] = scope
         self.requests_made += 1
         try:
-            response = self._session.get(realm, params=query, timeout=self._timeout(), stream=True,
-                                         auth=(credential.username, credential.password) if credential else None,
-                                         allow_redirects=False)
+            with headers_by(self.deadline):
+                response = self._session.get(realm, params=query, timeout=self._timeout(), stream=True,
+                                             auth=(credential.username, credential.password) if credential
+                                             else None, allow_redirects=False)
         except requests.RequestException as exc:
             raise RegistryError(f"{self.host}: token service {realm_parts.netloc} unreachable: {_reason(exc)}") \
                 from None
