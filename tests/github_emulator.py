@@ -93,6 +93,7 @@ class GitHubEmulator:
         self.server_error_on: tuple[str, str] | None = None  # (method, path regex): work done, then 502 once
         self.throttle_every_request: str | None = None  # a Retry-After value: every request answers 429
         self.stall_on: tuple[str, str, float] | None = None  # (method, path regex, seconds): answer that late
+        self.drip_headers_on: tuple[str, str] | None = None  # (method, path regex): one header byte a second
         self._closing = threading.Event()  # ends a stall when the emulator stops
         self._ids = itertools.count(1001)
         self._remaining = 5000
@@ -174,6 +175,10 @@ class GitHubEmulator:
             headers = {**self._rate_headers(), **headers}
         if self.stall_on and record.method == self.stall_on[0] and re.search(self.stall_on[1], record.path):
             self._closing.wait(self.stall_on[2])
+        if self.drip_headers_on and record.method == self.drip_headers_on[0] \
+                and re.search(self.drip_headers_on[1], record.path):
+            self._drip_headers(handler)
+            return
         data = b"" if payload is None else json.dumps(payload).encode()
         handler.send_response(status)
         handler.send_header("Content-Type", "application/json; charset=utf-8")
@@ -182,6 +187,16 @@ class GitHubEmulator:
             handler.send_header(key, value)
         handler.end_headers()
         handler.wfile.write(data)
+
+    def _drip_headers(self, handler: BaseHTTPRequestHandler) -> None:
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        try:
+            while not self._closing.wait(1.0):
+                handler.wfile.write(b"X")  # an endless header line, each byte well within a read timeout
+                handler.wfile.flush()
+        except OSError:
+            pass
+        handler.close_connection = True
 
     def _dispatch(self, request: Recorded) -> tuple[int, Any, dict[str, str]]:
         try:

@@ -88,6 +88,16 @@ def test_a_stalled_check_run_write_ends_at_the_run_deadline(tmp_path, emulator, 
     assert len(commands(result.stdout)) == 2  # the findings went to the log instead
 
 
+def test_check_run_headers_dripping_a_byte_a_second_end_at_the_run_deadline(tmp_path, emulator):  # noqa: F811
+    workspace = workspace_with_two_findings(tmp_path, emulator)
+    emulator.drip_headers_on = ("POST", r"/check-runs$")
+    started = time.monotonic()
+    result = workspace.run(tmp_path, environment={"CONTAINERSEC_GITHUB_DEADLINE": "2"})
+    assert time.monotonic() - started < 10
+    assert "could not publish the check run" in result.stderr and result.returncode == 2
+    assert result.sarif is not None and result.outputs["conclusion"] == "failure"
+
+
 def test_an_unwritable_step_summary_is_reported_and_the_outputs_still_written(tmp_path, emulator):  # noqa: F811
     workspace = workspace_with_two_findings(tmp_path, emulator)
     unwritable = tmp_path / "summary-is-a-folder"

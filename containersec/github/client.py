@@ -95,17 +95,27 @@ def _connection_classes() -> tuple[type, type]:
     """PyGithub's connections, with each request's timeout cut to the time left before the deadline.
 
     PyGithub gives every request the one timeout set at `connect`: an answer that stalls waited for all of
-    it, after the deadline had passed. The deadline travels with the retry policy each connection is given.
+    it, after the deadline had passed, and headers arriving a byte at a time were not bounded at all. The
+    deadline travels with the retry policy each connection is given.
     """
     from github.Requester import HTTPRequestsConnectionClass, HTTPSRequestsConnectionClass
 
+    from containersec.untrusted.http_deadline import HeadersByDeadlineAdapter, headers_by
+
     def bounded(base: type) -> type:
         class DeadlineConnection(base):  # type: ignore[misc, valid-type]
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                self.session.mount(f"{self.protocol}://", HeadersByDeadlineAdapter(
+                    max_retries=self.retry, pool_connections=self.pool_size, pool_maxsize=self.pool_size))
+
             def getresponse(self) -> Any:
                 deadline = getattr(self.retry, "deadline", None)
-                if deadline is not None:
-                    self.timeout = deadline.timeout(TIMEOUT, f"GitHub {self.verb} {self.url.split('?')[0]}")
-                return super().getresponse()
+                if deadline is None:
+                    return super().getresponse()
+                self.timeout = deadline.timeout(TIMEOUT, f"GitHub {self.verb} {self.url.split('?')[0]}")
+                with headers_by(deadline):  # headers dripping a byte at a time are cut at the deadline too
+                    return super().getresponse()
 
         return DeadlineConnection
 

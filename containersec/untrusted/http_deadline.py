@@ -69,7 +69,7 @@ class _HTTPSPool(HTTPSConnectionPool):
     ConnectionCls = _HTTPSConnection
 
 
-class _Adapter(requests.adapters.HTTPAdapter):
+class HeadersByDeadlineAdapter(requests.adapters.HTTPAdapter):
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
@@ -78,8 +78,8 @@ class _Adapter(requests.adapters.HTTPAdapter):
 def bounded_session() -> requests.Session:
     """A session whose requests, made inside `headers_by(deadline)`, get their headers by the deadline."""
     session = requests.Session()
-    session.mount("http://", _Adapter())
-    session.mount("https://", _Adapter())
+    session.mount("http://", HeadersByDeadlineAdapter())
+    session.mount("https://", HeadersByDeadlineAdapter())
     return session
 
 
