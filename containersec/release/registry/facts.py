@@ -7,7 +7,7 @@ messages and `extra`, which the reporters escape.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -40,6 +40,12 @@ class Locator:
         text = self.repository + (f":{self.tag}" if self.tag else "")
         text += f"@{self.digest}" if self.digest else ""
         return text + (f" ({self.platform})" if self.platform else "")
+
+
+def preferred_tag(tags: Iterable[str], release_tags: re.Pattern[str]) -> str:
+    """The most specific of the tags of one digest: a release tag (`registry.release-tags`), then any other tag
+    but `latest`, then `latest`; ties by name."""
+    return min(tags, key=lambda tag: (not release_tags.fullmatch(tag), tag == "latest", tag))
 
 
 @dataclass(frozen=True)
