@@ -498,6 +498,17 @@ def test_the_exit_code_is_that_of_vulns_on_the_same_report(registry, watched, wo
     assert in_registry == in_pipeline
 
 
+def test_a_digest_audited_alone_does_not_claim_that_no_tag_fixes_it(registry, watched, workdir, capsys):
+    """1.0.0's MEDIUMs are fixed in 1.1.0; audited by digest alone, no other tag was looked at."""
+    (workdir / ".containersec.yaml").write_text(EXCEPTION, encoding="utf-8")
+    _, document = audit(capsys, f"{watched['image']}@{watched['digests']['1.0.0']}", "--select", "CSR040")
+    (finding,) = [f for f in document["findings"] if f["rule"] == "CSR040"]
+    assert "no other tag was audited: audit the repository to find a tag that fixes them" in finding["message"]
+    assert "no tag of this repository" not in finding["message"]
+    _, whole = audit(capsys, watched["image"], "--select", "CSR040")
+    assert "fixed in 1.1.0: move to it" in findings(whole, "CSR040")["1.0.0"]["message"]
+
+
 def test_a_tagged_child_of_an_index_does_not_take_the_index_plan_entry(registry, workdir, capsys, key):
     """The amd64 image is listed by the index 1.0 and tagged amd-1.0 itself: each tag's plan has its reason."""
     from registry_server import api_image, api_index

@@ -207,7 +207,7 @@ class Auditor:
                 self.report.errors.append(InputError(given, f"{locator.shown}: {exc}", Stage.RELEASE))
         if self.watch is not None:
             judged = self.watch.judge(reference.api_host, reference.repository, self.images, tags_of,
-                                      self.settings.release_tags)
+                                      self.settings.release_tags, other_tags_audited=reference.target is None)
             for facts in judged:
                 self.apply(facts)
             planned = len(self.patch_plan)

@@ -117,6 +117,7 @@ class ScanFacts:
     judgement: Judgement | None = None
     fixed_by: str | None = None  # a newer tag of the repository whose scan no longer lists the failing ones
     sources_tried: tuple[str, ...] = ()
+    other_tags_audited: bool = True  # False when one reference alone was audited: no newer tag was looked at
 
     @property
     def level(self) -> Severity:

@@ -95,7 +95,8 @@ class VulnerabilityWatch:
         return tuple(tried)
 
     def judge(self, host: str, repository: str, images: list[AuditedImage],
-              tags_of: Mapping[str, list[str]], release_tag: re.Pattern[str]) -> list[ScanFacts]:
+              tags_of: Mapping[str, list[str]], release_tag: re.Pattern[str], *,
+              other_tags_audited: bool = True) -> list[ScanFacts]:
         """The facts of each image of one repository, the newer tag that fixes it included."""
         found, judged = self.status(host, repository, images)
         facts = []
@@ -104,7 +105,8 @@ class VulnerabilityWatch:
             fixed_by = self._fixed_by(image, judgement, images, judged, tags_of, release_tag) if judgement else None
             facts.append(ScanFacts(locator, self.now, self.settings.max_scan_age_days,
                                    scan.source if scan else None, scan.where if scan else None,
-                                   scan.scanned_at if scan else None, judgement, fixed_by, self.sources_tried))
+                                   scan.scanned_at if scan else None, judgement, fixed_by, self.sources_tried,
+                                   other_tags_audited))
         return facts
 
     @staticmethod
