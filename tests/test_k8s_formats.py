@@ -83,3 +83,9 @@ def test_secret_findings_name_their_credential_kind(tmp_path: Path, capsys, monk
     results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
     assert sorted(r.get("properties", {}).get("secret-kind", "") for r in results) == [
         "", "", "github-pat", "github-pat"]
+    # read back by `report merge`, the kind reaches the merged SARIF too
+    main(["k8s", "--format", "json", "--select", "CSK070,CSK071", "-o", "k8s.json", "deploy.yaml"])
+    main(["report", "merge", "--format", "sarif", "k8s.json"])
+    merged = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert sorted(r.get("properties", {}).get("secret-kind", "") for r in merged) == [
+        "", "", "github-pat", "github-pat"]
