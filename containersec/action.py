@@ -13,12 +13,12 @@ import dataclasses
 import glob
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from containersec.findings import Finding, Report, Severity
+from containersec.findings import Finding, InputError, Report, Severity, unexpected_message
 from containersec.github.client import describe, is_denied, log
 from containersec.github.context import ActionError, Inputs, RunContext, read_context, read_inputs
 from containersec.github.diff import Changes, normalise, scope
@@ -304,6 +304,8 @@ def run(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]) -> int:
         report, fail_on = check(inputs, ctx.workspace)
     except ConfigError as exc:
         return fail(f"configuration error: {exc}", environ)
+    except Exception as exc:  # a bug: still write the SARIF, summary and outputs, which then say so (exit 2)
+        report, fail_on = Report(errors=[InputError.unexpected("containersec action", exc)]), None
     sarif = Path(inputs.sarif_file)
     try:
         sarif.parent.mkdir(parents=True, exist_ok=True)
@@ -312,23 +314,46 @@ def run(ctx: RunContext, inputs: Inputs, environ: Mapping[str, str]) -> int:
         return fail(f"sarif-file {inputs.sarif_file}: cannot write: {exc.strerror}", environ)
     for notice in report.notices:
         log(notice)
-    changes = find_changes(ctx, inputs, environ)
+    try:
+        changes = find_changes(ctx, inputs, environ)
+    except Exception as exc:  # never "nothing changed": every finding stays in scope
+        log(f"the pull request's changed lines: {unexpected_message(exc)}; findings are not filtered by the diff")
+        changes = None
     in_scope = scope(report.findings, inputs.filter_mode, changes)
     exit_code = Report(stages=report.stages, findings=in_scope, errors=report.errors).exit_code(fail_on)
     outcome = Outcome(report, in_scope, changes, fail_on, exit_code)
     facts = SummaryFacts(outcome.conclusion, fail_on, inputs.filter_mode, report.stages, sorted(
         in_scope, key=lambda f: -f.severity), len(report.findings), report.errors, inputs.sarif_file,
         blob_link(ctx.server_url, ctx.repository, ctx.head_sha), report.summaries)
-    check_run_url = publish(ctx, inputs, outcome, render_summary(facts, CHECK_SUMMARY_LIMIT), environ)
+    try:
+        check_run_url = publish(ctx, inputs, outcome, render_summary(facts, CHECK_SUMMARY_LIMIT), environ)
+    except Exception as exc:  # the summary, outputs and exit code still follow
+        log(f"publishing the findings: {unexpected_message(exc)}; writing workflow commands instead")
+        emit_annotations(outcome.in_scope, outcome.report.errors, inputs.sarif_file, _print)
+        check_run_url = ""
     if inputs.patch_plan_issues and "patch_plan" in report.extra:
-        publish_patch_plan(ctx, inputs, report, environ)
+        try:
+            publish_patch_plan(ctx, inputs, report, environ)
+        except Exception as exc:
+            log(f"publishing the patch plan: {unexpected_message(exc)}")
     if ctx.step_summary:
-        append_summary(ctx.step_summary, render_summary(facts, STEP_SUMMARY_LIMIT))
+        _write("GITHUB_STEP_SUMMARY", ctx.step_summary,
+               lambda path: append_summary(path, render_summary(facts, STEP_SUMMARY_LIMIT)))
     if ctx.output_file:
-        write_outputs(ctx.output_file, _outputs(outcome, inputs, check_run_url))
+        _write("GITHUB_OUTPUT", ctx.output_file,
+               lambda path: write_outputs(path, _outputs(outcome, inputs, check_run_url)))
     log(f"{len(in_scope)} of {len(report.findings)} findings in scope (filter-mode {inputs.filter_mode}), "
         f"{len(report.errors)} input errors; conclusion {outcome.conclusion}; SARIF: {inputs.sarif_file}")
     return exit_code
+
+
+def _write(variable: str, path: Path, write: Callable[[Path], None]) -> None:
+    """Write one of the runner's files; a failure is reported and the other files are still written."""
+    try:
+        write(path)
+    except OSError as exc:
+        print(command("warning", f"containersec: {variable} {path}: cannot write: {exc.strerror or exc}",
+                      {"title": "containersec could not write a runner file"}), file=sys.stderr, flush=True)
 
 
 def fail(problem: str, environ: Mapping[str, str]) -> int:
@@ -364,4 +389,7 @@ def main(environ: Mapping[str, str] | None = None) -> int:
     if not ctx.workspace.is_dir():
         return fail(f"GITHUB_WORKSPACE {ctx.workspace} is not a directory", environ)
     with contextlib.chdir(ctx.workspace):
-        return run(ctx, inputs, environ)
+        try:
+            return run(ctx, inputs, environ)
+        except Exception as exc:  # every phase of run guards itself; this is the last line, never a traceback
+            return fail(unexpected_message(exc), environ)

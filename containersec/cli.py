@@ -41,6 +41,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug must never look like a verdict (exit 1) nor print a traceback
+        from containersec.findings import unexpected_message
+
+        inputs = " ".join(_inputs(args))
+        print(f"containersec {args.command}: {unexpected_message(exc, f'checking {inputs}' if inputs else '')}",
+              file=sys.stderr)
+        return 2
+
+
+def _inputs(args: argparse.Namespace) -> list[str]:
+    """What the command was checking, for a message about a failure no input error explains."""
+    for name in ("paths", "reports", "references"):
+        if getattr(args, name, None):
+            return list(getattr(args, name))
+    repository = getattr(args, "repository", None)
+    return [repository] if repository else []
 
 
 def run() -> NoReturn:

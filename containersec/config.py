@@ -11,10 +11,13 @@ import re
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from containersec.catalogue import PACKAGE_ECOSYSTEMS, Rule, RuleOptions, all_rules, resolve
 from containersec.findings import Finding, Severity, Stage
+
+if TYPE_CHECKING:
+    from containersec.untrusted.yaml_data import LimitedLoader
 
 OWN_FILES = (".containersec.yaml", ".containersec.yml")
 HADOLINT_FILES = (".hadolint.yaml", ".hadolint.yml")
@@ -220,14 +223,16 @@ def _label_flags(values: Iterable[str]) -> dict[str, str]:
 # --- reading files -------------------------------------------------------------------------------
 
 
-def _strict_loader() -> type:
-    """A SafeLoader that rejects a key given twice instead of silently keeping the last one.
+def _strict_loader() -> type[LimitedLoader]:
+    """The limited loader, also rejecting a key given twice instead of silently keeping the last one.
 
     Built on first use: PyYAML costs start-up time that a run without a config file should not pay.
     """
     import yaml
 
-    class StrictLoader(yaml.SafeLoader):
+    from containersec.untrusted.yaml_data import LimitedLoader
+
+    class StrictLoader(LimitedLoader):
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
             seen = set()
             for key_node, _ in node.value:
@@ -254,16 +259,12 @@ def _read_text(path: Path, shown: str) -> str:
 
 
 def _read_yaml(path: Path, shown: str) -> Any:
-    import yaml
+    from containersec.untrusted import DocumentError, yaml_data
 
     try:
-        return yaml.load(_read_text(path, shown), Loader=_strict_loader())
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(shown, None, f"invalid YAML{where}: {exc.problem or exc.context}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(shown, None, f"invalid YAML: {exc}") from None
+        return yaml_data.load(_read_text(path, shown), loader=_strict_loader())
+    except DocumentError as exc:
+        raise ConfigError(shown, None, str(exc)) from None
 
 
 def _read_pyproject(path: Path, shown: str) -> Any:

@@ -128,6 +128,17 @@ class Finding:
         return fail_on is not None and self.severity >= fail_on
 
 
+BUG_REPORTS = "https://github.com/containersec/containersec/issues"
+
+
+def unexpected_message(exc: BaseException, during: str = "") -> str:
+    """One line naming an unexpected exception, asking for a bug report; the caller names the input."""
+    detail = " ".join(str(exc).split())[:200]
+    where = f" {during}" if during else ""
+    return (f"internal error{where}: {type(exc).__name__}{': ' + detail if detail else ''} (a bug in containersec: "
+            f"please report it with the input that caused it at {BUG_REPORTS})")
+
+
 @dataclass(frozen=True)
 class InputError:
     """An input that could not be checked; it makes the run exit 2."""
@@ -136,6 +147,11 @@ class InputError:
     message: str  # "line 3: unterminated heredoc" when the line is known, as every format shows it
     stage: Stage = Stage.BUILD  # whose SARIF run reports it; not part of the JSON contract
     line: int | None = None  # where known; added to the JSON object, additively to the contract
+
+    @classmethod
+    def unexpected(cls, path: str, exc: BaseException, stage: Stage = Stage.BUILD, *, during: str = "") -> InputError:
+        """An exception nobody expected while checking `path`: a bug, told on one line, never a verdict."""
+        return cls(path, unexpected_message(exc, during), stage)
 
     @property
     def problem(self) -> str:

@@ -9,7 +9,7 @@ enforces the limits GitHub documents:
   outside the pull request's diff (right side: added or context lines of a hunk);
 - 403 "Resource not accessible by integration" for writes with a fork's read-only token;
 - `X-RateLimit-*` headers on every response, and, when asked, one secondary rate limit (403 with
-  `Retry-After: 1`) or one 5xx on a chosen request;
+  `Retry-After: 1`) or one 5xx on a chosen request, or a `429` with a chosen `Retry-After` on every request;
 - `Link` header pagination with `per_page` (default 30, at most 100) for pull request files, review
   comments, check runs and issues; pull request files stop at 3000, as GitHub's do;
 - issues: 422 for a title over 256 or a body over 65,536 characters, or a state other than open or closed.
@@ -91,6 +91,7 @@ class GitHubEmulator:
         self.issues: dict[int, dict[str, Any]] = {}
         self.secondary_limit_on: tuple[str, str] | None = None  # (method, path regex): 403 once
         self.server_error_on: tuple[str, str] | None = None  # (method, path regex): work done, then 502 once
+        self.throttle_every_request: str | None = None  # a Retry-After value: every request answers 429
         self._ids = itertools.count(1001)
         self._remaining = 5000
         self._lock = threading.Lock()
@@ -191,6 +192,8 @@ class GitHubEmulator:
             return exc.status, payload, exc.headers
 
     def _injected_failures(self, request: Recorded) -> None:
+        if self.throttle_every_request is not None:
+            raise ApiError(429, "Too many requests", headers={"Retry-After": self.throttle_every_request})
         if self.secondary_limit_on and request.method == self.secondary_limit_on[0] \
                 and re.search(self.secondary_limit_on[1], request.path):
             self.secondary_limit_on = None

@@ -11,7 +11,7 @@ from containersec import catalogue
 from containersec.build.engine import lint_paths
 from containersec.config import Config
 from containersec.dockerfile.files import discover, is_dockerfile_name, read_dockerignore
-from containersec.findings import Severity
+from containersec.findings import BUG_REPORTS, Severity
 
 
 @pytest.mark.parametrize("name", ["Dockerfile", "Containerfile", "Dockerfile.prod", "Containerfile.dev",
@@ -112,7 +112,8 @@ def test_a_parser_failure_is_an_error_for_that_file_only(tmp_path: Path, monkeyp
     report = lint_paths([str(tmp_path / "a.Dockerfile"), str(tmp_path / "b.Dockerfile")],
                         Config(select=["CSD080"]))
     assert [f.path for f in report.findings] == [str(tmp_path / "b.Dockerfile")]
-    message = "internal error while parsing: RecursionError: maximum recursion depth exceeded"
+    message = ("internal error while parsing: RecursionError: maximum recursion depth exceeded (a bug in containersec: "
+               f"please report it with the input that caused it at {BUG_REPORTS})")
     assert [(e.path, e.message) for e in report.errors] == [(str(tmp_path / "a.Dockerfile"), message)]
     assert report.exit_code(Severity.WARNING) == 2
 
@@ -123,7 +124,9 @@ def test_a_failing_rule_is_an_error_for_that_file_and_the_other_rules_still_repo
     dockerfile.write_text("FROM alpine:3.20\nRUN sudo true\n")
     report = lint_paths([str(dockerfile)], Config(select=[broken_rule, "CSD080"]))
     assert [f.rule for f in report.findings] == ["CSD080"]
-    assert [e.message for e in report.errors] == ["internal error in rule CSDT99 always-breaks: RuntimeError: boom"]
+    assert [e.message for e in report.errors] == [
+        "internal error in rule CSDT99 always-breaks: RuntimeError: boom (a bug in containersec: please report it "
+        f"with the input that caused it at {BUG_REPORTS})"]
     assert report.exit_code(Severity.WARNING) == 2
 
 

@@ -13,6 +13,7 @@ from containersec.github.markdown import escape_markdown
 from containersec.github.outputs import output_block, write_outputs
 from containersec.github.summary import CHECK_SUMMARY_LIMIT, SummaryFacts, blob_link, render_summary
 
+HEAD_SHA = "3f786850e387550fdab836ed7e6dc881de23001b"
 HOSTILE = ("50% off\n::add-mask::secret\r\n::stop-commands::tok | `x` <script>alert(1)</script> "
            "](javascript:alert(1)) ![i](http://e/x.png) @admin #1 *b* _i_ ~s~")
 
@@ -24,7 +25,7 @@ def finding(line: int, severity: Severity = Severity.WARNING, message: str = "m"
 def facts(findings, *, total=None, errors=(), fail_on=Severity.WARNING) -> SummaryFacts:
     return SummaryFacts("failure", fail_on, "added", (Stage.BUILD,), findings,
                         len(findings) if total is None else total, list(errors), "out.sarif",
-                        blob_link("https://ghe.example.com", "org/app", "abc123"))
+                        blob_link("https://ghe.example.com", "org/app", HEAD_SHA))
 
 
 def test_escaped_text_renders_literally():
@@ -40,7 +41,7 @@ def test_summary_escapes_untrusted_text_and_links_to_the_head_commit():
     text = render_summary(facts([finding(3, message=HOSTILE, path="we,ird:dir/a b#c/Dockerfile")],
                                 errors=[InputError("x|y", HOSTILE)]), CHECK_SUMMARY_LIMIT)
     assert "<script>" not in text and "@admin" not in text and "](javascript" not in text
-    assert "(https://ghe.example.com/org/app/blob/abc123/we%2Cird%3Adir/a%20b%23c/Dockerfile#L3)" in text
+    assert f"(https://ghe.example.com/org/app/blob/{HEAD_SHA}/we%2Cird%3Adir/a%20b%23c/Dockerfile#L3)" in text
     rows = [line for line in text.splitlines() if line.startswith("| warning ")]
     assert len(rows) == 1 and len(re.findall(r"(?<!\\)\|", rows[0])) == 5  # 4 cells, none split
     assert "x\\|y" in text

@@ -273,3 +273,143 @@ def test_a_layer_written_by_umoci_insert_is_read_with_a_notice(tmp_path):
     assert report.errors == []
     assert [f.extra["image"]["path"] for f in report.findings if f.rule == "CSI021"] == ["/app/run.sh"]
     assert any("end-of-archive" in notice for notice in report.notices), report.notices
+
+
+# --- hostile layers: bounded headers, aggregated findings, a budget, blobs that are not files --------------
+
+
+def limited_cli(*arguments: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """`run_cli` in a process that cannot map more than 512 MiB (an image check needs about 100)."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (512 * 1024**2, 512 * 1024**2))
+
+    done = subprocess.run([sys.executable, "-m", "containersec", "image", "--format", "json", *arguments],
+                          capture_output=True, text=True, cwd=cwd, timeout=60, preexec_fn=limit)
+    assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr, done.stderr[-2000:]
+    return done
+
+
+@pytest.mark.parametrize("kind", [tarfile.XHDTYPE, tarfile.GNUTYPE_LONGNAME])
+def test_a_one_gib_pax_or_long_name_header_is_refused_before_it_is_read(tmp_path, kind):
+    header = tarfile.TarInfo("././@PaxHeader" if kind == tarfile.XHDTYPE else "././@LongLink")
+    header.type, header.size = kind, 1024**3
+    # A 1 MB gzip blob (one member per MiB of zeros) that holds the whole 1 GiB header.
+    blob = gzip.compress(header.tobuf(format=tarfile.USTAR_FORMAT)) + gzip.compress(bytes(1024**2)) * 1024
+    assert len(blob) < 2 * 1024**2
+    layout = hand_layout(tmp_path / "l", [blob])
+    good = good_archive(tmp_path)
+    done = limited_cli(str(layout), str(good))
+    report = json.loads(done.stdout)
+    assert done.returncode == 2
+    [error] = report["errors"]
+    assert "1,073,741,824 bytes, more than the 1,048,576 allowed" in error["message"]
+    assert [i["path"] for i in report["images"]] == [str(good)]
+
+
+def test_500_000_climbing_members_would_be_one_finding_with_a_count(tmp_path):
+    names = [f"../../x{i}" for i in range(20_000)] + [f"/abs{i}" for i in range(3)]
+    tar = raw_tar([member(name, b"") for name in names])
+    layout = hand_layout(tmp_path / "l", [tar], compress="gzip")
+    found = [f for f in check_images([str(layout)], Config()).findings if f.rule == "CSI029"]
+    assert [f.message for f in found] == [
+        "layer 0 member '../../x0': path climbs out of the root filesystem with '..' (19,999 more members of "
+        "this layer do the same)",
+        "layer 0 member '/abs0': absolute path (layer members are relative to the root) (2 more members of this "
+        "layer do the same)"]
+
+
+def test_members_written_through_a_symlinked_folder_and_device_nodes_are_findings(tmp_path):
+    device = member("dev/sda", kind=tarfile.BLKTYPE)
+    device[0].devmajor, device[0].devminor = 8, 0
+    lower = raw_tar([member("etc", kind=tarfile.DIRTYPE), member("cron", link="/etc/cron.d", kind=tarfile.SYMTYPE)])
+    upper = raw_tar([member("cron/job", b"* * * * * root x"), member("usr/lib", kind=tarfile.DIRTYPE),
+                     member("usr/lib/ok", b"fine"), device])
+    layout = hand_layout(tmp_path / "l", [lower, upper])
+    messages = [f.message for f in check_images([str(layout)], Config()).findings if f.rule == "CSI029"]
+    assert messages == ["layer 1 member 'cron/job': written through '/cron', a symlink to '/etc/cron.d'",
+                        "layer 1 member 'dev/sda': block device node 8:0 (builders never write devices; runtimes "
+                        "make /dev)"]
+
+
+def test_corrupt_zstd_data_is_a_layer_error(tmp_path):
+    from backports import zstd
+
+    blob = zstd.compress(raw_tar([member("a", b"x" * 4096)]))
+    broken = blob[:8] + bytes(b ^ 0x5A for b in blob[8:])
+    layout = hand_layout(tmp_path / "l", [raw_tar([member("a")])], compress="zstd")
+    layer_blob(layout, 0).write_bytes(broken)
+    [error] = check_images([str(layout)], Config()).errors
+    assert "layer 0" in error.message and "zstd" in error.message and "internal error" not in error.message
+
+
+def test_the_uncompressed_bytes_of_all_layers_share_one_budget(tmp_path, monkeypatch):
+    monkeypatch.setattr(layer_reader, "MAX_IMAGE_BYTES", 3 * 1024 * 1024)
+    one_mib = raw_tar([member("big", bytes(1024 * 1024))])
+    assert not check_images([str(hand_layout(tmp_path / "two", [one_mib] * 2, compress="gzip"))], Config()).errors
+    [error] = check_images([str(hand_layout(tmp_path / "four", [one_mib] * 4, compress="gzip"))], Config()).errors
+    assert "layer 2" in error.message and "past 3,145,728 uncompressed bytes" in error.message
+
+
+def test_members_of_all_layers_share_one_budget(tmp_path, monkeypatch):
+    monkeypatch.setattr(layer_reader, "MAX_ENTRIES", 50)
+    layers = [raw_tar([member(f"l{layer}/f{i}") for i in range(20)]) for layer in range(3)]
+    [error] = check_images([str(hand_layout(tmp_path / "l", layers))], Config()).errors
+    assert "layer 2" in error.message and "past 50 members: a tar bomb" in error.message
+
+
+@pytest.mark.parametrize("replace", ["fifo", "dev-zero", "link-out"])
+def test_a_layout_blob_that_is_not_a_regular_file_inside_the_folder_is_refused_at_once(tmp_path, replace):
+    layout = hand_layout(tmp_path / "l", [raw_tar([member("a")])])
+    blob = layer_blob(layout, 0)
+    outside = tmp_path / "outside.tar"
+    outside.write_bytes(blob.read_bytes())
+    blob.unlink()
+    if replace == "fifo":
+        os.mkfifo(blob)
+    else:
+        blob.symlink_to("/dev/zero" if replace == "dev-zero" else outside)
+    started = time.monotonic()
+    done = limited_cli(str(layout))
+    assert time.monotonic() - started < 30  # a FIFO or /dev/zero held the run forever
+    [error] = json.loads(done.stdout)["errors"]
+    expected = "is a link out of the layout folder" if replace != "fifo" else "is not a regular file"
+    assert done.returncode == 2 and expected in error["message"]
+
+
+@pytest.mark.parametrize(("index", "expected"), [
+    ({"schemaVersion": 2, "manifests": 5}, "lists no images"),
+    ({"schemaVersion": 2, "manifests": [{"digest": "x", "annotations": "tag"}]}, "invalid digest"),
+])
+def test_wrong_json_types_in_an_index_are_errors_not_crashes(tmp_path, index, expected):
+    layout = hand_layout(tmp_path / "l", [raw_tar([member("a")])])
+    (layout / "index.json").write_text(json.dumps(index))
+    [error] = check_images([str(layout)], Config()).errors
+    assert expected in error.message and "internal error" not in error.message
+
+
+def test_wrong_json_types_in_a_nested_index_and_a_docker_manifest(tmp_path):
+    layout = hand_layout(tmp_path / "l", [raw_tar([member("a")])])
+    entry = json.loads((layout / "index.json").read_text())["manifests"][0]
+    child = {**entry, "platform": "linux/amd64"}
+    nested_index = json.dumps({"schemaVersion": 2, "manifests": [child, {**child, "platform": 5}]}).encode()
+    index_entry = {"mediaType": "application/vnd.oci.image.index.v1+json", **_blob(layout, nested_index)}
+    (layout / "index.json").write_text(json.dumps({"schemaVersion": 2, "manifests": [index_entry]}))
+    report = check_images([str(layout)], Config())  # both name the same image: it is checked
+    assert report.errors == [] and report.extra["images"][0]["layers"]
+    archive = tmp_path / "docker.tar"
+    with tarfile.open(archive, "w") as tar:
+        data = json.dumps([{"Config": "c.json", "Layers": [], "RepoTags": 5}]).encode()
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    [error] = check_images([f"{archive}:v1"], Config()).errors
+    assert "has no image 'v1'" in error.message
+
+
+def test_an_index_nested_100_000_deep_is_an_error(tmp_path):
+    layout = hand_layout(tmp_path / "l", [raw_tar([member("a")])])
+    (layout / "index.json").write_bytes(b'{"manifests": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    [error] = check_images([str(layout)], Config()).errors
+    assert "index.json is nested 100001 levels deep, more than the 128 allowed" in error.message

@@ -330,3 +330,52 @@ def test_pin_falls_back_to_get_when_head_is_refused(server, tmp_path, monkeypatc
     assert main(["pin", "Dockerfile"]) == 0, capsys.readouterr()
     assert (tmp_path / "Dockerfile").read_text() == f"FROM {server.host}/base:1.0@{digest(MANIFEST)}\n"
     assert [method for method, path, _ in server.seen if path == "/v2/base/manifests/1.0"] == ["HEAD", "GET"]
+
+
+# --- a deadline for the whole run, and answers built to crash the reader -------------------------------------
+
+
+def test_a_body_dripping_one_byte_at_a_time_is_cut_at_the_deadline(server):
+    def drip(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Length", "1000")
+        handler.end_headers()
+        try:
+            for _ in range(1000):
+                handler.wfile.write(b" ")
+                handler.wfile.flush()
+                time.sleep(0.2)  # each read succeeds well within the per-read timeout
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    server.routes["/v2/app/tags/list"] = drip
+    registry = client(server, deadline=2.0)
+    started = time.monotonic()
+    with pytest.raises(RegistryError, match=r"still sending after .* the 2 s allowed for the run's network traffic"):
+        registry.tags("app")
+    assert time.monotonic() - started < 5
+    with pytest.raises(RegistryError, match=r"the 2 s allowed .* are spent"):  # later requests fail at once
+        registry.tags("other")
+
+
+def test_a_retry_after_past_the_deadline_is_not_waited(server):
+    server.routes["/v2/app/tags/list"] = lambda h: send(h, 429, b"{}", {"Retry-After": "3600"})
+    registry = client(server, deadline=60.0, max_retry_wait=3600)
+    with pytest.raises(RegistryError, match="HTTP 429, and waiting 3600 s to try again would pass the deadline"):
+        registry.tags("app")
+    assert registry.waits == []
+
+
+DEEP = b"[" * 100_000 + b"]" * 100_000
+
+
+@pytest.mark.parametrize(("body", "problem"), [
+    (DEEP, "nested 100000 levels deep, more than the 128 allowed"),
+    (b'{"tags": ' + DEEP + b"}", "nested 100001 levels deep"),
+    (b'{"tags": 5}', "malformed tag list"),
+    (b'{"tags": [1, null, {"a": 1}]}', "malformed tag list"),
+])
+def test_registry_answers_of_the_wrong_shape_are_clear_errors(server, body, problem):
+    server.routes["/v2/app/tags/list"] = lambda h: send(h, 200, body, {"Content-Type": "application/json"})
+    with pytest.raises(RegistryError, match=problem):
+        client(server).tags("app")

@@ -302,3 +302,14 @@ def test_random_graphs_pruned_on_the_real_registry_never_lose_a_kept_tag(registr
             assert digest in deleted and tag not in after
     assert all(exists(registry, name, digest) for digest in kept)
     assert not any(exists(registry, name, digest) for digest in deleted)
+
+
+def test_tag_patterns_are_matched_in_linear_time(registry, capsys):
+    name = "safety/linear"
+    image(registry, name, "a" * 120 + "b", "2020-01-01T00:00:00Z", "long")
+    image(registry, name, "aaaa", "2020-01-02T00:00:00Z", "short")
+    # `(a|aa)+` backtracks exponentially in Python's re on the 121-character tag; RE2 answers at once
+    code, plan = prune(capsys, f"{registry.host}/{name}", "--keep-tags", "(a|aa)+")
+    assert code == 0 and [d["tags"] for d in plan["keep"]] == [["aaaa"]]
+    assert main(["registry", "prune", f"{registry.host}/{name}", "--keep-tags", r"(a)\1"]) == 2
+    assert "--keep-tags" in capsys.readouterr().err

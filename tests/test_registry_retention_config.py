@@ -54,6 +54,8 @@ def test_config_rules_plan_the_prune(registry, workdir, capsys):
     ("{keep-last: 2, keep-days: 3}", "give one of keep-last, keep-days, older-than-days"),
     ("{action: delete, keep-days: 3}", "a keep rule takes keep-days, a delete rule older-than-days"),
     ("{tag-regex: '('}", "not a valid regular expression"),
+    # matched in linear time (RE2): lookaround and backreferences, which backtrack, are refused
+    ("{tag-regex: '(?=v)v.*'}", "not a valid regular expression"),
     ("{keep-last: -1}", "expected a whole number >= 0"),
     ("{tags: v*, tag-regex: v.*}", "give tags (globs) or tag-regex, not both"),
 ])

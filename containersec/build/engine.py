@@ -10,6 +10,7 @@ from containersec.config import Config, active_rules
 from containersec.dockerfile.files import STDIN, Source, discover, read_dockerignore, read_source, read_stdin
 from containersec.dockerfile.model import Dockerfile
 from containersec.dockerfile.parse import parse_dockerfile
+from containersec.dockerfile.shell import MAX_SYNTAX_DEPTH
 from containersec.findings import Finding, InputError, Report, Stage, Suppression
 
 
@@ -141,7 +142,7 @@ def _parse_into(report: Report, text: str, path: str) -> Dockerfile | None:
     try:
         dockerfile = parse_dockerfile(text, path)
     except Exception as exc:  # a parser bug must stay this file's error, not lose the batch's report
-        report.errors.append(InputError(path, f"internal error while parsing: {type(exc).__name__}: {exc}"))
+        report.errors.append(InputError.unexpected(path, exc, during="while parsing"))
         return None
     dockerfile.dockerignore = read_dockerignore(path)
     # Like BuildKit's default (and the ignore file above): the Dockerfile's own directory is the context.
@@ -171,8 +172,7 @@ def check_dockerfile(dockerfile: Dockerfile, config: Config, rules: list[Rule], 
         try:
             hits = list(rule.check(dockerfile, config.options))
         except Exception as exc:  # a rule bug (RecursionError included) must not hide other results
-            report.errors.append(InputError(dockerfile.path, f"internal error in rule {rule.id} {rule.slug}: "
-                                            f"{type(exc).__name__}: {exc}"))
+            report.errors.append(InputError.unexpected(dockerfile.path, exc, during=f"in rule {rule.id} {rule.slug}"))
             continue
         for hit in hits:
             pragma = suppressions.pragma_line(rule, hit.line) if suppressions is not None else None
@@ -185,6 +185,9 @@ def check_dockerfile(dockerfile: Dockerfile, config: Config, rules: list[Rule], 
                 suppression=None if pragma is None else Suppression(
                     "inSource", f"ignored by the comment on line {pragma}: {_comment(dockerfile, pragma)}"),
                 secret_kind=hit.secret_kind))
+    report.notices.extend(f"{dockerfile.path}:{run.line}: the RUN script is nested more than {MAX_SYNTAX_DEPTH} "
+                          "levels deep; the commands below that depth were not checked"
+                          for run in dockerfile.instructions if run.script is not None and run.script.too_deep)
     return findings
 
 

@@ -152,6 +152,18 @@ class Stage:
     def all(self, keyword: str) -> list[Instruction]:
         return [i for i in self.instructions if i.keyword == keyword]
 
+    @cached_property
+    def variables_set(self) -> dict[str, int]:
+        """Name -> line of the first ENV or ARG of this stage that gives it a value (one pass, for every rule
+        that asks whether a RUN sees a variable: scanning the stage per RUN made n RUNs cost n²)."""
+        first: dict[str, int] = {}
+        for instruction in self.instructions:
+            if instruction.keyword in ("ENV", "ARG"):
+                for key, value, _ in instruction.pairs:
+                    if value is not None:
+                        first.setdefault(key, instruction.line)
+        return first
+
     def executed(self) -> list[Instruction]:
         """What building this stage runs, in order: the ONBUILD triggers of the stage it is built FROM
         (they fire at its FROM, once: a grandparent's triggers were spent building the parent), then its

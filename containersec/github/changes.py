@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from containersec.github.client import describe, log
+from containersec.github.context import OBJECT_NAME
 from containersec.github.diff import Changes, FileChange, parse_git_diff, parse_patch
 
 if TYPE_CHECKING:
@@ -26,8 +27,11 @@ class DiffUnavailable(Exception):
 def git_diff(workspace: Path, base_sha: str, head_sha: str) -> Changes:
     if not (base_sha and head_sha):
         raise DiffUnavailable("the pull request's base or head commit is not known, so git cannot diff them")
+    if not (OBJECT_NAME.fullmatch(base_sha) and OBJECT_NAME.fullmatch(head_sha)):
+        raise DiffUnavailable("the pull request's base or head is not a commit's object name")
+    # The revisions come after --end-of-options: nothing in them can be read as an option (`--output=...`).
     command = ["git", "-C", str(workspace), "diff", "--no-color", "--no-ext-diff", "--unified=3",
-               "--find-renames", f"{base_sha}...{head_sha}", "--"]
+               "--find-renames", "--end-of-options", f"{base_sha}...{head_sha}", "--"]
     try:
         done = subprocess.run(command, capture_output=True, check=False)
     except OSError as exc:

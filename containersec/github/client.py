@@ -7,12 +7,14 @@ whether it did (`recover`) before sending it again.
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from containersec.report.workflow_commands import escape_data
+from containersec.untrusted.deadline import Deadline, DeadlineExceeded
 
 if TYPE_CHECKING:
     from github import Github
@@ -21,19 +23,50 @@ T = TypeVar("T")
 
 ATTEMPTS = 4
 MAX_WAIT = 120.0  # seconds; a longer rate-limit reset gives up rather than hold the job
+DEADLINE = 300.0  # seconds for all of one run's GitHub traffic (CONTAINERSEC_GITHUB_DEADLINE)
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
 def connect(api_url: str, token: str, environ: Mapping[str, str]) -> Github:
-    from github import Auth, Github, GithubRetry
+    from github import Auth, Github
 
     write_delay = float(environ.get("CONTAINERSEC_GITHUB_WRITE_DELAY", "1.0"))
+    deadline = Deadline(float(environ.get("CONTAINERSEC_GITHUB_DEADLINE", DEADLINE)))
     # One immediate retry for a failed connection: a refused or unresolvable address does not heal in
     # seconds, and backing off five times per request held the job for over a minute before the fallback.
-    retry = GithubRetry(total=5, connect=1, backoff_factor=1.0, allowed_methods=IDEMPOTENT_METHODS,
-                        max_rate_limit_wait=MAX_WAIT)
+    retry = _retry_class()(total=5, connect=1, backoff_factor=1.0, allowed_methods=IDEMPOTENT_METHODS,
+                           max_rate_limit_wait=MAX_WAIT, deadline=deadline)
     return Github(base_url=api_url, auth=Auth.Token(token), retry=retry, timeout=30, per_page=100,
                   seconds_between_writes=write_delay, lazy=True)
+
+
+@functools.cache
+def _retry_class() -> type:
+    """PyGithub's retry policy, with no wait past the deadline or longer than MAX_WAIT.
+
+    urllib3 sleeps for a `429`'s whole `Retry-After`, however long: an hour's wait held the Action with no
+    summary written. Such a wait now fails the request at once, and the Action falls back to the log.
+    """
+    from github import GithubRetry
+
+    class DeadlineRetry(GithubRetry):
+        def __init__(self, *, deadline: Deadline | None = None, **options: Any) -> None:
+            super().__init__(**options)
+            self.deadline = deadline if deadline is not None else Deadline(DEADLINE)
+
+        def new(self, **options: Any) -> DeadlineRetry:
+            return super().new(deadline=self.deadline, **options)
+
+        def sleep(self, response: Any = None) -> None:
+            wait = self.get_retry_after(response) if response is not None else None
+            wait = self.get_backoff_time() if wait is None else wait
+            if wait > MAX_WAIT or not self.deadline.allows_wait(wait):
+                left = self.deadline.remaining()
+                raise DeadlineExceeded(f"GitHub asks to wait {wait:.0f} s before trying again: longer than "
+                                       f"{MAX_WAIT:.0f} s or past the deadline ({left:.0f} s left)")
+            super().sleep(response)
+
+    return DeadlineRetry
 
 
 def status_of(exc: BaseException) -> int | None:

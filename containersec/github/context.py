@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import re
 import shlex
 import subprocess
@@ -12,10 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from containersec.findings import Severity
+from containersec.untrusted import DocumentError, json_data
 
 REPORTERS = ("github-check", "github-pr-review", "workflow-commands")
 FILTER_MODES = ("added", "diff_context", "file", "nofilter")
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
+# A git object name (SHA-1 or SHA-256): anything else in a payload never reaches git, a URL or Markdown.
+OBJECT_NAME = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 SHELLCHECK_MODES = ("auto", "on", "off")
 
 
@@ -131,8 +133,8 @@ def _load_event(path: str, notes: list[str]) -> dict[str, object]:
     if not path:
         return {}
     try:
-        event = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        event = json_data.loads(Path(path).read_bytes())
+    except (OSError, DocumentError) as exc:
         notes.append(f"{path}: cannot read the event payload ({exc}); using the runner's variables")
         return {}
     if not isinstance(event, dict):
@@ -153,7 +155,7 @@ def _lookup(event: Mapping[str, object], dotted: str) -> object | None:
 def _git_commit(workspace: Path, revision: str) -> str:
     """The full sha of `revision` in the workspace's repository, or "" when git cannot tell."""
     try:
-        done = subprocess.run(["git", "-C", str(workspace), "rev-parse", "--verify", "--quiet",
+        done = subprocess.run(["git", "-C", str(workspace), "rev-parse", "--verify", "--quiet", "--end-of-options",
                                f"{revision}^{{commit}}"], capture_output=True, text=True, check=False, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return ""
@@ -179,21 +181,28 @@ def _pull_request(event: Mapping[str, object], environ: Mapping[str, str], works
     ref = re.fullmatch(r"refs/pull/(\d+)/(merge|head)", environ.get("GITHUB_REF", ""))
     number = field("pull_request.number", lambda: str(_lookup(event, "number") or (ref.group(1) if ref else "")),
                    "the event's number or GITHUB_REF")
-    if number and not number.isdigit():
+    if number and not re.fullmatch(r"[0-9]{1,18}", number):  # "²".isdigit(), but int("²") fails
         notes.append(f"pull_request.number is not a number: {number!r}; reviews and diff filtering are off")
         number = ""
 
     @functools.cache
     def parents() -> tuple[str, str]:
         """(base, head) when GITHUB_SHA is a merge commit, else empty."""
-        head = _git_commit(workspace, f"{merge}^2") if merge else ""
+        head = _git_commit(workspace, f"{merge}^2") if OBJECT_NAME.fullmatch(merge) else ""
         return (_git_commit(workspace, f"{merge}^1"), head) if head else ("", "")
+
+    def commit(dotted: str, fallback: Callable[[], str], source: str) -> str:
+        value = field(dotted, fallback, source)
+        if value and not OBJECT_NAME.fullmatch(value):
+            notes.append(f"{dotted} is not a commit's object name: {value[:80]!r}; taken as unknown")
+            return ""
+        return value
 
     return PullRequest(
         number=int(number) if number else None,
-        head_sha=field("pull_request.head.sha", lambda: parents()[1] or merge,
-                       "GITHUB_SHA's second parent, else GITHUB_SHA"),
-        base_sha=field("pull_request.base.sha", lambda: parents()[0], "GITHUB_SHA's first parent"),
+        head_sha=commit("pull_request.head.sha", lambda: parents()[1] or merge,
+                        "GITHUB_SHA's second parent, else GITHUB_SHA"),
+        base_sha=commit("pull_request.base.sha", lambda: parents()[0], "GITHUB_SHA's first parent"),
         head_repo=str(_lookup(event, "pull_request.head.repo.full_name") or ""),  # empty: fork deleted
         base_repo=field("pull_request.base.repo.full_name", lambda: environ.get("GITHUB_REPOSITORY", ""),
                         "GITHUB_REPOSITORY"),
@@ -212,6 +221,9 @@ def read_context(environ: Mapping[str, str]) -> RunContext:
     workspace = Path(environ.get("GITHUB_WORKSPACE") or ".").absolute()
     pull = _pull_request(event, environ, workspace, notes) if event_name in PULL_REQUEST_EVENTS else None
     head_sha = pull.head_sha if pull else environ.get("GITHUB_SHA", "")
+    if head_sha and not OBJECT_NAME.fullmatch(head_sha):
+        notes.append(f"GITHUB_SHA is not a commit's object name: {head_sha[:80]!r}; taken as unknown")
+        head_sha = ""
     run = ":".join(environ.get(name, "") for name in ("GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT", "GITHUB_JOB",
                                                        "GITHUB_ACTION"))
     return RunContext(

@@ -2,10 +2,13 @@
 
 Dockerfile content, paths and messages end up in table cells and review comments; they must not close a
 table cell (`|`), start a link, image or code span, or inject HTML, and must not @mention anyone or link
-an issue. One character-by-character table keeps the HTML entities this produces from being escaped twice.
+an issue. One character-by-character table keeps the HTML entities this produces from being escaped twice;
+then terminal controls and bidirectional overrides are shown as escapes, as the text report shows them.
 """
 
 from __future__ import annotations
+
+from containersec.report.text import safe
 
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "@": "&#64;", "#": "&#35;"}
 _MARKDOWN_PUNCTUATION = "\\`*_[](){}|~!+-.:"
@@ -20,4 +23,4 @@ _TABLE = str.maketrans({
 
 def escape_markdown(text: str) -> str:
     """Inline text that renders literally, on one line (so it is safe inside a table cell)."""
-    return text.translate(_TABLE)
+    return safe(text.translate(_TABLE))

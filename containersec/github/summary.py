@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from containersec.findings import Finding, InputError, Severity, Stage, StageSummary
+from containersec.github.context import OBJECT_NAME
 from containersec.github.markdown import escape_markdown
 from containersec.github.templates import environment
 
@@ -31,13 +32,17 @@ class SummaryFacts:
 
 
 def blob_link(server_url: str, repository: str, sha: str) -> Callable[[Finding], str | None]:
-    """`<server>/<repo>/blob/<sha>/<path>#L<line>`, or no link outside a GitHub run."""
+    """`<server>/<repo>/blob/<sha>/<path>#L<line>`, or no link outside a GitHub run.
+
+    Every part is percent-quoted, and the sha must be an object name: a `)` or `![x](y)` in any of them
+    would end the Markdown link and start one of its own.
+    """
 
     def link(finding: Finding) -> str | None:
-        if not (server_url and repository and sha):
+        if not (server_url and repository and OBJECT_NAME.fullmatch(sha)):
             return None
         path = quote(finding.path, safe="/")
-        return f"{server_url}/{repository}/blob/{sha}/{path}#L{finding.line}"
+        return f"{quote(server_url, safe=':/')}/{quote(repository, safe='/')}/blob/{sha}/{path}#L{finding.line}"
 
     return link
 

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from containersec.untrusted import MAX_DEPTH
+
 # Values a document may expand to, aliases included: far above any real manifest (the largest CRD bundles
 # hold a few hundred thousand), far below what an alias bomb asks for.
 MAX_NODES = 2_000_000
@@ -120,6 +122,8 @@ class _Converter:
         if id(node) in self.active:
             raise YamlError("an alias refers to the node that contains it (a recursive structure)",
                             _mark(node)[0])
+        if len(self.active) >= MAX_DEPTH:  # the conversion recurses once per level: 990 levels overflowed it
+            raise YamlError(f"nested more than the {MAX_DEPTH} levels allowed", _mark(node)[0])
         self.active.add(id(node))
         try:
             if node.id == "sequence":

@@ -40,7 +40,10 @@ def _suite(root: ElementTree.Element, path: str, findings: list[Finding], errors
             continue
         failure = ElementTree.SubElement(case, "failure", type=finding.severity.label,
                                          message=xml_text(finding.message))
-        failure.text = xml_text(f"{finding.path}:{finding.line}:{finding.column}: {finding.message}")
+        # Element text keeps line breaks (attributes carry them as &#10;): on stdout, which the Actions runner
+        # reads for workflow commands, untrusted text after a break would start a line, so it stays on one.
+        text = f"{finding.path}:{finding.line}:{finding.column}: {finding.message}"
+        failure.text = xml_text(" ".join(text.splitlines()))
     for error in errors:
         case = ElementTree.SubElement(suite, "testcase", classname=name, name="input error")
         ElementTree.SubElement(case, "error", type="input-error", message=xml_text(error.message))

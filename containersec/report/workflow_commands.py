@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from containersec.report.text import safe
+
 LEVELS = ("error", "warning", "notice")
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Line breaks kept as the runner's escapes; other controls and bidirectional overrides shown as `\\x1b`."""
+    lines = (safe(line) for line in text.replace("%", "%25").replace("\r\n", "\n").split("\n"))
+    return "%0A".join(lines)
 
 
 def escape_property(text: str) -> str:

@@ -9,9 +9,12 @@ import posixpath
 import re
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
+from functools import lru_cache
 
 from containersec.secrets.detector import Secret, detect, mask
 from containersec.secrets.names import CREDENTIAL_FILE_VARIABLES, is_secret_name, may_name_secret
+from containersec.untrusted import DocumentError
+from containersec.untrusted.patterns import LinearPattern, regex
 
 __all__ = ["CREDENTIAL_FILE_VARIABLES", "Secret", "dockerignored", "find_secrets", "is_secret_name", "mask",
            "may_name_secret", "secret_file_kind"]
@@ -70,8 +73,13 @@ def secret_file_kind(source: str) -> str | None:
     return None
 
 
-def _pattern_regex(pattern: str) -> re.Pattern[str]:
-    """A .dockerignore pattern (Go filepath.Match syntax plus `**`) as an anchored regex."""
+@lru_cache(maxsize=256)
+def _pattern_regex(pattern: str) -> LinearPattern | None:
+    """A .dockerignore pattern (Go filepath.Match syntax plus `**`) as an RE2 pattern, None when invalid.
+
+    RE2, because the file comes with the repository: `**/**/**/x` as a Python regex backtracks for minutes
+    on a deep path. BuildKit refuses an invalid pattern; here it matches nothing.
+    """
     out = []
     index = 0
     while index < len(pattern):
@@ -104,7 +112,10 @@ def _pattern_regex(pattern: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(char))
         index += 1
-    return re.compile("".join(out))
+    try:
+        return regex("(?s)" + "".join(out))
+    except DocumentError:
+        return None
 
 
 def dockerignored(patterns: list[str], path: str) -> bool:
@@ -120,7 +131,7 @@ def dockerignored(patterns: list[str], path: str) -> bool:
         pattern = posixpath.normpath(raw[1:].strip() if negate else raw.strip()).lstrip("/")
         if pattern in ("", "."):
             continue
-        regex = _pattern_regex(pattern)
-        if any(regex.fullmatch(prefix) for prefix in prefixes):
+        compiled = _pattern_regex(pattern)
+        if compiled is not None and any(compiled.fullmatch(prefix) for prefix in prefixes):
             excluded = not negate
     return excluded

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from containersec.config import ConfigError
+from containersec.untrusted import DocumentError
+from containersec.untrusted.patterns import doublestar, regex
 from containersec.vulnerabilities.group import Vulnerability
 from containersec.vulnerabilities.purls import parse_purl, purl_matches
 from containersec.vulnerabilities.settings import expiry_instant
@@ -48,12 +50,12 @@ def read_ignore_file(path: str) -> list[IgnoreRule]:
         raise ConfigError(path, None, f"cannot read: {exc.strerror}") from None
     if not path.endswith((".yaml", ".yml")):
         return _trivyignore(path, text)
-    import yaml
+    from containersec.untrusted import yaml_data
 
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(path, None, f"invalid YAML: {str(exc).splitlines()[0]}") from None
+        data = yaml_data.load(text)
+    except DocumentError as exc:
+        raise ConfigError(path, None, str(exc)) from None
     if data is None:
         return []
     if not isinstance(data, dict):
@@ -135,21 +137,7 @@ def _places(v: Vulnerability) -> list[str]:
 
 
 def _doublestar(pattern: str, path: str) -> bool:
-    """A doublestar glob: `**` spans directories, `*` and `?` stay inside one."""
-    regex = ""
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            regex, i = regex + "(?:.*/)?", i + 3
-        elif pattern.startswith("**", i):
-            regex, i = regex + ".*", i + 2
-        elif pattern[i] == "*":
-            regex, i = regex + "[^/]*", i + 1
-        elif pattern[i] == "?":
-            regex, i = regex + "[^/]", i + 1
-        else:
-            regex, i = regex + re.escape(pattern[i]), i + 1
-    return re.fullmatch(regex, path) is not None
+    return doublestar(pattern).fullmatch(path) is not None
 
 
 def _strings(path: str, key: str, value: Any) -> list[str]:
@@ -194,7 +182,10 @@ def _grype(path: str, text: str, entries: Any) -> list[IgnoreRule]:
             raise ConfigError(path, f"{key}.package", f"expected a mapping of {', '.join(GRYPE_PACKAGE_KEYS)}")
         if "vex-status" in entry or "vex-justification" in entry:
             continue  # these rules act on VEX statements only (grype/match/ignore.go)
-        conditions = _grype_conditions(entry, package)
+        try:
+            conditions = _grype_conditions(entry, package)
+        except DocumentError as exc:  # package.name is the only pattern a rule holds
+            raise ConfigError(path, f"{key}.package.name", str(exc)) from None
         if not conditions:
             continue  # Grype: a rule with no condition never matches
         wanted = _text(entry.get("vulnerability")) or f"rule {i + 1}"
@@ -221,7 +212,7 @@ def _grype_conditions(entry: dict[str, Any], package: dict[str, Any]) -> list[Ca
             conditions.append(lambda v, wanted=wanted, read=read: any(wanted in read(r) for _, r in v.records))
     name = _text(package.get("name"))
     if name:
-        pattern = re.compile(name) if _REGEX_CHARS.search(name) else None
+        pattern = regex(name) if _REGEX_CHARS.search(name) else None
         conditions.append(lambda v: v.package == name or (pattern is not None and pattern.fullmatch(v.package)
                           is not None))
     for field_name, read in (("version", lambda v: [v.installed]),

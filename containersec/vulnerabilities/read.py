@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from containersec.untrusted import DocumentError, json_data
 from containersec.vulnerabilities.records import (
     ImageConfig,
     Misconfiguration,
@@ -21,7 +21,7 @@ from containersec.vulnerabilities.records import (
     ScanReport,
     scanner_severity,
 )
-from containersec.vulnerabilities.stream import DocumentError, walk
+from containersec.vulnerabilities.stream import walk
 
 TRIVY_VULNS = "Results.item.Vulnerabilities.item"
 GRYPE_MATCHES = "matches.item"
@@ -289,7 +289,7 @@ def _decoded_json(value: Any) -> Any:
     if not isinstance(value, str) or not value:
         return None
     try:
-        return json.loads(base64.b64decode(value, validate=True))
+        return json_data.loads(base64.b64decode(value, validate=True))
     except (binascii.Error, ValueError):
         return None
 

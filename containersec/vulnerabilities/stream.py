@@ -11,13 +11,11 @@ from typing import IO, Any
 
 import ijson
 
+from containersec.untrusted.json_data import events
+
 ItemHandler = Callable[[Any, int], None]  # (the item, the index of its enclosing parent item)
 
 _STARTS = {"start_map", "start_array", "string", "number", "boolean", "null", "integer", "double"}
-
-
-class DocumentError(ValueError):
-    """The bytes are not one whole JSON document."""
 
 
 def walk(handle: IO[bytes], streamed: dict[str, tuple[str, ItemHandler]]) -> Any:
@@ -33,43 +31,32 @@ def walk(handle: IO[bytes], streamed: dict[str, tuple[str, ItemHandler]]) -> Any
     handler: ItemHandler | None = None
     parent_index = -1
     depth = 0
-    try:
-        for prefix, event, value in ijson.parse(handle, use_float=True):
-            if item is not None:
-                item.event(event, value)
-                if event in ("start_map", "start_array"):
-                    depth += 1
-                elif event in ("end_map", "end_array"):
-                    depth -= 1
-                if depth == 0 and event != "map_key":
-                    assert handler is not None
-                    handler(item.value, parent_index)
-                    item = None
-                continue
-            if prefix in counts and event in _STARTS:
-                counts[prefix] += 1
-            wanted = streamed.get(prefix)
-            if wanted is not None and event in _STARTS:
-                parent, handler = wanted
-                parent_index = counts.get(parent, -1)
-                item = ijson.ObjectBuilder()
-                item.event(event, value)
-                depth = 1 if event in ("start_map", "start_array") else 0
-                if depth == 0:
-                    handler(item.value, parent_index)
-                    item = None
-                continue
-            root.event(event, value)
-    except ijson.JSONError as exc:
-        raise DocumentError(_describe(exc)) from None
+    deepest = max(len(prefix.split(".")) for prefix in (*streamed, *parents))
+    for prefix, event, value in events(handle, prefix_depth=deepest):
+        if item is not None:
+            item.event(event, value)
+            if event in ("start_map", "start_array"):
+                depth += 1
+            elif event in ("end_map", "end_array"):
+                depth -= 1
+            if depth == 0 and event != "map_key":
+                assert handler is not None
+                handler(item.value, parent_index)
+                item = None
+            continue
+        if prefix in counts and event in _STARTS:
+            counts[prefix] += 1
+        wanted = streamed.get(prefix)
+        if wanted is not None and event in _STARTS:
+            parent, handler = wanted
+            parent_index = counts.get(parent, -1)
+            item = ijson.ObjectBuilder()
+            item.event(event, value)
+            depth = 1 if event in ("start_map", "start_array") else 0
+            if depth == 0:
+                handler(item.value, parent_index)
+                item = None
+            continue
+        root.event(event, value)
     return root.value
 
-
-def _describe(exc: Exception) -> str:
-    # Only the parser's first line: the lines after it quote the document, which is untrusted text.
-    raw = exc.args[0] if exc.args else ""
-    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
-    first = (text.strip().splitlines() or [""])[0]
-    if "premature EOF" in first:
-        return "truncated JSON: the document ends before it is complete"
-    return f"not valid JSON ({first.removeprefix('parse error: ').removeprefix('lexical error: ')})"

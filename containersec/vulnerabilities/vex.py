@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 from containersec.config import ConfigError
+from containersec.untrusted import DocumentError, json_data
 from containersec.vulnerabilities.group import Vulnerability
 from containersec.vulnerabilities.purls import parse_purl, purl_matches
 
@@ -43,10 +43,12 @@ class Statement:
 
 def read_vex(path: str) -> list[Statement]:
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        document = json_data.loads(Path(path).read_bytes())
     except FileNotFoundError:
         raise ConfigError(path, None, "no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except OSError as exc:
+        raise ConfigError(path, None, f"cannot read: {exc.strerror}") from None
+    except DocumentError as exc:
         raise ConfigError(path, None, f"cannot read as an OpenVEX document: {exc}") from None
     if not isinstance(document, dict) or not str(document.get("@context", "")).startswith("https://openvex.dev/ns"):
         raise ConfigError(path, "@context", "not an OpenVEX document (expected https://openvex.dev/ns...)")

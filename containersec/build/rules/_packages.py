@@ -349,12 +349,9 @@ def sets_variable(run: Instruction, command: Command, name: str) -> bool:
     if stage is None:
         return False
     for current in stage.ancestry():
-        for instruction in current.instructions:
-            if current is stage and instruction.line >= run.line:
-                break
-            if instruction.keyword in ("ENV", "ARG") and any(
-                    key == name and value is not None for key, value, _ in instruction.pairs):
-                return True
+        line = current.variables_set.get(name)
+        if line is not None and (current is not stage or line < run.line):
+            return True
     return False
 
 

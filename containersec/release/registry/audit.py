@@ -55,6 +55,7 @@ from containersec.release.registry.signatures import (
     load_public_key,
     verify_simple_signing,
 )
+from containersec.untrusted import json_data
 
 if TYPE_CHECKING:
     from containersec.release.registry.scans.watch import AuditedImage, VulnerabilityWatch
@@ -170,6 +171,8 @@ class Auditor:
                 self.audit_repository(given, reference)
         except (ReferenceError, RegistryError, CredentialError) as exc:
             self.report.errors.append(InputError(given, _named(given, exc), Stage.RELEASE))
+        except Exception as exc:  # a bug stays this reference's error: the others are still audited
+            self.report.errors.append(InputError.unexpected(given, exc, Stage.RELEASE))
 
     def audit_repository(self, given: str, reference: Reference) -> None:
         registry = self.pool[reference.api_host]
@@ -496,7 +499,7 @@ def read_state(path: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     if not path.exists():
         return {}, {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json_data.loads(path.read_bytes())
         tags, seen = data["tags"], data.get("first_seen", {})
         if not isinstance(tags, dict) or not all(isinstance(v, str) for v in tags.values()):
             raise TypeError

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -28,6 +27,8 @@ import requests
 from containersec.release.registry.credentials import Credential
 from containersec.release.registry.reference import is_loopback
 from containersec.release.registry.shapes import sequence
+from containersec.untrusted import DocumentError, json_data
+from containersec.untrusted.deadline import Deadline, DeadlineExceeded
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
@@ -73,6 +74,7 @@ class ClientOptions:
     backoff: float = 0.5
     max_pages: int = 1000
     max_redirects: int = 5
+    deadline: float = 900.0  # seconds for all the traffic of one run, shared by every host
 
 
 @dataclass(frozen=True)
@@ -127,8 +129,11 @@ class Registry:
     credential_lookup: Callable[[str], Credential | None] = lambda host: None
     sleep: Callable[[float], None] = time.sleep
     requests_made: int = 0
+    deadline: Deadline | None = None  # shared with the other hosts of the run; a fresh one when not given
 
     def __post_init__(self) -> None:
+        if self.deadline is None:
+            self.deadline = Deadline(self.options.deadline)
         # As Docker does for insecure registries: HTTPS first, plain HTTP when the host does not speak TLS.
         self.plain_http_allowed = is_loopback(self.host) or self.host in self.options.insecure_hosts
         self.base_url = f"https://{self.host}"
@@ -291,15 +296,29 @@ class Registry:
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if attempt >= self.options.retries:
                     raise RegistryError(f"{self.host}: cannot reach the registry: {_reason(exc)}") from None
-                self.sleep(min(self.options.backoff * 2 ** attempt, self.options.max_retry_wait))
+                self._wait(min(self.options.backoff * 2 ** attempt, self.options.max_retry_wait), _reason(exc))
                 attempt += 1
                 continue
             if answer.status not in RETRIED_STATUSES or attempt >= self.options.retries:
                 return answer
             wait = _retry_after(answer.headers.get("Retry-After"))
-            self.sleep(min(wait if wait is not None else self.options.backoff * 2 ** attempt,
-                           self.options.max_retry_wait))
+            self._wait(min(wait if wait is not None else self.options.backoff * 2 ** attempt,
+                           self.options.max_retry_wait), f"HTTP {answer.status}")
             attempt += 1
+
+    def _wait(self, seconds: float, why: str) -> None:
+        assert self.deadline is not None
+        if not self.deadline.allows_wait(seconds):
+            raise RegistryError(f"{self.host}: {why}, and waiting {seconds:.0f} s to try again would pass the "
+                                f"deadline ({self.deadline.spent().replace('are spent', 'end sooner')})")
+        self.sleep(seconds)
+
+    def _timeout(self) -> float:
+        assert self.deadline is not None
+        try:
+            return self.deadline.timeout(self.options.timeout, self.host)
+        except DeadlineExceeded as exc:
+            raise RegistryError(str(exc)) from None
 
     def _follow(self, method: str, url: str, headers: dict[str, str], scope: str, max_bytes: int) -> _Answer:
         origin = urlsplit(self.base_url)
@@ -325,7 +344,7 @@ class Registry:
         self.requests_made += 1
         try:
             response = self._session.request(method, url, headers=headers, stream=True, allow_redirects=False,
-                                             timeout=self.options.timeout)
+                                             timeout=self._timeout())
         except requests.exceptions.SSLError as exc:
             if (self.plain_http_allowed and url.startswith("https://") and self.base_url.startswith("https://")
                     and "CERTIFICATE_VERIFY_FAILED" not in str(exc)):
@@ -338,7 +357,7 @@ class Registry:
             body = b""
             if method != "HEAD" and response.status_code not in REDIRECTS:
                 body = _bounded_body(response, max_bytes if response.status_code < 300 else 64 * 1024, url,
-                                     self.host)
+                                     self.host, self.deadline)
             return _Answer(response.status_code, response.headers, body, response.url or url)
 
     # --- authentication ------------------------------------------------------------------------------
@@ -377,14 +396,14 @@ class Registry:
             query["scope"] = scope
         self.requests_made += 1
         try:
-            response = self._session.get(realm, params=query, timeout=self.options.timeout, stream=True,
+            response = self._session.get(realm, params=query, timeout=self._timeout(), stream=True,
                                          auth=(credential.username, credential.password) if credential else None,
                                          allow_redirects=False)
         except requests.RequestException as exc:
             raise RegistryError(f"{self.host}: token service {realm_parts.netloc} unreachable: {_reason(exc)}") \
                 from None
         with response:
-            body = _bounded_body(response, 1024 * 1024, realm, self.host)
+            body = _bounded_body(response, 1024 * 1024, realm, self.host, self.deadline)
         if response.status_code != 200:
             raise RegistryError(f"{self.host}: token service {realm_parts.netloc} refused "
                                 f"({response.status_code}){' for the configured credential' if credential else ''}")
@@ -395,27 +414,36 @@ class Registry:
         return token
 
 
-def _bounded_body(response: requests.Response, max_bytes: int, url: str, host: str) -> bytes:
+def _bounded_body(response: requests.Response, max_bytes: int, url: str, host: str, deadline: Deadline) -> bytes:
+    """The body, at most `max_bytes` of it, received before the deadline (a dripping body is cut there).
+
+    `read1` returns what one read of the socket brings: `iter_content` would wait for a whole chunk, which a
+    body dripping a byte every few seconds never completes, so the deadline would never be looked at.
+    """
+    from urllib3.exceptions import HTTPError
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise RegistryError(f"{host}: {urlsplit(url).path} declares {int(declared)} bytes, more than the "
                             f"{max_bytes} allowed")
     chunks, size = [], 0
     try:
-        for chunk in response.iter_content(64 * 1024):
+        while chunk := response.raw.read1(64 * 1024, decode_content=True):
+            if deadline.remaining() <= 0:
+                raise RegistryError(f"{host}: {urlsplit(url).path}: still sending after {size} bytes; "
+                                    f"{deadline.spent()}")
             size += len(chunk)
             if size > max_bytes:
                 raise RegistryError(f"{host}: {urlsplit(url).path} sent more than the {max_bytes} bytes allowed")
             chunks.append(chunk)
-    except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+    except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError, HTTPError, OSError) as exc:
         raise RegistryError(f"{host}: {urlsplit(url).path}: the connection broke: {_reason(exc)}") from None
     return b"".join(chunks)
 
 
 def _json_object(body: bytes, shown: str) -> dict[str, Any]:
     try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json_data.loads(body)
+    except DocumentError as exc:
         raise RegistryError(f"{shown}: the registry sent malformed JSON ({exc})") from None
     if not isinstance(data, dict):
         raise RegistryError(f"{shown}: the registry sent JSON that is not an object")
@@ -425,7 +453,7 @@ def _json_object(body: bytes, shown: str) -> dict[str, Any]:
 def _error_detail(body: bytes) -> str:
     """The first error code and message of a distribution error body, if any (short, untrusted text)."""
     try:
-        errors = json.loads(body).get("errors") or []
+        errors = json_data.loads(body).get("errors") or []
         first = errors[0]
         return f": {str(first.get('code', ''))[:40]} {str(first.get('message', ''))[:160]}".rstrip()
     except (ValueError, AttributeError, IndexError, TypeError):
@@ -445,10 +473,14 @@ class RegistryPool:
     credential_lookup: Callable[[str], Credential | None] = lambda host: None
     sleep: Callable[[float], None] = time.sleep
     _registries: dict[str, Registry] = field(default_factory=dict)
+    deadline: Deadline | None = None
 
     def __getitem__(self, host: str) -> Registry:
+        if self.deadline is None:  # the run's traffic starts with its first request
+            self.deadline = Deadline(self.options.deadline)
         if host not in self._registries:
-            self._registries[host] = Registry(host, self.options, self.credential_lookup, self.sleep)
+            self._registries[host] = Registry(host, self.options, self.credential_lookup, self.sleep,
+                                              deadline=self.deadline)
         return self._registries[host]
 
     @property

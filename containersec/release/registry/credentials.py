@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import os
 import subprocess
 from collections.abc import Collection, Mapping
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from containersec.release.registry.reference import DOCKER_HUB, DOCKER_HUB_API, DOCKER_HUB_AUTH_KEY
+from containersec.untrusted import DocumentError, json_data
 
 ENV_USERNAME = "CONTAINERSEC_REGISTRY_USERNAME"
 ENV_PASSWORD = "CONTAINERSEC_REGISTRY_PASSWORD"
@@ -66,9 +66,9 @@ def _run_helper(name: str, host: str, shown: str) -> Credential | None:
             return None
         raise CredentialError(f"{shown}: credential helper {program} failed (exit {result.returncode})")
     try:
-        answer = json.loads(result.stdout)
+        answer = json_data.loads(result.stdout)
         return Credential(str(answer["Username"]), str(answer["Secret"]), program)
-    except (json.JSONDecodeError, KeyError, TypeError):
+    except (DocumentError, KeyError, TypeError):
         raise CredentialError(f"{shown}: credential helper {program} gave no Username/Secret JSON") from None
 
 
@@ -95,8 +95,8 @@ def from_docker_config(host: str, environ: Mapping[str, str]) -> Credential | No
         return None
     shown = str(path)
     try:
-        config = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        config = json_data.loads(path.read_bytes())
+    except (OSError, DocumentError) as exc:
         raise CredentialError(f"{shown}: cannot read Docker's config: {exc}") from None
     if not isinstance(config, dict):
         raise CredentialError(f"{shown}: not a JSON object")

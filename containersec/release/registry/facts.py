@@ -6,7 +6,6 @@ messages and `extra`, which the reporters escape.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING
 from containersec.catalogue import Hit
 from containersec.findings import Severity
 from containersec.release.registry.signatures import Attached
+from containersec.untrusted.patterns import LinearPattern
 from containersec.vulnerabilities.policy import LEVELS
 
 if TYPE_CHECKING:  # the rules load with every command; the scanner-report readers only when a scan is judged
@@ -42,7 +42,7 @@ class Locator:
         return text + (f" ({self.platform})" if self.platform else "")
 
 
-def preferred_tag(tags: Iterable[str], release_tags: re.Pattern[str]) -> str:
+def preferred_tag(tags: Iterable[str], release_tags: LinearPattern) -> str:
     """The most specific of the tags of one digest: a release tag (`registry.release-tags`), then any other tag
     but `latest`, then `latest`; ties by name."""
     return min(tags, key=lambda tag: (not release_tags.fullmatch(tag), tag == "latest", tag))
@@ -52,7 +52,7 @@ def preferred_tag(tags: Iterable[str], release_tags: re.Pattern[str]) -> str:
 class TagFacts:
     locator: Locator
     tag: str
-    release_tags: re.Pattern[str]
+    release_tags: LinearPattern
     previous_digest: str | None  # from the state file; None when the tag is new or no state is kept
 
 

@@ -40,6 +40,8 @@ from containersec.release.registry.retention import (
 )
 from containersec.release.registry.settings import registry_settings
 from containersec.release.registry.shapes import mapping
+from containersec.untrusted import DocumentError
+from containersec.untrusted.patterns import regex
 
 if TYPE_CHECKING:
     from containersec.release.registry.scans.watch import VulnerabilityWatch
@@ -176,9 +178,9 @@ def _policy(config: Config, keep_last: int | None, keep_days: int | None, keep_t
     if keep_days is not None and keep_days < 0:
         raise config.section_error("--keep-days", "must be 0 or more")
     try:
-        pattern = re.compile(keep_tags) if keep_tags is not None else None
-    except re.error as exc:
-        raise config.section_error("--keep-tags", f"not a valid regular expression: {exc}") from None
+        pattern = regex(keep_tags) if keep_tags is not None else None
+    except DocumentError as exc:
+        raise config.section_error("--keep-tags", str(exc)) from None
     if rules and (keep_last is not None or keep_days is not None or keep_tags is not None):
         raise config.section_error("registry.retention", "the config's retention rules apply to this repository: "
                                    "give --keep-last, --keep-days and --keep-tags there or on the command line, "

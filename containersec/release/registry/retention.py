@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from containersec.release.registry.signatures import is_artifact_tag
+from containersec.untrusted.patterns import LinearPattern
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class RetentionRule:
     name: str  # where it is in the config (or its description)
     action: str  # keep | delete
     priority: int = 0  # lower first; the first rule (by priority) that decides names the reason
-    tags: re.Pattern[str] | None = None
+    tags: LinearPattern | None = None
     keep_last: int | None = None
     days: int | None = None
 
@@ -87,7 +88,7 @@ class RetentionRule:
 class Policy:
     keep_last: int | None = None
     keep_days: int | None = None
-    keep_tags: re.Pattern[str] | None = None
+    keep_tags: LinearPattern | None = None
     # Scanner severities (CRITICAL ...) at or above --delete-vulnerable's; empty: vulnerabilities expire nothing.
     delete_vulnerable: frozenset[str] = frozenset()
     in_use: frozenset[str] = frozenset()  # digests deployed: always kept

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import os
-import re
 import shlex
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -16,6 +15,8 @@ from containersec.config import Config
 from containersec.release.registry.client import ClientOptions, RegistryPool
 from containersec.release.registry.credentials import Credential, find_credential
 from containersec.release.registry.retention import RetentionRule
+from containersec.untrusted import DocumentError
+from containersec.untrusted.patterns import LinearPattern, any_glob, regex
 
 # Semantic versions, with an optional `v` and an optional pre-release/build part.
 DEFAULT_RELEASE_TAGS = r"v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?"
@@ -29,7 +30,7 @@ DEFAULT_REQUIRED_LABELS = {
 }
 KEYS = ("release-tags", "patch-window-days", "required-labels", "cosign-public-key", "insecure-hosts",
         "ca-bundle", "timeout", "retries", "max-scan-age-days", "scanner", "scanner-jobs", "scanner-timeout",
-        "scan-cache", "retention")
+        "scan-cache", "retention", "deadline")
 RULE_KEYS = ("description", "repositories", "tags", "tag-regex", "tag-status", "action", "priority", "keep-last",
              "keep-days", "older-than-days")
 SCANNER_KEYS = ("command", "db-version-command")
@@ -68,7 +69,7 @@ class ConfiguredRule:
 
 @dataclass(frozen=True)
 class RegistrySettings:
-    release_tags: re.Pattern[str]
+    release_tags: LinearPattern
     patch_window_days: int
     required_labels: Mapping[str, str]  # label -> type (text, url, hash, rfc3339, spdx, semver, email)
     cosign_public_key: Path | None
@@ -104,9 +105,9 @@ def registry_settings(config: Config) -> RegistrySettings:
     if not isinstance(pattern, str):
         raise config.section_error("registry.release-tags", "expected a regular expression string")
     try:
-        release_tags = re.compile(pattern)
-    except re.error as exc:
-        raise config.section_error("registry.release-tags", f"not a valid regular expression: {exc}") from None
+        release_tags = regex(pattern)
+    except DocumentError as exc:
+        raise config.section_error("registry.release-tags", str(exc)) from None
     window = section.get("patch-window-days", DEFAULT_PATCH_WINDOW_DAYS)
     if isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise config.section_error("registry.patch-window-days", f"expected a whole number of days >= 1, got "
@@ -122,6 +123,9 @@ def registry_settings(config: Config) -> RegistrySettings:
     timeout = section.get("timeout", 30)
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         raise config.section_error("registry.timeout", f"expected a number of seconds > 0, got {timeout!r}")
+    deadline = section.get("deadline", ClientOptions.deadline)
+    if isinstance(deadline, bool) or not isinstance(deadline, int | float) or deadline <= 0:
+        raise config.section_error("registry.deadline", f"expected a number of seconds > 0, got {deadline!r}")
     retries = section.get("retries", 4)
     if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= 10:
         raise config.section_error("registry.retries", f"expected a whole number from 0 to 10, got {retries!r}")
@@ -136,7 +140,7 @@ def registry_settings(config: Config) -> RegistrySettings:
         cosign_public_key=_file(config, section, "cosign-public-key"),
         client=ClientOptions(ca_bundle=str(ca) if (ca := _file(config, section, "ca-bundle")) else None,
                              insecure_hosts=tuple(host.lower() for host in insecure), timeout=float(timeout),
-                             retries=retries),
+                             retries=retries, deadline=float(deadline)),
     )
 
 
@@ -234,11 +238,11 @@ def _retention_rule(config: Config, key: str, entry: Any) -> ConfiguredRule:
         globs = [globs]
     if globs is not None and (not isinstance(globs, list) or not all(isinstance(g, str) and g for g in globs)):
         raise config.section_error(f"{key}.tags", "expected a glob or a list of globs (* and ?)")
-    pattern = "|".join(f"(?:{fnmatch.translate(glob)})" for glob in globs) if globs else entry.get("tag-regex")
     try:
-        tags = re.compile(pattern) if isinstance(pattern, str) else None
-    except re.error as exc:
-        raise config.section_error(f"{key}.tag-regex", f"not a valid regular expression: {exc}") from None
+        tags = any_glob(globs) if globs else regex(entry["tag-regex"]) if isinstance(entry.get("tag-regex"),
+                                                                                     str) else None
+    except DocumentError as exc:
+        raise config.section_error(f"{key}.tag-regex", str(exc)) from None
     if "tag-regex" in entry and tags is None:
         raise config.section_error(f"{key}.tag-regex", "expected a regular expression string")
     repositories = entry.get("repositories", [])

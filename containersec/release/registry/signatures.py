@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from containersec.release.registry.shapes import mapping, sequence
+from containersec.untrusted import json_data
 
 SIMPLE_SIGNING = "application/vnd.dev.cosign.simplesigning.v1+json"
 SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature"
@@ -123,7 +123,7 @@ def verify_simple_signing(key: Any, payload: bytes, signature: str, digest: str)
     except InvalidSignature:
         return "the signature does not verify with the configured public key"
     try:
-        critical = json.loads(payload)["critical"]
+        critical = json_data.loads(payload)["critical"]
         image = {str(k).lower(): v for k, v in critical["image"].items()}
         named = image["docker-manifest-digest"]
     except (ValueError, KeyError, TypeError, AttributeError):

@@ -10,21 +10,26 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import re
+import stat
 import tarfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
 from containersec.images import parse_image
+from containersec.untrusted import DocumentError, json_data
+from containersec.untrusted.tar_headers import BoundedTarInfo
+from containersec.untrusted.values import as_list, as_map
 
 INDEX_TYPES = ("application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json")
 REF_NAME = "org.opencontainers.image.ref.name"
 IMAGE_NAME = "io.containerd.image.name"
 _DIGEST = re.compile(r"^(sha256|sha512):([0-9a-f]{64}|[0-9a-f]{128})$")
 _MAX_JSON = 16 * 1024 * 1024  # manifests and configs are kilobytes; refuse to read a huge "manifest"
+# An image archive holds a few files per blob; more members than this is a tar bomb, not an image.
+MAX_ARCHIVE_MEMBERS = 100_000
 
 
 class ArchiveError(Exception):
@@ -98,9 +103,13 @@ class Store:
         if os.path.isdir(path):
             return
         try:
-            self._tar = tarfile.open(path, mode="r:")  # noqa: SIM115 (kept open for the blobs; see close)
+            self._tar = tarfile.open(path, mode="r:", tarinfo=BoundedTarInfo)  # noqa: SIM115 (kept open; see close)
             for member in self._tar:
                 self._members[member.name.removeprefix("./")] = member
+                if len(self._members) > MAX_ARCHIVE_MEMBERS:
+                    raise ArchiveError(f"has more than {MAX_ARCHIVE_MEMBERS:,} members: a tar bomb, not an image")
+        except DocumentError as exc:
+            raise ArchiveError(f"not a readable image tarball: {exc}") from None
         except tarfile.ReadError as exc:
             problem = "it ends early (truncated?)" if "unexpected end" in str(exc) or self._members else str(exc)
             raise ArchiveError(f"not a readable image tarball: {problem}") from None
@@ -127,11 +136,7 @@ class Store:
     @contextlib.contextmanager
     def open(self, name: str, what: str) -> Iterator[IO[bytes]]:
         if self._tar is None:
-            try:
-                handle = open(self._local(name), "rb")  # noqa: SIM115 (closed below)
-            except OSError:
-                raise ArchiveError(f"{what} is missing: {name}") from None
-            with handle:
+            with self._open_blob(name, what) as handle:
                 yield handle
             return
         member = self._members.get(name)
@@ -152,9 +157,29 @@ class Store:
             if actual != digest:
                 raise ArchiveError(f"{what} does not match its digest: expected {digest}, got {actual}")
         try:
-            return json.loads(data)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ArchiveError(f"{what} {name} is not valid JSON: {exc}") from None
+            return json_data.loads(data, max_bytes=_MAX_JSON)
+        except DocumentError as exc:
+            raise ArchiveError(f"{what} {name} is {exc}") from None
+
+    def _open_blob(self, name: str, what: str) -> IO[bytes]:
+        """A blob of the layout folder, only when it is a regular file inside the folder.
+
+        A blob that links out of the folder, or is a FIFO or a device (`/dev/zero`), would have the run
+        read what is not the image, or wait forever.
+        """
+        local = self._local(name)
+        real, root = os.path.realpath(local), os.path.realpath(self.path)
+        if os.path.commonpath((real, root)) != root:
+            raise ArchiveError(f"{what} {name} is a link out of the layout folder")
+        try:
+            # Non-blocking, so that opening a FIFO returns at once; the type is checked before any read.
+            descriptor = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            raise ArchiveError(f"{what} is missing: {name}") from None
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            os.close(descriptor)
+            raise ArchiveError(f"{what} {name} is not a regular file")
+        return os.fdopen(descriptor, "rb")
 
     def _local(self, name: str) -> str:
         # Names come from the image's own JSON: never let one leave the layout folder.
@@ -221,7 +246,7 @@ def _select_docker(store: Store, reference: str | None) -> Selected:
         raise ArchiveError("manifest.json is not a list of images")
 
     def names(entry: dict[str, Any]) -> list[str]:
-        tags = entry.get("RepoTags") or []
+        tags = as_list(entry.get("RepoTags"))
         return [t for t in tags if isinstance(t, str)] + [_config_digest(entry)]
 
     chosen = _choose(entries, reference, names, lambda entry, ref: any(_tag_matches(n, ref) for n in names(entry)))
@@ -262,7 +287,7 @@ def _oci_descriptors(store: Store) -> list[dict[str, Any]]:
 
 
 def _oci_names(descriptor: dict[str, Any]) -> list[str]:
-    annotations = descriptor.get("annotations") or {}
+    annotations = as_map(descriptor.get("annotations"))
     found = [annotations.get(REF_NAME), annotations.get(IMAGE_NAME), descriptor.get("digest")]
     return [n for n in found if isinstance(n, str)]
 
@@ -339,7 +364,7 @@ def _manifest(store: Store, descriptor: dict[str, Any], platform: str | None) ->
         # umoci writes manifests without mediaType: an index is what has `manifests` (research 2.3).
         if document.get("mediaType") not in INDEX_TYPES and "manifests" not in document:
             return document, digest
-        descriptor = _platform(document.get("manifests") or [], platform, digest)
+        descriptor = _platform(as_list(document.get("manifests")), platform, digest)
     raise ArchiveError("indexes nested more than four deep")
 
 
@@ -348,10 +373,11 @@ def _platform(children: list[Any], wanted: str | None, digest: str) -> dict[str,
     for child in children:
         if not isinstance(child, dict):
             continue
-        spec = child.get("platform") or {}
+        spec = as_map(child.get("platform"))
         if spec.get("os") == "unknown":  # BuildKit attestation manifests
             continue
-        name = "/".join(part for part in (spec.get("os"), spec.get("architecture"), spec.get("variant")) if part)
+        parts = (spec.get("os"), spec.get("architecture"), spec.get("variant"))
+        name = "/".join(str(part) for part in parts if part)
         images[name or str(child.get("digest"))] = child
     if wanted:
         for name, child in images.items():
@@ -406,3 +432,4 @@ def _diff_ids(config: dict[str, Any]) -> list[Any]:
 def _at(values: list[Any], index: int) -> str | None:
     value = values[index] if index < len(values) else None
     return value if isinstance(value, str) else None
+

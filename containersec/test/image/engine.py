@@ -20,7 +20,7 @@ from containersec.test.image.archive import (
     split_reference,
 )
 from containersec.test.image.history import redact
-from containersec.test.image.layers import LayerError, LayerFacts, read_layer
+from containersec.test.image.layers import Budget, LayerError, LayerFacts, read_layer
 from containersec.test.image.locate import DockerfileLocator
 from containersec.test.image.model import Filesystem, Image, ImageConfig, ImageHit
 from containersec.test.image.options import ImageOptions, image_options
@@ -88,12 +88,16 @@ def _check_one(report: Report, argument: str, rules: list[Rule], options: ImageO
             raise ArchiveError(f"the config lists {len(config.diff_ids)} layers (rootfs.diff_ids), the manifest "
                                f"{len(selected.layers)}")
         filesystem = Filesystem()
-        facts = [_read(store, layer, filesystem, options) for layer in selected.layers]
+        budget = Budget()
+        facts = [_read(store, layer, filesystem, options, budget) for layer in selected.layers]
     except (ArchiveError, LayerError) as exc:
         report.errors.append(InputError(argument, str(exc), Stage.TEST))
         return
     except OSError as exc:
         report.errors.append(InputError(argument, f"cannot read: {exc.strerror or exc}", Stage.TEST))
+        return
+    except Exception as exc:  # a reader bug stays this image's error: the others are still checked
+        report.errors.append(InputError.unexpected(argument, exc, Stage.TEST))
         return
     finally:
         if store is not None:
@@ -157,12 +161,13 @@ def list_contents(arguments: Sequence[str]) -> Report:
     return report
 
 
-def _read(store: Store, layer: LayerRef, filesystem: Filesystem, options: ImageOptions) -> LayerFacts:
+def _read(store: Store, layer: LayerRef, filesystem: Filesystem, options: ImageOptions, budget: Budget) -> LayerFacts:
     with store.open(layer.location, f"layer {layer.index} blob") as handle:
         try:
             return read_layer(handle, index=layer.index, media_type=layer.media_type, blob_digest=layer.blob_digest,
                               diff_id=layer.diff_id, filesystem=filesystem,
-                              scan_limit=options.secret_scan_max_bytes, accepted=options.file_accepted)
+                              scan_limit=options.secret_scan_max_bytes, accepted=options.file_accepted,
+                              budget=budget)
         except LayerError as exc:
             raise LayerError(f"layer {layer.index} ({layer.location}) {exc}") from None
 

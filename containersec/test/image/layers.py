@@ -6,6 +6,7 @@ secret-scan limit are looked at and dropped. Memory grows with the number of pat
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import posixpath
@@ -17,6 +18,7 @@ from typing import BinaryIO
 
 from containersec.test.image.content import sightings
 from containersec.test.image.model import FileRecord, Filesystem, UnsafeEntry
+from containersec.untrusted.tar_headers import BoundedTarInfo
 
 ACCOUNT_FILES = frozenset({"/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow"})
 _ACCOUNT_FILE_LIMIT = 4 * 1024 * 1024
@@ -26,19 +28,41 @@ _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 WHITEOUT = ".wh."
 OPAQUE = ".wh..wh..opq"
 ZSTD_HINT = "install the zstd extra to read it: pip install 'containersec[zstd]' (backports-zstd)"
-# More paths than any real image has; beyond it the image is a tar bomb of tiny members.
+# More members (in all layers together) than any real image has; beyond it the image is a tar bomb.
 MAX_ENTRIES = 5_000_000
+# Uncompressed bytes of all layers together: the largest real images (CUDA, models) hold tens of GiB.
+MAX_IMAGE_BYTES = 64 * 1024**3
 
 
 class LayerError(Exception):
     """A layer that cannot be read or does not match its digest; the message names the problem."""
 
 
-class HashingReader:
-    """Reads from `raw`, hashing and counting what passes."""
+@dataclass
+class Budget:
+    """What one image may cost in all its layers together; past it the image is an error, not a partial read."""
 
-    def __init__(self, raw: BinaryIO) -> None:
+    members_left: int = field(default_factory=lambda: MAX_ENTRIES)
+    bytes_left: int = field(default_factory=lambda: MAX_IMAGE_BYTES)
+
+    def spend_member(self) -> None:
+        self.members_left -= 1
+        if self.members_left < 0:
+            raise LayerError(f"brings the image past {MAX_ENTRIES:,} members: a tar bomb, not an image layer")
+
+    def spend_bytes(self, count: int) -> None:
+        self.bytes_left -= count
+        if self.bytes_left < 0:
+            raise LayerError(f"brings the image past {MAX_IMAGE_BYTES:,} uncompressed bytes: a decompression "
+                             "bomb, not an image layer")
+
+
+class HashingReader:
+    """Reads from `raw`, hashing and counting what passes (and charging it to `budget`, when given)."""
+
+    def __init__(self, raw: BinaryIO, budget: Budget | None = None) -> None:
         self._raw = raw
+        self._budget = budget
         self.hash = hashlib.sha256()
         self.count = 0
 
@@ -46,6 +70,8 @@ class HashingReader:
         data = self._raw.read(size)
         self.hash.update(data)
         self.count += len(data)
+        if self._budget is not None:
+            self._budget.spend_bytes(len(data))
         return data
 
     def drain(self) -> None:
@@ -114,22 +140,38 @@ class _Pending:
     accounts: dict[str, bytes] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)
     opaque: set[str] = field(default_factory=set)
+    # One entry per kind of problem, with how many members have it: a layer of 500,000 climbing names
+    # is one finding, not 500,000.
+    unsafe: dict[str, tuple[UnsafeEntry, int]] = field(default_factory=dict)
+
+    def report(self, kind: str, entry: UnsafeEntry) -> None:
+        first, count = self.unsafe.get(kind, (entry, 0))
+        self.unsafe[kind] = (first, count + 1)
 
 
 def read_layer(raw: BinaryIO, *, index: int, media_type: str, blob_digest: str | None, diff_id: str | None,
-               filesystem: Filesystem, scan_limit: int, accepted: Callable[[str], bool]) -> LayerFacts:
-    """Stream layer `index` into `filesystem`; LayerError when it is unreadable or a digest does not match."""
+               filesystem: Filesystem, scan_limit: int, accepted: Callable[[str], bool],
+               budget: Budget | None = None) -> LayerFacts:
+    """Stream layer `index` into `filesystem`; LayerError when it is unreadable or a digest does not match.
+
+    `budget` is shared by the layers of one image (a fresh one when not given).
+    """
+    budget = budget if budget is not None else Budget()
     compressed = HashingReader(raw)
     try:
-        uncompressed = HashingReader(_decompressed(compressed, media_type))
+        uncompressed = HashingReader(_decompressed(compressed, media_type), budget)
         pending = _Pending()
-        entries, truncated = _read_members(uncompressed, index, pending, filesystem, scan_limit, accepted)
+        entries, truncated = _read_members(uncompressed, index, pending, filesystem, scan_limit, accepted, budget)
         uncompressed.drain()
         compressed.drain()
     except LayerError:
         raise
     except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile, OSError, ValueError) as exc:
         raise LayerError(f"is not a readable layer tar ({_reason(exc)})") from None
+    except Exception as exc:
+        if type(exc).__name__ != "ZstdError":  # the zstd module is optional, so its class is named, not imported
+            raise
+        raise LayerError(f"is not readable zstd data ({_reason(exc)})") from None
     if blob_digest and compressed.digest != blob_digest:
         raise LayerError(f"does not match its digest: expected {blob_digest}, the blob hashes to {compressed.digest}")
     if diff_id and uncompressed.digest != diff_id:
@@ -145,10 +187,10 @@ def _reason(exc: BaseException) -> str:
 
 
 def _read_members(stream: HashingReader, index: int, pending: _Pending, filesystem: Filesystem, scan_limit: int,
-                  accepted: Callable[[str], bool]) -> tuple[int, bool]:
+                  accepted: Callable[[str], bool], budget: Budget) -> tuple[int, bool]:
     entries = 0
     try:
-        tar = tarfile.open(fileobj=stream, mode="r|")  # type: ignore[call-overload]  # noqa: SIM115 (a stream)
+        tar = tarfile.open(fileobj=stream, mode="r|", tarinfo=BoundedTarInfo)  # type: ignore[call-overload]  # noqa: SIM115
     except tarfile.ReadError as exc:
         if "empty file" in str(exc):
             return 0, False  # an empty layer (a metadata-only step of some builders)
@@ -157,8 +199,7 @@ def _read_members(stream: HashingReader, index: int, pending: _Pending, filesyst
     try:
         for last in tar:
             entries += 1
-            if entries + len(filesystem.files) > MAX_ENTRIES:
-                raise LayerError(f"has more than {MAX_ENTRIES:,} paths: a tar bomb, not an image layer")
+            budget.spend_member()
             _member(tar, last, index, pending, filesystem, scan_limit, accepted)
     except tarfile.ReadError as exc:
         # umoci 0.4 writes layers without the end-of-archive blocks and the last padding (research 2.3): accepted
@@ -173,7 +214,7 @@ def _read_members(stream: HashingReader, index: int, pending: _Pending, filesyst
 
 def _member(tar: tarfile.TarFile, member: tarfile.TarInfo, index: int, pending: _Pending, filesystem: Filesystem,
             scan_limit: int, accepted: Callable[[str], bool]) -> None:
-    path = _image_path(member.name, index, filesystem)
+    path = _image_path(member.name, index, pending)
     if path is None:
         return
     directory, base = posixpath.split(path)
@@ -186,8 +227,16 @@ def _member(tar: tarfile.TarFile, member: tarfile.TarInfo, index: int, pending: 
     kind = ("file" if member.isreg() else "dir" if member.isdir() else "symlink" if member.issym()
             else "hardlink" if member.islnk() else "other")
     if kind in ("symlink", "hardlink") and _escapes(directory, member.linkname, hard=kind == "hardlink"):
-        filesystem.unsafe.append(UnsafeEntry(member.name, index, f"{kind} to {member.linkname!r} points out of the "
-                                             "root filesystem"))
+        pending.report(f"{kind} out", UnsafeEntry(member.name, index, f"{kind} to {member.linkname!r} points out "
+                                                  "of the root filesystem"))
+    if member.ischr() or member.isblk():
+        device = "character" if member.ischr() else "block"
+        pending.report("device", UnsafeEntry(member.name, index, f"{device} device node {member.devmajor}:"
+                                             f"{member.devminor} (builders never write devices; runtimes make /dev)"))
+    through = _symlinked_folder(directory, pending, filesystem)
+    if through is not None:
+        pending.report("through symlink", UnsafeEntry(member.name, index, f"written through {through.path!r}, a "
+                                                      f"symlink to {through.link!r}"))
     pending.records[path] = FileRecord(path, kind, member.mode, member.uid, member.gid, member.size,
                                        member.linkname, index)
     if kind != "file" or member.size == 0:
@@ -211,15 +260,25 @@ def _content(tar: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:
     return data
 
 
-def _image_path(name: str, index: int, filesystem: Filesystem) -> str | None:
+def _symlinked_folder(directory: str, pending: _Pending, filesystem: Filesystem) -> FileRecord | None:
+    """The symlink among the member's folders (this layer's or a lower one's), if one of them is a link."""
+    while directory != "/":
+        record = pending.records.get(directory) or filesystem.files.get(directory)
+        if record is not None:
+            return record if record.kind == "symlink" else None  # a real folder: its own parents were checked
+        directory = posixpath.dirname(directory)
+    return None
+
+
+def _image_path(name: str, index: int, pending: _Pending) -> str | None:
     """`/`-rooted normal path of a member; None (and an UnsafeEntry) when it climbs out of the root."""
     normal = posixpath.normpath("/" + name.lstrip("/"))
     climbs = ".." in name.split("/") and posixpath.normpath(name.lstrip("/")).startswith("..")
     if climbs:
-        filesystem.unsafe.append(UnsafeEntry(name, index, "path climbs out of the root filesystem with '..'"))
+        pending.report("climbs", UnsafeEntry(name, index, "path climbs out of the root filesystem with '..'"))
         return None
     if name.startswith("/"):
-        filesystem.unsafe.append(UnsafeEntry(name, index, "absolute path (layer members are relative to the root)"))
+        pending.report("absolute", UnsafeEntry(name, index, "absolute path (layer members are relative to the root)"))
     return None if normal == "/" else normal
 
 
@@ -232,6 +291,7 @@ def _escapes(directory: str, target: str, *, hard: bool) -> bool:
 
 
 def _apply(pending: _Pending, filesystem: Filesystem, index: int) -> None:
+    filesystem.unsafe.extend(dataclasses.replace(entry, count=count) for entry, count in pending.unsafe.values())
     files = filesystem.files
     if pending.deleted or pending.opaque:
         for path in [p for p in files if _hidden(p, pending)]:

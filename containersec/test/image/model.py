@@ -104,9 +104,10 @@ class Sighting:
 class UnsafeEntry:
     """A tar member no well-behaved builder writes: an absolute or climbing path, a link out of the root."""
 
-    name: str  # as written in the tar (untrusted)
+    name: str  # as written in the tar (untrusted); the first of `count` members with this problem
     layer: int
     problem: str
+    count: int = 1
 
 
 @dataclass

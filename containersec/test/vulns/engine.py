@@ -34,6 +34,8 @@ def check_reports(paths: list[str], config: Config, *, dockerfile: str | None = 
             reports.append(read_report(path))
         except ReportError as exc:
             errors.append(InputError(path, str(exc), Stage.TEST))
+        except Exception as exc:  # a reader bug stays this report's error: the others are still reported
+            errors.append(InputError.unexpected(path, exc, Stage.TEST))
     vulnerabilities = [v for v in group(reports) if not settings.severities or v.severity in settings.severities]
     evaluation = evaluate(vulnerabilities, settings, ignores, statements, now)
     checked = Checked(evaluation, settings, now, show_suppressed=show_suppressed,
