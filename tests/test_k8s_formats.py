@@ -65,3 +65,27 @@ def test_every_format_names_the_object_and_masks_secrets(tmp_path: Path, fmt: st
         jsonschema.validate(log, schema)
         lines = sorted(r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in log["runs"][0]["results"])
         assert lines == [7, 8, 28, 30]  # the token, the file, the env value, privileged:
+
+
+def test_secret_findings_name_their_credential_kind(tmp_path: Path, capsys, monkeypatch) -> None:
+    """As in the other stages: `secret_kind` in JSON, `secret-kind` in SARIF, for a known token format in an env
+    value or a ConfigMap; a value judged by its name alone has no kind to name."""
+    env_token = MANIFESTS.replace(f"value: {ENV_VALUE}", f"value: {TOKEN}")
+    weekly = MANIFESTS.split("---\n")[1].replace("nightly", "weekly")
+    (tmp_path / "deploy.yaml").write_text(f"{env_token}---\n{weekly}")
+    monkeypatch.chdir(tmp_path)
+    main(["k8s", "--format", "json", "--select", "CSK070,CSK071", "deploy.yaml"])
+    kinds = sorted((f["rule"], f["line"], f.get("secret_kind")) for f in json.loads(capsys.readouterr().out)[
+        "findings"])
+    assert kinds == [("CSK070", 28, "github-pat"), ("CSK070", 48, None), ("CSK071", 7, "github-pat"),
+                     ("CSK071", 8, None)]
+    main(["k8s", "--format", "sarif", "--select", "CSK070,CSK071", "deploy.yaml"])
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert sorted(r.get("properties", {}).get("secret-kind", "") for r in results) == [
+        "", "", "github-pat", "github-pat"]
+    # read back by `report merge`, the kind reaches the merged SARIF too
+    main(["k8s", "--format", "json", "--select", "CSK070,CSK071", "-o", "k8s.json", "deploy.yaml"])
+    main(["report", "merge", "--format", "sarif", "k8s.json"])
+    merged = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert sorted(r.get("properties", {}).get("secret-kind", "") for r in merged) == [
+        "", "", "github-pat", "github-pat"]

@@ -197,6 +197,30 @@ def test_a_scan_of_an_index_names_its_platform(registry, workdir, capsys, key):
     assert [entry["digest"] for entry in document["patch_plan"]] == [index]
 
 
+def test_a_digest_is_reported_once_under_its_most_specific_tag(registry, workdir, capsys, key):
+    """An index tagged `latest` and `v2.0.0` whose amd64 child is tagged `2.0.0-amd64` too: one CSR040 for the
+    child, named by a release tag and by the platform the index gives it; the index named by `v2.0.0`."""
+    from registry_server import api_index
+
+    repo = "scans/tagged-child"
+    amd = api_image(registry, repo, "2.0.0-amd64", {"created": days_ago(2), "architecture": "amd64"})
+    arm = api_image(registry, repo, None, {"created": days_ago(2), "architecture": "arm64"})
+    for tag in ("latest", "v2.0.0"):
+        index = api_index(registry, repo, tag, {"linux/amd64": amd, "linux/arm64": arm})
+    attest(registry, repo, amd, [("trivy-alpine-3.10.json", days_ago(0))], key)
+    _, document = audit(capsys, f"{registry.host}/{repo}")
+    vulnerable = [f for f in document["findings"] if f["rule"] == "CSR040"]
+    assert [(f["registry"]["digest"], f["registry"]["tag"], f["registry"]["platform"]) for f in vulnerable] == [
+        (amd, "2.0.0-amd64", "linux/amd64")]
+    assert vulnerable[0]["message"].startswith(f"{registry.host}/{repo}:2.0.0-amd64@{amd} (linux/amd64): ")
+    unsigned = [f for f in document["findings"] if f["rule"] == "CSR020" and f["registry"]["digest"] == index]
+    assert [f["registry"]["tag"] for f in unsigned] == ["v2.0.0"]
+    plan = {entry["tag"]: entry for entry in document["patch_plan"]}
+    assert set(plan) == {"2.0.0-amd64", "latest", "v2.0.0"}
+    for tag in plan:
+        assert [r["rule"] for r in plan[tag]["reasons"]].count("CSR040") == 1
+
+
 def scanner_config(workdir: Path, plan: dict[str, str], database: str, extra: str = "") -> Path:
     (workdir / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
     (workdir / "db.txt").write_text(database, encoding="utf-8")
@@ -232,8 +256,8 @@ def test_the_scanner_runs_once_per_digest_and_its_results_are_cached(registry, w
     _, document = audit(capsys, f"{registry.host}/{repo}")
     assert sorted(log.read_text().split()) == sorted(f"{registry.host}/{repo}@{d}" for d in (first, second))
     vulnerable = findings(document, "CSR040")
-    assert set(vulnerable) == {"1", "2.0.0"}  # one finding per digest, named by its first tag
-    assert "fixed in 2.0.0: move to it" in vulnerable["1"]["message"]
+    assert set(vulnerable) == {"1.0.0", "2.0.0"}  # one finding per digest, named by its release tag
+    assert "fixed in 2.0.0: move to it" in vulnerable["1.0.0"]["message"]
     assert vulnerable["2.0.0"]["scan"]["source"] == "scanner"
     assert document["scanning"][0] | {"seconds_reading_attached": 0} == {
         "scanner": Path(sys.executable).name, "scans_run": 2, "from_cache": 0, "attached_reports": 0,
@@ -474,6 +498,17 @@ def test_the_exit_code_is_that_of_vulns_on_the_same_report(registry, watched, wo
     assert in_registry == in_pipeline
 
 
+def test_a_digest_audited_alone_does_not_claim_that_no_tag_fixes_it(registry, watched, workdir, capsys):
+    """1.0.0's MEDIUMs are fixed in 1.1.0; audited by digest alone, no other tag was looked at."""
+    (workdir / ".containersec.yaml").write_text(EXCEPTION, encoding="utf-8")
+    _, document = audit(capsys, f"{watched['image']}@{watched['digests']['1.0.0']}", "--select", "CSR040")
+    (finding,) = [f for f in document["findings"] if f["rule"] == "CSR040"]
+    assert "no other tag was audited: audit the repository to find a tag that fixes them" in finding["message"]
+    assert "no tag of this repository" not in finding["message"]
+    _, whole = audit(capsys, watched["image"], "--select", "CSR040")
+    assert "fixed in 1.1.0: move to it" in findings(whole, "CSR040")["1.0.0"]["message"]
+
+
 def test_a_tagged_child_of_an_index_does_not_take_the_index_plan_entry(registry, workdir, capsys, key):
     """The amd64 image is listed by the index 1.0 and tagged amd-1.0 itself: each tag's plan has its reason."""
     from registry_server import api_image, api_index
@@ -487,7 +522,9 @@ def test_a_tagged_child_of_an_index_does_not_take_the_index_plan_entry(registry,
     attest(registry, repo, arm, [("trivy-centos-7.json", days_ago(0))], key)
     _, document = audit(capsys, f"{registry.host}/{repo}", "--select", "CSR040")
     plan = {entry["tag"]: [(r["rule"], r["platform"]) for r in entry["reasons"]] for entry in document["patch_plan"]}
-    assert plan == {"1.0": [("CSR040", "linux/amd64"), ("CSR040", "linux/arm64")], "amd-1.0": [("CSR040", None)]}
+    # one finding for the amd64 image, however reached, with the platform the index gives it
+    assert plan == {"1.0": [("CSR040", "linux/amd64"), ("CSR040", "linux/arm64")],
+                    "amd-1.0": [("CSR040", "linux/amd64")]}
 
 
 def test_never_advice_to_move_to_a_tag_that_fails_on_worse(registry, workdir, capsys, key):

@@ -114,3 +114,20 @@ def test_untrusted_report_text_cannot_drive_the_terminal_or_workflow_commands(tm
     assert "\x1b" not in text and "\n::set-output" not in text
     github = cli("hostile.json", "--format", "github", cwd=tmp_path).stdout
     assert "\n::set-output" not in github
+
+
+def test_a_policy_verdict_survives_report_merge(tmp_path: Path) -> None:
+    """vulns.fail-on: LOW makes a LOW vulnerability fail under --fail-on error; merging the run's JSON keeps
+    that verdict, so the merged report exits as the run did."""
+    (tmp_path / ".containersec.yaml").write_text(
+        "vulns:\n  fail-on: LOW\n  exceptions:\n"
+        "    - {id: CVE-2019-1559, expires: 2099-01-01, reason: leaves the LOW vulnerabilities alone}\n",
+        encoding="utf-8")
+    run = cli(str(REPORTS / "trivy-centos-7.json"), "--fail-on", "error", "-f", "json", "-o", "vulns.json",
+              cwd=tmp_path)
+    assert run.returncode == 1, run.stdout + run.stderr
+    written = json.loads((tmp_path / "vulns.json").read_text(encoding="utf-8"))
+    assert {f["severity"] for f in written["findings"]} == {"info"}  # the open findings are the LOW ones
+    merged = subprocess.run([sys.executable, "-m", "containersec", "report", "merge", "vulns.json", "--fail-on",
+                             "error"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert merged.returncode == 1, merged.stdout + merged.stderr

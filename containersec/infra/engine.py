@@ -97,6 +97,7 @@ def _findings(bundle: Bundle, rules: Iterable[Rule], options: K8sOptions, errors
             findings.append(Finding(
                 rule=rule.id, name=rule.slug, severity=rule.severity, stage=rule.stage, path=path, line=line,
                 column=column, message=message, aliases=rule.aliases, secret=hit.secret,
+                secret_kind=hit.secret_kind,
                 extra={"object": {"kind": obj.kind, "namespace": obj.namespace, "name": obj.name,
                                   "container": hit.container}}))
     notices.extend(f"namespace {namespace!r} enforces Pod Security level {levels[namespace]!r} "

@@ -278,6 +278,7 @@ class ManifestHit:
     path: FieldPath = ()
     container: str | None = None
     secret: bool = False  # the place holds a secret value: reporters must not print its line
+    secret_kind: str | None = None  # the credential kind found (a secret catalogue ID)
 
 
 def container_hit(container: Container, message: str, *path: str | int) -> ManifestHit:

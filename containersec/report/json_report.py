@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 
 from containersec import __version__
-from containersec.findings import Report
+from containersec.findings import Finding, Report
 
 
 def render(report: Report, *, color: bool = False) -> str:
     document = {
         "version": "1",
         "tool": {"name": "containersec", "version": __version__},
-        "findings": [finding.to_json() for finding in report.findings],
+        "findings": [_finding(finding) for finding in report.findings],
         "errors": [error.to_json() for error in report.errors],
         "summary": {
             "files": report.files,
@@ -25,3 +25,9 @@ def render(report: Report, *, color: bool = False) -> str:
         **report.extra,
     }
     return json.dumps(document, indent=2) + "\n"
+
+
+def _finding(finding: Finding) -> dict[str, object]:
+    """A finding's object; a stage policy's verdict (`fails`) is added when set, so `report merge` exits as the
+    runs it joins did."""
+    return {**finding.to_json(), **({"fails": finding.fails} if finding.fails is not None else {})}

@@ -13,7 +13,7 @@ from containersec.findings import Finding, InputError, Report, Severity, Stage, 
 
 MAX_BYTES = 256 * 1024 * 1024
 FINDING_KEYS = ("rule", "name", "aliases", "severity", "stage", "path", "line", "end_line", "column", "message",
-                "fixable", "suppression")
+                "fixable", "suppression", "fails", "secret_kind")
 ENVELOPE_KEYS = ("version", "tool", "findings", "errors", "summary")
 
 
@@ -69,6 +69,8 @@ def _finding(item: object, n: int) -> Finding:
         column=column if isinstance(column, int) else 1,
         aliases=tuple(a for a in aliases if isinstance(a, str)) if isinstance(aliases, list) else (),
         fixable=item.get("fixable") is True, suppression=_suppression(item.get("suppression")),
+        fails=item.get("fails") if isinstance(item.get("fails"), bool) else None,
+        secret_kind=item.get("secret_kind") if isinstance(item.get("secret_kind"), str) else None,
         extra={key: value for key, value in item.items() if key not in FINDING_KEYS})
 
 

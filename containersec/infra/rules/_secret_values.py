@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from containersec.patterns import LazyPattern
 from containersec.secrets import find_secrets, is_secret_name
@@ -19,7 +20,15 @@ _CAMEL_CASE = LazyPattern(r"(?<=[a-z0-9])(?=[A-Z])")
 _REFERENCE_STARTS = ("$", "%(", "{{", "#")
 
 
-def secret_problem(name: str, value: object) -> str | None:
+@dataclass(frozen=True)
+class SecretProblem:
+    """Why a value holds a secret, and the credential kind when a known format says it (a secret catalogue ID)."""
+
+    reason: str
+    kind: str | None = None
+
+
+def secret_problem(name: str, value: object) -> SecretProblem | None:
     """Why `name: value` holds a secret (a known token format, masked; a secret-looking name with a literal
     value that is not a placeholder; in a multi-line value, a file, such a setting of it), or None. A reference
     such as `$(OTHER_VAR)` is not a value."""
@@ -27,15 +36,15 @@ def secret_problem(name: str, value: object) -> str | None:
         return None
     found = next(iter(find_secrets(value)), None)
     if found is not None:
-        return f"holds a {found.kind} ({found.masked})"
+        return SecretProblem(f"holds a {found.kind} ({found.masked})", found.id or None)
     if "\n" in value:  # a block scalar: the text of a file
         for setting in _SETTING.finditer(value):
             if _is_literal_secret(setting["name"], setting["value"].strip().rstrip(",;").strip("\"'")):
                 line = value.count("\n", 0, setting.start()) + 1
-                return f"sets {setting['name']} to a literal value (line {line} of the value)"
+                return SecretProblem(f"sets {setting['name']} to a literal value (line {line} of the value)")
         return None
     if _is_literal_secret(name, value.strip()):
-        return "looks like a secret (its name) and has a literal value"
+        return SecretProblem("looks like a secret (its name) and has a literal value")
     return None
 
 

@@ -19,12 +19,13 @@ _CONFIG_MAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namesp
       notes="Uses the same secret detector as the Dockerfile rules: known token formats in any value, and a "
             "secret-looking key (`db_password`, `apiKey`) with a literal value. A value of several lines is read "
             "as a configuration file: its `name = value`, `name: value` and `NAME=value` settings are judged the "
-            "same way. References (`${DB_PASSWORD}`) and placeholders are not secrets. Reporters never print the "
+            "same way. References (`${DB_PASSWORD}`) and placeholders are not secrets. A known token format's "
+            "finding names its kind (`secret_kind` in JSON, `secret-kind` in SARIF). Reporters never print the "
             "line.")
 def check(bundle: Bundle, options: K8sOptions) -> Iterator[ManifestHit]:
     for config_map in bundle.of_kind("ConfigMap"):
         for key, value in mapping(config_map.data.get("data")).items():
             problem = secret_problem(key, value)
             if problem:
-                yield ManifestHit(f"{config_map.ref}: key {key} {problem}: move it to a Secret", config_map,
-                                  ("data", key), secret=True)
+                yield ManifestHit(f"{config_map.ref}: key {key} {problem.reason}: move it to a Secret", config_map,
+                                  ("data", key), secret=True, secret_kind=problem.kind)

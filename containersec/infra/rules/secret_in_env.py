@@ -19,7 +19,8 @@ from containersec.infra.rules._secret_values import secret_problem
                "        key: password"),
       notes="Uses the same secret detector as the Dockerfile rules (names such as *_PASSWORD, *_TOKEN, and "
             "known token formats in any variable). A placeholder (`<your key>`, an upper-case name such as "
-            "`API_KEY_VALUE`, `changeme`) is not a secret. Reporters never print the line that holds the value.")
+            "`API_KEY_VALUE`, `changeme`) is not a secret. A known token format's finding names its kind "
+            "(`secret_kind` in JSON, `secret-kind` in SARIF). Reporters never print the line that holds the value.")
 def check(bundle: Bundle, options: K8sOptions) -> Iterator[ManifestHit]:
     for container in bundle.containers():
         for index, variable in enumerate(sequence(container.data.get("env"))):
@@ -27,6 +28,6 @@ def check(bundle: Bundle, options: K8sOptions) -> Iterator[ManifestHit]:
             name = str(variable.get("name", ""))
             problem = secret_problem(name, variable.get("value"))
             if problem:
-                yield ManifestHit(f"container {container.name!r}: env {name} {problem}: reference a Secret instead",
-                                  container.workload.object, (*container.path, "env", index, "value"),
-                                  container.name, secret=True)
+                yield ManifestHit(f"container {container.name!r}: env {name} {problem.reason}: reference a Secret "
+                                  "instead", container.workload.object, (*container.path, "env", index, "value"),
+                                  container.name, secret=True, secret_kind=problem.kind)

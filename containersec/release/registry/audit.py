@@ -37,6 +37,7 @@ from containersec.release.registry.facts import (
     PolicyHit,
     ScanFacts,
     TagFacts,
+    preferred_tag,
 )
 from containersec.release.registry.reference import Reference, ReferenceError, parse_reference
 from containersec.release.registry.settings import RegistrySettings, registry_settings
@@ -180,8 +181,8 @@ class Auditor:
             wanted = [(reference.tag, reference.target)]
         else:
             wanted = [(tag, tag) for tag in sorted(repository.tags) if not is_artifact_tag(tag)]
-        digests: set[str] = set()
         tags_of: dict[str, list[str]] = {}
+        manifests: dict[str, Manifest] = {}
         findings_before = len(self.report.findings)
         self.images = []
         for tag, target in wanted:
@@ -190,21 +191,26 @@ class Auditor:
             except RegistryError as exc:
                 self.report.errors.append(InputError(given, f"{given}: {exc}", Stage.RELEASE))
                 continue
-            locator = Locator(given, reference.name, tag, manifest.digest)
+            manifests.setdefault(manifest.digest, manifest)
             if tag is not None:
                 key = f"{reference.name}:{tag}"
-                self.apply(TagFacts(locator, tag, self.settings.release_tags, self.state.get(key)))
+                self.apply(TagFacts(Locator(given, reference.name, tag, manifest.digest), tag,
+                                    self.settings.release_tags, self.state.get(key)))
                 self.state[key] = manifest.digest
                 tags_of.setdefault(manifest.digest, []).append(tag)
-            if manifest.digest not in digests:
-                digests.add(manifest.digest)
-                try:
-                    self.audit_digest(repository, locator, manifest)
-                except RegistryError as exc:
-                    self.report.errors.append(InputError(given, f"{locator.shown}: {exc}", Stage.RELEASE))
+        digests = set(manifests)
+        for digest, manifest in manifests.items():
+            # A digest with several tags is audited once, under its most specific tag.
+            tags = tags_of.get(digest)
+            locator = Locator(given, reference.name, preferred_tag(tags, self.settings.release_tags) if tags
+                              else None, digest)
+            try:
+                self.audit_digest(repository, locator, manifest)
+            except RegistryError as exc:
+                self.report.errors.append(InputError(given, f"{locator.shown}: {exc}", Stage.RELEASE))
         if self.watch is not None:
             judged = self.watch.judge(reference.api_host, reference.repository, self.images, tags_of,
-                                      self.settings.release_tags)
+                                      self.settings.release_tags, other_tags_audited=reference.target is None)
             for facts in judged:
                 self.apply(facts)
             planned = len(self.patch_plan)
@@ -236,15 +242,20 @@ class Auditor:
 
     def plan_patches(self, repository: str, tags_of: Mapping[str, list[str]], findings: list[Finding]) -> None:
         """One patch-plan entry per tag whose digest (or a platform of it) has a finding that calls for a new image."""
-        # A platform digest can be an index's child and tagged itself: the tag that led to it says whose it is.
-        top_of = {(image.locator.tag, image.digest, image.locator.platform): image.top for image in self.images}
+        # A platform digest can be an index's child and tagged itself: its findings are reasons of both, once.
+        tops_of: dict[str, set[str]] = {}
+        for image in self.images:
+            tops_of.setdefault(image.digest, set()).add(image.top)
         reasons: dict[str, list[Finding]] = {}
+        counted: set[tuple[str, str, str]] = set()
         for finding in findings:
-            where = mapping(finding.extra.get("registry"))
-            digest = where.get("digest")
-            if finding.rule in PATCH_REASONS and isinstance(digest, str):
-                top = top_of.get((where.get("tag"), digest, where.get("platform")), digest)
-                reasons.setdefault(top, []).append(finding)
+            digest = mapping(finding.extra.get("registry")).get("digest")
+            if finding.rule not in PATCH_REASONS or not isinstance(digest, str):
+                continue
+            for top in tops_of.get(digest, {digest}):
+                if (top, finding.rule, digest) not in counted:
+                    counted.add((top, finding.rule, digest))
+                    reasons.setdefault(top, []).append(finding)
         for digest, tags in tags_of.items():
             if digest not in reasons:
                 continue

@@ -6,7 +6,7 @@ messages and `extra`, which the reporters escape.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -40,6 +40,12 @@ class Locator:
         text = self.repository + (f":{self.tag}" if self.tag else "")
         text += f"@{self.digest}" if self.digest else ""
         return text + (f" ({self.platform})" if self.platform else "")
+
+
+def preferred_tag(tags: Iterable[str], release_tags: LinearPattern) -> str:
+    """The most specific of the tags of one digest: a release tag (`registry.release-tags`), then any other tag
+    but `latest`, then `latest`; ties by name."""
+    return min(tags, key=lambda tag: (not release_tags.fullmatch(tag), tag == "latest", tag))
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,7 @@ class ScanFacts:
     judgement: Judgement | None = None
     fixed_by: str | None = None  # a newer tag of the repository whose scan no longer lists the failing ones
     sources_tried: tuple[str, ...] = ()
+    other_tags_audited: bool = True  # False when one reference alone was audited: no newer tag was looked at
 
     @property
     def level(self) -> Severity:

@@ -18,7 +18,8 @@ SHOWN = 3
       good="app:1.1.0 scanned: nothing over the policy",
       notes="The finding names the worst vulnerabilities (ID, package, installed and fixed version). A newer tag "
             "fixes them when its image (same platform, built later) has a scan that lists none of them and fails "
-            "the policy on nothing more severe. As for "
+            "the policy on nothing more severe; a tag or digest audited alone looks at no other tag, and the "
+            "message says so instead of advising a rebuild. As for "
             "CSV001, the finding's severity follows the worst failing vulnerability's scanner severity (CRITICAL "
             "and HIGH are errors, MEDIUM warnings, LOW, NEGLIGIBLE and UNKNOWN info) and the finding fails the "
             "run whenever the policy fails a vulnerability, so the exit code is that of `containersec vulns` on "
@@ -33,6 +34,8 @@ def check(subject: object, options: RuleOptions) -> Iterator[Hit]:
     more = f" and {len(failing) - SHOWN} more" if len(failing) > SHOWN else ""
     if subject.fixed_by:
         action = f"fixed in {subject.fixed_by}: move to it"
+    elif fixable and not subject.other_tags_audited:
+        action = "no other tag was audited: audit the repository to find a tag that fixes them"
     elif fixable:
         action = "rebuild: no tag of this repository fixes them"
     else:

@@ -6,15 +6,16 @@ newest wins), then the scanner, which also runs when the scan found is older tha
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from containersec.config import Config
-from containersec.release.registry.facts import Locator, ScanFacts
+from containersec.release.registry.facts import Locator, ScanFacts, preferred_tag
 from containersec.release.registry.scans.attached import Attached
 from containersec.release.registry.scans.pipeline import PipelineReports, named_digests
 from containersec.release.registry.scans.policy import (
@@ -94,17 +95,34 @@ class VulnerabilityWatch:
         return tuple(tried)
 
     def judge(self, host: str, repository: str, images: list[AuditedImage],
-              tags_of: Mapping[str, list[str]], release_tag: re.Pattern[str]) -> list[ScanFacts]:
+              tags_of: Mapping[str, list[str]], release_tag: re.Pattern[str], *,
+              other_tags_audited: bool = True) -> list[ScanFacts]:
         """The facts of each image of one repository, the newer tag that fixes it included."""
         found, judged = self.status(host, repository, images)
         facts = []
-        for image in images:
+        for image, locator in self._one_per_digest(images, tags_of, release_tag):
             scan, judgement = found[id(image)], judged.get(id(image))
             fixed_by = self._fixed_by(image, judgement, images, judged, tags_of, release_tag) if judgement else None
-            facts.append(ScanFacts(image.locator, self.now, self.settings.max_scan_age_days,
+            facts.append(ScanFacts(locator, self.now, self.settings.max_scan_age_days,
                                    scan.source if scan else None, scan.where if scan else None,
-                                   scan.scanned_at if scan else None, judgement, fixed_by, self.sources_tried))
+                                   scan.scanned_at if scan else None, judgement, fixed_by, self.sources_tried,
+                                   other_tags_audited))
         return facts
+
+    @staticmethod
+    def _one_per_digest(images: list[AuditedImage], tags_of: Mapping[str, list[str]],
+                        release_tag: re.Pattern[str]) -> Iterator[tuple[AuditedImage, Locator]]:
+        """Each platform image once, however many ways led to it (an index's child that is also tagged itself),
+        named by the most specific tag that reaches it and by the platform an index gave it."""
+        by_digest: dict[str, list[AuditedImage]] = {}
+        for image in images:
+            by_digest.setdefault(image.digest, []).append(image)
+        for same in by_digest.values():
+            tags = [tag for image in same for tag in tags_of.get(image.top, ())]
+            tag = preferred_tag(tags, release_tag) if tags else same[0].locator.tag
+            named = next((image for image in same if tag in tags_of.get(image.top, ())), same[0])
+            platform = next((image.locator.platform for image in same if image.locator.platform), None)
+            yield named, dataclasses.replace(named.locator, tag=tag, platform=platform)
 
     def status(self, host: str, repository: str,
                images: list[AuditedImage]) -> tuple[dict[int, _Found | None], dict[int, Judgement]]:
