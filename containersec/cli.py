@@ -140,17 +140,20 @@ def add_rule_selection(parser: argparse.ArgumentParser) -> None:
                             help=f"report these rules at severity {level}, as hadolint's --{level} (repeatable)")
 
 
+def _add_image_policy_options(parser: argparse.ArgumentParser, images: str, label: str) -> None:
+    parser.add_argument("--trusted-registry", action="append", default=[], metavar="REGISTRY",
+                        help=f"a registry {images} may come from (enables the untrusted-registry rule; "
+                             "wildcards allowed; repeatable)")
+    parser.add_argument("--require-label", action="append", default=[], metavar="LABEL:TYPE",
+                        help=f"{label}, TYPE one of text, url, semver, hash, rfc3339, spdx, email (repeatable)")
+
+
 def _lint_options(lint: argparse.ArgumentParser) -> None:
     lint.add_argument("paths", nargs="*", metavar="PATH",
                       help="Dockerfiles or directories to search (default: .); - reads standard input")
     add_shared_options(lint)
     add_rule_selection(lint)
-    lint.add_argument("--trusted-registry", action="append", default=[], metavar="REGISTRY",
-                      help="a registry base images may come from (enables the untrusted-registry rule; "
-                           "wildcards allowed; repeatable)")
-    lint.add_argument("--require-label", action="append", default=[], metavar="LABEL:TYPE",
-                      help="a label every image must have, TYPE one of text, url, semver, hash, rfc3339, spdx, "
-                           "email (repeatable)")
+    _add_image_policy_options(lint, "base images", "a label every image must have")
     lint.add_argument("--fix", action="store_true",
                       help="apply safe automatic fixes in place (with PATH -, print the fixed text on standard "
                            "output and the report on standard error)")
@@ -267,12 +270,7 @@ def _k8s_options(k8s: argparse.ArgumentParser) -> None:
                      help="manifest files (YAML or JSON) or directories to search (default: .); - reads standard input")
     add_shared_options(k8s)
     add_rule_selection(k8s)
-    k8s.add_argument("--trusted-registry", action="append", default=[], metavar="REGISTRY",
-                     help="a registry deployed images may come from (enables the untrusted-registry rule; "
-                          "wildcards allowed; repeatable)")
-    k8s.add_argument("--require-label", action="append", default=[], metavar="LABEL:TYPE",
-                     help="with --registry: a label every deployed image must have, TYPE one of text, "
-                          "url, semver, hash, rfc3339, spdx, email (repeatable)")
+    _add_image_policy_options(k8s, "deployed images", "with --registry: a label every deployed image must have")
     k8s.add_argument("--kustomize", action="store_true",
                      help="render directories holding a kustomization.yaml with `kubectl kustomize` first")
     k8s.add_argument("--profile", choices=("all", "baseline", "restricted"),
