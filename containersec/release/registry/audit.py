@@ -109,6 +109,14 @@ class Repository:
             self.manifests[reference] = self.manifests[manifest.digest] = manifest
         return self.manifests[reference]
 
+    def exists(self, digest: str) -> bool:
+        """Whether the registry serves `digest` now (HEAD, never cached: prune asks before and after deletes)."""
+        try:
+            self.registry.head_digest(self.name, digest)
+        except NotFound:
+            return False
+        return True
+
 
 @dataclass
 class Auditor:

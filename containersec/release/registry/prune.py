@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from containersec.config import Config
 from containersec.findings import InputError, Report, Stage, StageSummary
 from containersec.release.registry.audit import Repository, config_platform, parse_created, read_referrers
-from containersec.release.registry.client import NotFound, RegistryError, is_digest
+from containersec.release.registry.client import RegistryError, is_digest
 from containersec.release.registry.credentials import CredentialError
 from containersec.release.registry.facts import Locator
 from containersec.release.registry.reference import Reference, ReferenceError, parse_reference
@@ -79,8 +79,8 @@ class _Graph:
                 if is_digest(descriptor.get("digest")):
                     self.add(descriptor["digest"], subject=digest)
         self._date_indexes()
-        self.gone = {node.subject for node in self.nodes.values()
-                     if node.subject is not None and node.subject not in self.nodes and not self.exists(node.subject)}
+        subjects = {node.subject for node in self.nodes.values() if node.subject is not None}
+        self.gone = {subject for subject in subjects - self.nodes.keys() if not self.repository.exists(subject)}
         return self.nodes
 
     @property
@@ -145,13 +145,6 @@ class _Graph:
         self.configs[digest] = (config["digest"], config_platform(blob))
         return parse_created(blob.get("created")) or parse_created(
             mapping(data.get("annotations")).get("org.opencontainers.image.created"))
-
-    def exists(self, digest: str) -> bool:
-        try:
-            self.repository.registry.head_digest(self.repository.name, digest)
-        except NotFound:
-            return False
-        return True
 
     def referrers(self, digest: str) -> list[dict[str, object]]:
         if not self.referrers_api:
@@ -330,7 +323,7 @@ class _Applier:
     def only_deleted(self, digest: str, deleted: set[str], planned: int) -> bool:
         """After one delete: that digest is gone, and every tag of a digest not yet deleted is still listed."""
         problems = []
-        if self.exists(digest):
+        if self.repository.exists(digest):
             problems.append(f"the registry still serves {digest} after deleting it")
         present = set(self.registry.tags(self.repository.name))
         missing = sorted(tag for tag, named in self.before.items() if named not in deleted and tag not in present)
@@ -352,15 +345,8 @@ class _Applier:
             if now != digest:
                 self.fail(f"after pruning, tag {tag} names {now or 'nothing'}, not {digest}")
         for decision in plan.keep:
-            if not self.exists(decision.digest):
+            if not self.repository.exists(decision.digest):
                 self.fail(f"after pruning, kept {decision.digest} is gone")
-
-    def exists(self, digest: str) -> bool:
-        try:
-            self.registry.head_digest(self.repository.name, digest)
-        except NotFound:
-            return False
-        return True
 
 
 def prune_repository(given: str, config: Config, *, keep_last: int | None = None, keep_days: int | None = None,
